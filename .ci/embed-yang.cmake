@@ -1,0 +1,15 @@
+# Writes OUT: a C file defining the YANG modules in DIR as NUL-terminated
+# byte arrays and a table evpnd_yang_modules[] {name, text}.
+set(body "/* Generated from yang/ by .ci/embed-yang.cmake; do not edit. */\n#include <stddef.h>\n#include \"yang_embed.h\"\n")
+set(table "")
+set(i 0)
+string(REPLACE "," ";" MODULES "${MODULES}")
+foreach(m ${MODULES})
+  file(READ ${DIR}/${m}.yang hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
+  string(APPEND body "static const char mod${i}[] = {${hex}0x00};\n")
+  string(APPEND table "\t{\"${m}\", mod${i}},\n")
+  math(EXPR i "${i}+1")
+endforeach()
+string(APPEND body "const struct yang_embedded evpnd_yang_modules[] = {\n${table}\t{NULL, NULL},\n};\n")
+file(WRITE ${OUT} "${body}")
