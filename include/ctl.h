@@ -1,0 +1,49 @@
+/*
+ * ctl.h - the control protocol between evpnd and evpnctl.
+ *
+ * A UNIX stream socket per daemon instance.  A client sends one request, a
+ * JSON object on one line, and reads one response, a JSON object on one line;
+ * then the connection closes.
+ *
+ *     request:  {"command": ["show", "summary"]}
+ *     response: {"ok": true, "data": {...}}
+ *               {"ok": false, "error": "unknown command \"show foo\""}
+ *
+ * The daemon answers with structured data only; formatting (text tables or
+ * JSON) is evpnctl's job.  Requests are bounded in size (CTL_MAX_REQUEST).
+ */
+#ifndef EVPND_CTL_H
+#define EVPND_CTL_H
+
+#include <stddef.h>
+
+struct event_base;
+struct json_object;
+
+#define CTL_MAX_REQUEST 65536
+#define CTL_DEFAULT_SOCKET "/run/evpnd.sock"
+
+/*
+ * Called for each request with its command words; returns a new "data"
+ * object on success, or NULL with *err set to a new message string.
+ */
+typedef struct json_object *(*ctl_handler_fn)(void *arg, const char *const *words, size_t n,
+					       char **err);
+
+struct ctl_server;
+
+/* Listen on path (a stale socket file left by a dead instance is replaced). */
+struct ctl_server *ctl_server_new(struct event_base *base, const char *path,
+				  ctl_handler_fn handler, void *arg, char **err);
+/* Stops listening, closes clients and removes the socket file. */
+void ctl_server_free(struct ctl_server *s);
+
+/*
+ * Client: send the command words, wait up to timeout_ms for the response.
+ * Returns 0 with *data (a new reference) when the daemon said ok; -1 with
+ * err filled otherwise (connection problem or the daemon's error).
+ */
+int ctl_call(const char *path, const char *const *words, size_t n, int timeout_ms,
+	     struct json_object **data, char *err, size_t errlen);
+
+#endif

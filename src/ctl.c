@@ -1,0 +1,340 @@
+/*
+ * ctl.c - control socket server (inside evpnd's event loop) and client
+ * (evpnctl).  Framing: one JSON object per line each way; see ctl.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <json-c/json.h>
+
+#include "ctl.h"
+#include "log.h"
+
+#define CTL_MAX_WORDS 16
+
+struct ctl_server {
+	struct evconnlistener *listener;
+	char *path;
+	ctl_handler_fn handler;
+	void *arg;
+};
+
+static int sun_fill(struct sockaddr_un *sun, const char *path)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun->sun_path, path);
+	return 0;
+}
+
+/* true when another process accepts connections on path. */
+static bool socket_in_use(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd, rc;
+
+	if (sun_fill(&sun, path) == -1)
+		return false;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return false;
+	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	close(fd);
+	return rc == 0;
+}
+
+static json_object *error_response(const char *msg)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "ok", json_object_new_boolean(0));
+	json_object_object_add(r, "error", json_object_new_string(msg));
+	return r;
+}
+
+/* Parse and run one request line; returns the response object. */
+static json_object *handle_line(struct ctl_server *s, const char *line)
+{
+	json_object *req = json_tokener_parse(line), *cmd, *resp, *data;
+	const char *words[CTL_MAX_WORDS];
+	char *err = NULL;
+	size_t n;
+
+	if (!req || !json_object_object_get_ex(req, "command", &cmd) ||
+	    !json_object_is_type(cmd, json_type_array)) {
+		json_object_put(req);
+		return error_response("malformed request: expected {\"command\": [...]}");
+	}
+	n = json_object_array_length(cmd);
+	if (n == 0 || n > CTL_MAX_WORDS) {
+		json_object_put(req);
+		return error_response("malformed request: empty or too long command");
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_object *w = json_object_array_get_idx(cmd, i);
+
+		if (!json_object_is_type(w, json_type_string)) {
+			json_object_put(req);
+			return error_response("malformed request: command words must be strings");
+		}
+		words[i] = json_object_get_string(w);
+	}
+	data = s->handler(s->arg, words, n, &err);
+	json_object_put(req);
+	if (!data) {
+		resp = error_response(err ? err : "failed");
+		free(err);
+		return resp;
+	}
+	resp = json_object_new_object();
+	json_object_object_add(resp, "ok", json_object_new_boolean(1));
+	json_object_object_add(resp, "data", data);
+	return resp;
+}
+
+static void client_done(struct bufferevent *bev, void *arg)
+{
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		bufferevent_free(bev);
+}
+
+static void client_event(struct bufferevent *bev, short what, void *arg)
+{
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
+		bufferevent_free(bev);
+}
+
+static void client_read(struct bufferevent *bev, void *arg)
+{
+	struct ctl_server *s = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	char *line = evbuffer_readln(in, NULL, EVBUFFER_EOL_LF);
+	json_object *resp;
+	const char *text;
+
+	if (!line) {
+		if (evbuffer_get_length(in) > CTL_MAX_REQUEST) {
+			log_warn("control", "request over %d bytes refused", CTL_MAX_REQUEST);
+			bufferevent_free(bev);
+		}
+		return;
+	}
+	resp = handle_line(s, line);
+	free(line);
+	text = json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN);
+	bufferevent_write(bev, text, strlen(text));
+	bufferevent_write(bev, "\n", 1);
+	json_object_put(resp);
+	/* one request per connection: close once the response is flushed */
+	bufferevent_disable(bev, EV_READ);
+	bufferevent_setcb(bev, NULL, client_done, client_event, s);
+}
+
+static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,
+		      void *arg)
+{
+	struct bufferevent *bev;
+	struct timeval tv = {10, 0};
+
+	bev = bufferevent_socket_new(evconnlistener_get_base(l), fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		close(fd);
+		return;
+	}
+	bufferevent_setcb(bev, client_read, NULL, client_event, arg);
+	bufferevent_set_timeouts(bev, &tv, &tv);
+	bufferevent_enable(bev, EV_READ);
+}
+
+struct ctl_server *ctl_server_new(struct event_base *base, const char *path,
+				  ctl_handler_fn handler, void *arg, char **err)
+{
+	struct ctl_server *s;
+	struct sockaddr_un sun;
+	mode_t old;
+
+	if (sun_fill(&sun, path) == -1) {
+		*err = strdup("control socket path too long");
+		return NULL;
+	}
+	if (socket_in_use(path)) {
+		if (asprintf(err, "%s: another evpnd is listening there", path) < 0)
+			*err = NULL;
+		return NULL;
+	}
+	unlink(path); /* stale socket of a dead instance */
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		abort();
+	s->path = strdup(path);
+	s->handler = handler;
+	s->arg = arg;
+	old = umask(0117); /* socket mode 0660 */
+	s->listener = evconnlistener_new_bind(base, accept_cb, s,
+					      LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16,
+					      (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (!s->listener) {
+		if (asprintf(err, "%s: %s", path, strerror(errno)) < 0)
+			*err = NULL;
+		free(s->path);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void ctl_server_free(struct ctl_server *s)
+{
+	if (!s)
+		return;
+	evconnlistener_free(s->listener);
+	unlink(s->path);
+	free(s->path);
+	free(s);
+}
+
+static long ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* Read until '\n' or EOF; returns a new string or NULL. */
+static char *read_response(int fd, int timeout_ms, char *err, size_t errlen)
+{
+	struct timespec deadline;
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	while (buf) {
+		struct pollfd pfd = {fd, POLLIN, 0};
+		long left = ms_left(&deadline);
+		ssize_t r;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
+			snprintf(err, errlen, "no response from evpnd (timeout)");
+			break;
+		}
+		if (len + 1 >= cap)
+			buf = realloc(buf, cap *= 2);
+		if (!buf)
+			break;
+		r = read(fd, buf + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			buf[len] = '\0';
+			if (len)
+				return buf;
+			snprintf(err, errlen, "evpnd closed the connection without answering");
+			break;
+		}
+		len += (size_t)r;
+		buf[len] = '\0';
+		if (memchr(buf, '\n', len))
+			return buf;
+	}
+	free(buf);
+	return NULL;
+}
+
+static int send_request(int fd, const char *const *words, size_t n)
+{
+	json_object *req = json_object_new_object(), *cmd = json_object_new_array();
+	const char *text;
+	size_t off = 0, len;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(cmd, json_object_new_string(words[i]));
+	json_object_object_add(req, "command", cmd);
+	text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+	len = strlen(text);
+	while (off < len && rc == 0) {
+		ssize_t w = write(fd, text + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			rc = -1;
+		else
+			off += (size_t)w;
+	}
+	if (rc == 0 && write(fd, "\n", 1) != 1)
+		rc = -1;
+	json_object_put(req);
+	return rc;
+}
+
+int ctl_call(const char *path, const char *const *words, size_t n, int timeout_ms,
+	     struct json_object **data, char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+	json_object *resp = NULL, *ok, *v;
+	char *text = NULL;
+	int fd, rc = -1;
+
+	*data = NULL;
+	if (sun_fill(&sun, path) == -1) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		snprintf(err, errlen, "cannot connect to %s: %s (is evpnd running?)", path,
+			 strerror(errno));
+		goto out;
+	}
+	if (send_request(fd, words, n) == -1) {
+		snprintf(err, errlen, "cannot send request: %s", strerror(errno));
+		goto out;
+	}
+	text = read_response(fd, timeout_ms, err, errlen);
+	if (!text)
+		goto out;
+	resp = json_tokener_parse(text);
+	if (!resp || !json_object_object_get_ex(resp, "ok", &ok)) {
+		snprintf(err, errlen, "malformed response from evpnd");
+		goto out;
+	}
+	if (!json_object_get_boolean(ok)) {
+		snprintf(err, errlen, "%s",
+			 json_object_object_get_ex(resp, "error", &v) ? json_object_get_string(v)
+								      : "error");
+		goto out;
+	}
+	if (json_object_object_get_ex(resp, "data", &v))
+		*data = json_object_get(v);
+	else
+		*data = json_object_new_object();
+	rc = 0;
+out:
+	json_object_put(resp);
+	free(text);
+	if (fd != -1)
+		close(fd);
+	return rc;
+}

@@ -1,0 +1,220 @@
+/*
+ * daemon.c - evpnd's process shell: event loop, signals, reload, and the
+ * dispatch of control-socket commands to the subsystems that answer them.
+ */
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <json-c/json.h>
+
+#include "ctl.h"
+#include "daemon.h"
+#include "log.h"
+
+static void log_problems(const struct cfg_diag *diag, const char *file)
+{
+	for (size_t i = 0; i < diag->n; i++)
+		log_err(NULL, "%s:%u: %s: %s", file, diag->v[i].line, diag->v[i].path,
+			diag->v[i].msg);
+}
+
+int evpnd_reload(struct evpnd *d, struct cfg_diag *diag)
+{
+	struct cfg_diag local = {0};
+	struct cfg_diag *dg = diag ? diag : &local;
+	size_t first = dg->n;
+	struct config *next = config_load(d->config_path, dg);
+
+	if (!next) {
+		struct cfg_diag mine = {.v = dg->v + first, .n = dg->n - first};
+
+		log_problems(&mine, d->config_path);
+		log_err(NULL, "reload of %s refused (%zu problems); running configuration kept",
+			d->config_path, dg->n - first);
+		d->reloads_failed++;
+		cfg_diag_clear(&local);
+		return -1;
+	}
+	config_free(d->cfg);
+	d->cfg = next;
+	d->reloads_ok++;
+	clock_gettime(CLOCK_MONOTONIC, &d->last_reload);
+	log_notice(NULL, "configuration %s reloaded", d->config_path);
+	cfg_diag_clear(&local);
+	return 0;
+}
+
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+struct json_object *evpnd_show_summary(const struct evpnd *d)
+{
+	json_object *o = json_object_new_object(), *counts = json_object_new_object();
+	const struct config *c = d->cfg;
+	char a[IPADDR_STRLEN];
+
+	json_object_object_add(o, "version", json_object_new_string(EVPND_VERSION));
+	json_object_object_add(o, "router-id",
+			       json_object_new_string(inet_ntop(AF_INET, &c->router.router_id, a,
+								sizeof(a))));
+	json_object_object_add(o, "asn", json_object_new_int64(c->router.asn));
+	json_object_object_add(o, "vtep-ip",
+			       json_object_new_string(ipaddr_fmt(&c->router.vtep_ip, a)));
+	json_object_object_add(o, "config-file", json_object_new_string(d->config_path));
+	json_object_object_add(o, "control-socket", json_object_new_string(d->ctl_path));
+	json_object_object_add(o, "uptime-seconds",
+			       json_object_new_int64((int64_t)seconds_since(&d->started)));
+	json_object_object_add(o, "started", json_object_new_int64((int64_t)d->started_wall));
+	json_object_object_add(o, "reloads", json_object_new_int64((int64_t)d->reloads_ok));
+	json_object_object_add(o, "reloads-failed",
+			       json_object_new_int64((int64_t)d->reloads_failed));
+	json_object_object_add(counts, "neighbors", json_object_new_int64((int64_t)c->n_neighbors));
+	json_object_object_add(counts, "l2vnis-configured",
+			       json_object_new_int64((int64_t)c->n_l2vnis));
+	json_object_object_add(counts, "vrfs", json_object_new_int64((int64_t)c->n_vrfs));
+	json_object_object_add(o, "counts", counts);
+	return o;
+}
+
+static json_object *cmd_reload(struct evpnd *d, char **err)
+{
+	struct cfg_diag diag = {0};
+	json_object *o;
+
+	if (evpnd_reload(d, &diag) == 0) {
+		o = json_object_new_object();
+		json_object_object_add(o, "reloaded", json_object_new_boolean(1));
+		json_object_object_add(o, "config-file", json_object_new_string(d->config_path));
+		cfg_diag_clear(&diag);
+		return o;
+	}
+	{
+		size_t len = 0;
+		FILE *f = open_memstream(err, &len);
+
+		fprintf(f, "configuration refused, running configuration kept:");
+		for (size_t i = 0; i < diag.n; i++)
+			fprintf(f, "\n%s:%u: %s: %s", d->config_path, diag.v[i].line,
+				diag.v[i].path, diag.v[i].msg);
+		fclose(f);
+	}
+	cfg_diag_clear(&diag);
+	return NULL;
+}
+
+static json_object *ctl_dispatch(void *arg, const char *const *w, size_t n, char **err)
+{
+	struct evpnd *d = arg;
+
+	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "summary"))
+		return evpnd_show_summary(d);
+	if (n == 1 && !strcmp(w[0], "reload"))
+		return cmd_reload(d, err);
+	{
+		size_t len = 0;
+		FILE *f = open_memstream(err, &len);
+
+		fprintf(f, "unknown command \"");
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%s%s", i ? " " : "", w[i]);
+		fprintf(f, "\"");
+		fclose(f);
+	}
+	return NULL;
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct evpnd *d = arg;
+
+	switch (sig) {
+	case SIGHUP:
+		log_notice(NULL, "SIGHUP: reloading %s", d->config_path);
+		evpnd_reload(d, NULL);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_notice(NULL, "%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		event_base_loopexit(d->base, NULL);
+		break;
+	}
+}
+
+int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
+{
+	struct cfg_diag diag = {0};
+	char *err = NULL;
+
+	memset(d, 0, sizeof(*d));
+	d->config_path = strdup(o->config_path);
+	d->ctl_path = strdup(o->ctl_path ? o->ctl_path : CTL_DEFAULT_SOCKET);
+	d->cfg = config_load(d->config_path, &diag);
+	if (!d->cfg) {
+		log_problems(&diag, d->config_path);
+		log_err(NULL, "%s: invalid configuration (%zu problems)", d->config_path, diag.n);
+		cfg_diag_clear(&diag);
+		return -1;
+	}
+	d->base = event_base_new();
+	if (!d->base) {
+		log_err(NULL, "cannot create the event loop");
+		return -1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	d->sig_hup = evsignal_new(d->base, SIGHUP, on_signal, d);
+	d->sig_term = evsignal_new(d->base, SIGTERM, on_signal, d);
+	d->sig_int = evsignal_new(d->base, SIGINT, on_signal, d);
+	evsignal_add(d->sig_hup, NULL);
+	evsignal_add(d->sig_term, NULL);
+	evsignal_add(d->sig_int, NULL);
+	d->ctl = ctl_server_new(d->base, d->ctl_path, ctl_dispatch, d, &err);
+	if (!d->ctl) {
+		log_err("control", "%s", err ? err : "cannot open the control socket");
+		free(err);
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &d->started);
+	d->started_wall = time(NULL);
+	return 0;
+}
+
+int evpnd_run(struct evpnd *d)
+{
+	char a[IPADDR_STRLEN];
+
+	log_notice(NULL, "evpnd %s started: AS %u, router-id %s, config %s, control %s",
+		   EVPND_VERSION, d->cfg->router.asn,
+		   inet_ntop(AF_INET, &d->cfg->router.router_id, a, sizeof(a)), d->config_path,
+		   d->ctl_path);
+	if (event_base_dispatch(d->base) == -1) {
+		log_err(NULL, "event loop failed");
+		return 1;
+	}
+	log_notice(NULL, "stopped");
+	return 0;
+}
+
+void evpnd_fini(struct evpnd *d)
+{
+	ctl_server_free(d->ctl);
+	if (d->sig_hup)
+		event_free(d->sig_hup);
+	if (d->sig_term)
+		event_free(d->sig_term);
+	if (d->sig_int)
+		event_free(d->sig_int);
+	if (d->base)
+		event_base_free(d->base);
+	config_free(d->cfg);
+	free(d->config_path);
+	free(d->ctl_path);
+	memset(d, 0, sizeof(*d));
+}
