@@ -44,11 +44,12 @@ enum evpn_route_type {
  *   4     x  x            originator
  *   5     x  x   x                  x      x    1
  *
- * Unused fields are zero.  ip.family is 0 for a Type-2 without IP; for
- * Type-5, gw has the prefix's family (all-zero when there is no gateway).
+ * Unused fields are zero.  ip.family is 0 for a Type-2 without IP; the
+ * Type-5 gw has the prefix's family, or family 0 when the field is all zero
+ * (no gateway; the encoder writes zeros for family 0).
  */
 struct evpn_route {
-	uint8_t type;	 /* enum evpn_route_type (any value after UNKNOWN) */
+	uint8_t type;	 /* wire route type (enum evpn_route_type unless UNKNOWN_TYPE) */
 	uint8_t nlabels; /* label fields present: 0, 1 or 2 */
 	bool key_valid;	 /* the route-key fields were decoded (see evpn_nlri_next) */
 	struct rd rd;
@@ -64,12 +65,15 @@ struct evpn_route {
 /* Outcome of decoding one NLRI (evpn_nlri_next). */
 enum evpn_nlri_err {
 	EVPN_NLRI_OK = 0,
-	/* Route type not 1..5: skipped by its length; framing intact. */
+	/*
+	 * Route type not 1..5: skipped by its length, framing intact; RFC 7606
+	 * section 5.4 (typed NLRI) says to discard it.
+	 */
 	EVPN_NLRI_UNKNOWN_TYPE,
 	/*
-	 * Framing intact but the content is wrong (RFC 7606 section 5.4 /
-	 * RFC 7432 section 7): the caller treats the route as withdrawn when
-	 * r->key_valid, and discards it otherwise.
+	 * Framing intact but the content is wrong (RFC 7432 section 7 layouts,
+	 * RFC 9136 3.1): the caller treats the route as withdrawn (RFC 7606
+	 * section 2) when r->key_valid, and discards it otherwise.
 	 */
 	EVPN_NLRI_BAD_LENGTH,	  /* length fits no layout of the route type */
 	EVPN_NLRI_BAD_MAC_LEN,	  /* Type-2 MAC length other than 48 */

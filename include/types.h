@@ -69,7 +69,7 @@ enum rd_type {
 #define MAC_STRLEN 18
 #define IPADDR_STRLEN 46
 #define PREFIX_STRLEN 50
-#define RD_STRLEN 22
+#define RD_STRLEN 32
 #define ESI_STRLEN 30
 
 static inline bool vni_valid(uint32_t vni)

@@ -32,6 +32,7 @@ struct ynode {
 	size_t n_child;
 	struct ynode *parent;
 	bool excluded;	       /* dropped from validation after a reported problem */
+	char *standin;	       /* excluded mandatory leaf: valid value validated instead */
 	char *path;	       /* YANG data path, set by config_yang.c */
 	const void *schema;    /* its struct lysc_node while config_yang.c runs */
 };

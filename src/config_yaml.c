@@ -58,6 +58,7 @@ void ynode_free(struct ynode *n)
 	free(n->key);
 	free(n->scalar);
 	free(n->path);
+	free(n->standin);
 	free(n);
 }
 

@@ -106,6 +106,8 @@ static bool is_json_integer(const char *s)
 static void emit_scalar(struct emitter *e, const struct ynode *n, const struct lysc_node *snode)
 {
 	LY_DATA_TYPE t = LY_TYPE_UNKNOWN;
+	const char *v = n->standin ? n->standin : n->scalar;
+	bool plain = n->standin || n->plain;
 
 	if (snode && (snode->nodetype & (LYS_LEAF | LYS_LEAFLIST)))
 		t = ((const struct lysc_node_leaf *)snode)->type->basetype;
@@ -116,19 +118,19 @@ static void emit_scalar(struct emitter *e, const struct ynode *n, const struct l
 	case LY_TYPE_INT8:
 	case LY_TYPE_INT16:
 	case LY_TYPE_INT32:
-		if (n->plain && is_json_integer(n->scalar)) {
-			emit_str(e, n->scalar);
+		if (plain && is_json_integer(v)) {
+			emit_str(e, v);
 			return;
 		}
 		break;
 	case LY_TYPE_BOOL:
-		if (n->plain && (!strcmp(n->scalar, "true") || !strcmp(n->scalar, "false"))) {
-			emit_str(e, n->scalar);
+		if (plain && (!strcmp(v, "true") || !strcmp(v, "false"))) {
+			emit_str(e, v);
 			return;
 		}
 		break;
 	case LY_TYPE_EMPTY:
-		if (n->plain && n->scalar[0] == '\0') {
+		if (plain && v[0] == '\0') {
 			emit_str(e, "[null]");
 			return;
 		}
@@ -136,7 +138,7 @@ static void emit_scalar(struct emitter *e, const struct ynode *n, const struct l
 	default:
 		break;
 	}
-	emit_json_string(e, n->scalar);
+	emit_json_string(e, v);
 }
 
 static const struct lysc_node *schema_child(const struct emitter *e, const struct lysc_node *parent,
@@ -158,7 +160,7 @@ static void emit_members(struct emitter *e, struct ynode *map, const struct lysc
 	for (size_t i = 0; i < map->n_child; i++) {
 		struct ynode *c = map->child[i];
 
-		if (c->excluded)
+		if (c->excluded && !c->standin)
 			continue;
 		if (!first)
 			emit_str(e, ",");
@@ -344,6 +346,41 @@ static void parse_err_location(const char *text, char *path, size_t cap, unsigne
 		*line = (unsigned int)strtoul(p + strlen("line number "), NULL, 10);
 }
 
+/* X of 'Mandatory node "X" instance does not exist.', copied into name; false if not that. */
+static bool mandatory_name(const char *msg, char *name, size_t cap)
+{
+	const char *prefix = "Mandatory node \"", *q;
+
+	if (!msg || strncmp(msg, prefix, strlen(prefix)))
+		return false;
+	msg += strlen(prefix);
+	q = strchr(msg, '"');
+	if (!q || (size_t)(q - msg) >= cap)
+		return false;
+	memcpy(name, msg, (size_t)(q - msg));
+	name[q - msg] = '\0';
+	return true;
+}
+
+/*
+ * libyang locates a missing mandatory leaf of a list entry by its schema
+ * path, i.e. at the list: point at the first entry that lacks it instead.
+ */
+static struct ynode *mandatory_owner(struct ynode *n, const char *msg)
+{
+	char name[128];
+
+	if (!n || n->kind != YNODE_SEQ || !mandatory_name(msg, name, sizeof(name)))
+		return n;
+	for (size_t i = 0; i < n->n_child; i++) {
+		struct ynode *entry = n->child[i];
+
+		if (!entry->excluded && entry->kind == YNODE_MAP && !map_get(entry, name))
+			return entry;
+	}
+	return n;
+}
+
 static bool is_ancestor(const struct ynode *a, const struct ynode *n)
 {
 	for (; n; n = n->parent)
@@ -400,23 +437,28 @@ static struct ynode *shape_error_owner(struct ynode *root, struct ynode *n, cons
  * is set when the error is about a node already excluded, i.e. a consequence
  * of a problem reported before.
  */
-static struct ynode *error_node(const struct emitter *e, struct ynode *root,
-				const struct ly_err_item *err, bool *artifact)
+static struct ynode *error_node(const struct emitter *e, struct ynode *root, const char *where,
+				const char *msg,
+				bool *artifact)
 {
 	char path[1024];
 	unsigned int jline;
 	struct ynode *n = NULL;
 
 	*artifact = false;
-	parse_err_location(err->path, path, sizeof(path), &jline);
+	parse_err_location(where, path, sizeof(path), &jline);
 	if (jline >= 1 && jline <= e->n_lines) {
 		/* the parser's line may be its enclosing entry's: prefer a deeper exact path */
 		struct ynode *by_line = e->line_node[jline];
 
+		if (by_line->excluded) { /* a stand-in */
+			*artifact = true;
+			return NULL;
+		}
 		n = path[0] ? find_by_path(root, path, false) : NULL;
 		if (n && is_ancestor(by_line, n))
 			return n;
-		return shape_error_owner(root, by_line, err->msg);
+		return shape_error_owner(root, by_line, msg);
 	}
 	if (!path[0])
 		return NULL;
@@ -430,31 +472,65 @@ static struct ynode *error_node(const struct emitter *e, struct ynode *root,
 			break;
 		*cut = '\0';
 	}
-	return n;
+	return mandatory_owner(n, msg);
 }
 
 /* "Mandatory node "X" instance does not exist." about n, where X was excluded by us. */
 static bool missing_because_excluded(const struct ynode *n, const char *msg)
 {
-	const char *prefix = "Mandatory node \"", *q;
-	size_t len;
+	char name[128];
 
-	if (!msg || strncmp(msg, prefix, strlen(prefix)))
+	if (!mandatory_name(msg, name, sizeof(name)))
 		return false;
-	msg += strlen(prefix);
-	q = strchr(msg, '"');
-	if (!q)
-		return false;
-	len = (size_t)(q - msg);
 	for (size_t i = 0; i < n->n_child; i++)
-		if (n->child[i]->excluded && n->child[i]->key &&
-		    strlen(n->child[i]->key) == len && !strncmp(n->child[i]->key, msg, len))
+		if (n->child[i]->excluded && n->child[i]->key && !strcmp(n->child[i]->key, name))
 			return true;
 	return false;
 }
 
-/* Remove n from the next round; a list key takes its whole entry with it. */
-static bool exclude(struct ynode *n)
+/*
+ * A value valid for a mandatory leaf, to validate in place of a bad one so
+ * that its absence does not hide the rest of the file: the low end of a
+ * numeric range, else the first of a few generic candidates the type accepts.
+ */
+static char *standin_value(const struct ly_ctx *ctx, const struct lysc_node *sn)
+{
+	static const char *const candidates[] = {"1", "0", "0.0.0.0", "::", "a", "auto"};
+	const struct lysc_type *t = ((const struct lysc_node_leaf *)sn)->type;
+	char num[32];
+
+	if (t->basetype >= LY_TYPE_UINT8 && t->basetype <= LY_TYPE_UINT64) {
+		const struct lysc_range *r = ((const struct lysc_type_num *)t)->range;
+
+		snprintf(num, sizeof(num), "%llu",
+			 r ? (unsigned long long)r->parts[0].min_u64 : 0ULL);
+		if (lyd_value_validate(ctx, sn, num, strlen(num), NULL, NULL, NULL) == LY_SUCCESS)
+			return strdup(num);
+	}
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+		if (lyd_value_validate(ctx, sn, candidates[i], strlen(candidates[i]), NULL, NULL,
+				       NULL) == LY_SUCCESS)
+			return strdup(candidates[i]);
+	ly_err_clean((struct ly_ctx *)ctx, NULL);
+	return NULL;
+}
+
+/* Another key of the same name in n's mapping (a duplicate YAML key). */
+static bool has_twin(const struct ynode *n)
+{
+	const struct ynode *p = n->parent;
+
+	for (size_t i = 0; n->key && i < p->n_child; i++)
+		if (p->child[i] != n && p->child[i]->key && !strcmp(p->child[i]->key, n->key))
+			return true;
+	return false;
+}
+
+/*
+ * Remove n from the next round: a list key takes its whole entry with it, a
+ * mandatory leaf is replaced by a stand-in value.
+ */
+static bool exclude(struct ynode *n, const struct ly_ctx *ctx)
 {
 	const struct lysc_node *sn = n->schema;
 
@@ -464,6 +540,8 @@ static bool exclude(struct ynode *n)
 	if (!n->parent || n->excluded)
 		return false;
 	n->excluded = true;
+	if (sn && n->kind == YNODE_SCALAR && !has_twin(n) && sn->nodetype == LYS_LEAF && (sn->flags & LYS_MAND_TRUE))
+		n->standin = standin_value(ctx, sn);
 	return true;
 }
 
@@ -509,6 +587,41 @@ static void emitter_reset(struct emitter *e, struct ynode *root)
 	emit_str(e, "{");
 }
 
+/* One problem libyang reported, copied out of its error list. */
+struct yerr {
+	char *msg;
+	char *path; /* libyang's location text */
+};
+
+/* Take the round's errors out of libyang's list (exclude() may add new ones). */
+static size_t take_errors(struct ly_ctx *ctx, struct yerr *v, size_t cap)
+{
+	size_t n = 0;
+
+	for (struct ly_err_item *err = ly_err_first(ctx); err && n < cap; err = err->next) {
+		if (err->level != LY_LLERR)
+			continue;
+		v[n].msg = strdup(err->msg ? err->msg : "invalid");
+		v[n].path = err->path ? strdup(err->path) : NULL;
+		n++;
+	}
+	ly_err_clean(ctx, NULL);
+	return n;
+}
+
+static void report_one(const struct yerr *err, struct ynode *n, struct cfg_diag *diag)
+{
+	char path[1024];
+	unsigned int jline;
+
+	if (n) {
+		cfg_diag_add(diag, n->line, n->path ? n->path : "/", "%s", err->msg);
+		return;
+	}
+	parse_err_location(err->path, path, sizeof(path), &jline);
+	cfg_diag_add(diag, 1, path[0] ? path : "/", "%s", err->msg);
+}
+
 /*
  * Report the problems libyang stored for one round.  Returns true when at
  * least one node was newly excluded, i.e. another round can find more.
@@ -516,35 +629,28 @@ static void emitter_reset(struct emitter *e, struct ynode *root)
 static bool report_round(struct ly_ctx *ctx, const struct emitter *e, struct ynode *root,
 			 struct cfg_diag *diag, size_t *problems)
 {
+	struct yerr errs[16];
+	size_t n_errs = take_errors(ctx, errs, 16);
 	bool progress = false;
 
-	for (struct ly_err_item *err = ly_err_first(ctx); err; err = err->next) {
+	for (size_t i = 0; i < n_errs; i++) {
 		struct ynode *n;
 		bool artifact;
 
-		if (err->level != LY_LLERR)
-			continue;
-		n = error_node(e, root, err, &artifact);
+		n = error_node(e, root, errs[i].path, errs[i].msg, &artifact);
 		if (artifact)
-			continue;
-		if (n && missing_because_excluded(n, err->msg)) {
-			progress |= exclude(n); /* silently: its cause was reported */
-			continue;
+			goto next;
+		if (n && missing_because_excluded(n, errs[i].msg)) {
+			progress |= exclude(n, ctx); /* silently: its cause was reported */
+			goto next;
 		}
 		(*problems)++;
-		if (n) {
-			cfg_diag_add(diag, n->line, n->path ? n->path : "/", "%s",
-				     err->msg ? err->msg : "invalid");
-		} else {
-			char path[1024];
-			unsigned int jline;
-
-			parse_err_location(err->path, path, sizeof(path), &jline);
-			cfg_diag_add(diag, 1, path[0] ? path : "/", "%s",
-				     err->msg ? err->msg : "invalid");
-		}
-		if (n && exclude(n))
+		report_one(&errs[i], n, diag);
+		if (n && exclude(n, ctx))
 			progress = true;
+next:
+		free(errs[i].msg);
+		free(errs[i].path);
 	}
 	ly_err_clean(ctx, NULL);
 	return progress;

@@ -367,7 +367,8 @@ char *evpn_ecomm_list_fmt(struct buf *ecomms, char *buf, size_t size)
 		return buf;
 	buf[0] = '\0';
 	while (off < size && buf_get_bytes(ecomms, c.octet, ECOMM_LEN) == 0) {
-		n = snprintf(buf + off, size - off, "%s%s", off ? " " : "", evpn_ecomm_fmt(&c, one));
+		evpn_ecomm_fmt(&c, one);
+		n = snprintf(buf + off, size - off, "%s%s", off ? " " : "", one);
 		if (n < 0)
 			break;
 		off += (size_t)n;

@@ -171,6 +171,7 @@ static enum evpn_nlri_err dec_es(struct buf *v, struct evpn_route *r)
  */
 static enum evpn_nlri_err dec_prefix(struct buf *v, struct evpn_route *r)
 {
+	static const uint8_t zero[16];
 	int n;
 
 	if (buf_left(v) == PREFIX_V4_LEN)
@@ -188,6 +189,9 @@ static enum evpn_nlri_err dec_prefix(struct buf *v, struct evpn_route *r)
 	if (get_addr(v, n, &r->prefix.addr) == -1 || get_addr(v, n, &r->gw) == -1 ||
 	    buf_get_u24(v, &r->label[0]) == -1)
 		return EVPN_NLRI_BAD_LENGTH;
+	/* An all-zero gateway means none (RFC 9136 3.2): family 0, as for Type-2. */
+	if (memcmp(r->gw.bytes, zero, sizeof(zero)) == 0)
+		r->gw.family = 0;
 	r->nlabels = 1;
 	r->key_valid = true;
 	return EVPN_NLRI_OK;

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Daemon lifecycle: start evpnd, query it with evpnctl (text and JSON), refuse
+# a broken file on SIGHUP and on `evpnctl reload` while still serving the old
+# configuration, apply a valid one, refuse a second instance on the same
+# socket, and exit 0 on SIGTERM leaving no socket behind.
+set -u
+EVPND=${EVPND:-build/evpnd}
+EVPNCTL=${EVPNCTL:-build/evpnctl}
+work=$(mktemp -d "${TMPDIR:-/tmp}/evpnd-lifecycle.XXXXXX")
+sock=$work/evpnd.sock
+cfg=$work/evpnd.yaml
+pid=
+pass=0 fail=0
+
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+check() { # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi
+}
+
+json_get() { # json_get KEY < json
+  python3 -c 'import json,sys; d=json.load(sys.stdin)
+for k in sys.argv[1].split("."): d=d[k]
+print(d)' "$1" 2>/dev/null
+}
+
+wait_for() { # wait_for SECONDS COMMAND...
+  local end=$((SECONDS + $1)); shift
+  until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
+}
+
+write_cfg() { # write_cfg ASN [EXTRA_YAML]
+  cat >"$cfg" <<YAML
+router:
+  asn: $1
+  router-id: 10.0.0.11
+neighbors:
+  - address: 10.0.0.1
+    remote-asn: $1
+${2:-}
+YAML
+}
+
+write_cfg 65000
+"$EVPND" -c "$cfg" -s "$sock" 2>"$work/log" &
+pid=$!
+check "control socket appears" wait_for 10 test -S "$sock"
+
+out=$("$EVPNCTL" -s "$sock" -j show summary)
+check "summary is JSON with router-id" test "$(json_get router-id <<<"$out")" = 10.0.0.11
+check "summary has ASN" test "$(json_get asn <<<"$out")" = 65000
+check "summary names the config file" test "$(json_get config-file <<<"$out")" = "$cfg"
+check "summary counts neighbors" test "$(json_get counts.neighbors <<<"$out")" = 1
+check "text summary" bash -c "'$EVPNCTL' -s '$sock' show summary | grep -q 'router-id *10.0.0.11'"
+
+# A broken file on SIGHUP: refused with line-numbered errors, old config kept.
+write_cfg 0 "  - address: 10.0.0.2"
+kill -HUP "$pid"
+check "SIGHUP with a broken file is logged with FILE:LINE" \
+  wait_for 5 grep -q "$cfg:2: /evpnd:router/asn: Unsatisfied range" "$work/log"
+check "refusal is logged" grep -q "reload of $cfg refused" "$work/log"
+out=$("$EVPNCTL" -s "$sock" -j show summary)
+check "old ASN still served after refused SIGHUP" test "$(json_get asn <<<"$out")" = 65000
+check "failed reload counted" test "$(json_get reloads-failed <<<"$out")" = 1
+check "daemon still alive" kill -0 "$pid"
+
+# evpnctl reload with the broken file: non-zero exit, errors shown.
+"$EVPNCTL" -s "$sock" reload >"$work/reload.out" 2>&1
+check "evpnctl reload of a broken file exits 1" test $? -eq 1
+check "evpnctl reload prints the problem" grep -q "$cfg:2: /evpnd:router/asn" "$work/reload.out"
+check "mandatory neighbour leaf reported" \
+  grep -q "Mandatory node \"remote-asn\"" "$work/reload.out"
+
+# A valid change is applied by evpnctl reload and by SIGHUP.
+write_cfg 65001
+check "evpnctl reload of a valid file" bash -c "'$EVPNCTL' -s '$sock' reload >/dev/null"
+out=$("$EVPNCTL" -s "$sock" -j show summary)
+check "new ASN served" test "$(json_get asn <<<"$out")" = 65001
+write_cfg 65002
+kill -HUP "$pid"
+check "SIGHUP applies a valid file" wait_for 5 \
+  bash -c "'$EVPNCTL' -s '$sock' -j show summary | grep -q '\"asn\": 65002'"
+
+# Errors and refusals.
+"$EVPNCTL" -s "$sock" show nonsense >/dev/null 2>&1
+check "unknown command exits 1" test $? -eq 1
+"$EVPND" -c "$cfg" -s "$sock" 2>"$work/second.log"
+check "a second instance on the same socket is refused" test $? -eq 1
+check "the refusal says why" grep -q "another evpnd is listening" "$work/second.log"
+"$EVPNCTL" -s "$work/nowhere.sock" show summary >/dev/null 2>&1
+check "evpnctl without a daemon exits 3" test $? -eq 3
+
+# SIGTERM: clean exit, socket removed.
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+check "SIGTERM exits 0" test $rc -eq 0
+check "socket removed on exit" test ! -e "$sock"
+
+# Invalid file at start: exit 1 with the problems on stderr.
+write_cfg 0
+"$EVPND" -c "$cfg" -s "$sock" 2>"$work/bad.log"
+check "invalid file at start exits 1" test $? -eq 1
+check "invalid file at start is explained" grep -q "$cfg:2: /evpnd:router/asn" "$work/bad.log"
+"$EVPND" -c "$work/missing.yaml" --check 2>/dev/null
+check "--check of a missing file exits 1" test $? -eq 1
+
+echo "lifecycle: $pass passed, $fail failed"
+[ $fail -eq 0 ]
