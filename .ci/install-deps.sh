@@ -10,7 +10,7 @@ PKGS=(
   libnl-3-dev libnl-route-3-dev libyang2-dev libyang2-tools libcyaml-dev libyaml-dev
   libevent-dev libjson-c-dev check
   # test fabric and peers
-  iproute2 iputils-ping procps psmisc frr gobgpd tcpdump tshark python3
+  iproute2 iputils-ping procps psmisc frr gobgpd tcpdump tshark python3 python3-yaml
 )
 
 missing=()

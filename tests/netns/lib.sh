@@ -6,7 +6,8 @@
 # Environment (ctest sets the first three): EVPND, EVPNCTL, SRC (source dir);
 # LAB_PREFIX (namespace/state prefix, default "t<pid>-", exported to the
 # runner as CLAB_NETNS_PREFIX so parallel runs never collide);
-# WAIT_INTERVAL (poll period of wait_until, default 0.2 s).
+# WAIT_INTERVAL (poll period of wait_until, default 0.2 s); PYTHON
+# (default /usr/bin/python3) for the JSON helpers.
 #
 # Results:      pass MSG | fail MSG | check MSG CMD... | check_fail MSG CMD...
 #               check_eventually TIMEOUT MSG CMD... | summary | finish
@@ -31,11 +32,13 @@ export CLAB_NETNS_PREFIX=$LAB_PREFIX
 export EVPND=${EVPND:-$SRC/build/evpnd}
 export EVPNCTL=${EVPNCTL:-$SRC/build/evpnctl}
 WAIT_INTERVAL=${WAIT_INTERVAL:-0.2}
+PYTHON=${PYTHON:-/usr/bin/python3}     # Debian's, not whatever is first in PATH
 
 PASSED=0
 FAILED=0
 _LIB_TOPOS=()
 _LIB_CLEANUP=()
+_LIB_OUT=$(mktemp /tmp/netns-test-out.XXXXXX)
 
 log() { printf '# %s\n' "$*" >&2; }
 
@@ -46,12 +49,14 @@ pass() { PASSED=$((PASSED + 1)); printf 'ok   %s\n' "$*"; }
 fail() { FAILED=$((FAILED + 1)); printf 'FAIL %s\n' "$*"; }
 
 # check MSG CMD...: run CMD (output shown only on failure); pass if it exits 0.
+# CMD runs in this shell (not a subshell), so functions like topo_up keep
+# their side effects.
 check() {
-    local msg=$1 out rc; shift
-    out=$("$@" 2>&1); rc=$?
+    local msg=$1 rc; shift
+    "$@" >"$_LIB_OUT" 2>&1; rc=$?
     if [ $rc -eq 0 ]; then pass "$msg"; return 0; fi
     fail "$msg (rc=$rc: $*)"
-    [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/#   /' | head -40
+    sed 's/^/#   /' "$_LIB_OUT" | head -40
     return 1
 }
 
@@ -109,6 +114,7 @@ _lib_cleanup() {
     for ((i = ${#_LIB_CLEANUP[@]} - 1; i >= 0; i--)); do
         eval "${_LIB_CLEANUP[$i]}" >/dev/null 2>&1
     done
+    rm -f "$_LIB_OUT"
     exit $rc
 }
 trap _lib_cleanup EXIT
@@ -177,7 +183,7 @@ evpnctl_node() {
 # json_eval PY-EXPR: read JSON from stdin into `d`, evaluate the Python
 # expression, print the value; exit 0 if it is truthy.
 json_eval() {
-    python3 -c '
+    "$PYTHON" -c '
 import json, re, sys
 try:
     d = json.load(sys.stdin)
@@ -198,7 +204,7 @@ bgp_established() {
 
 # _evpn_paths: print one JSON line per path of 'show bgp l2vpn evpn json'.
 _evpn_paths() {
-    vtysh_node "$1" "$2" 'show bgp l2vpn evpn json' | python3 -c '
+    vtysh_node "$1" "$2" 'show bgp l2vpn evpn json' | "$PYTHON" -c '
 import json, sys
 d = json.load(sys.stdin)
 for rd, routes in d.items():
@@ -214,7 +220,7 @@ for rd, routes in d.items():
 # evpn_has_type3 TOPO NODE ORIG-IP [VNI]: the FRR node has a Type-3 route
 # from ORIG-IP (with route target *:VNI when VNI is given).
 evpn_has_type3() {
-    _evpn_paths "$1" "$2" | python3 -c '
+    _evpn_paths "$1" "$2" | "$PYTHON" -c '
 import json, re, sys
 ip, vni = sys.argv[1], sys.argv[2]
 for line in sys.stdin:
@@ -229,7 +235,7 @@ sys.exit(1)' "$3" "${4:-}"
 
 # evpn_count TOPO NODE TYPE: print the number of paths of route type TYPE.
 evpn_count() {
-    _evpn_paths "$1" "$2" | python3 -c '
+    _evpn_paths "$1" "$2" | "$PYTHON" -c '
 import json, sys
 print(sum(1 for l in sys.stdin if json.loads(l).get("routeType") == int(sys.argv[1])))' "$3"
 }

@@ -9,7 +9,8 @@
 #    control socket): the evpnd role starts the binary from $EVPND with the
 #    bound config and the socket in the state dir; links carry traffic;
 #    `down` also kills processes started later inside the lab's namespaces.
-# 3. a generated lab whose exec line fails: `up` fails and cleans up after
+# 3. l2-stretch with the stand-in evpnd: underlay, FRR RR and leaf3, VXLAN.
+# 4. a generated lab whose exec line fails: `up` fails and cleans up after
 #    itself; with --keep it leaves the wreck, which `down` then removes.
 #
 # Env: EVPND, EVPNCTL, SRC (from ctest); LAB_PREFIX to choose the prefix.
@@ -28,7 +29,7 @@ T=frr-pair
 log "frr-pair with prefix $LAB_PREFIX"
 check "up $T" topo_up $T || finish
 check "status reports the lab up" "$CLAB" status $T
-check "status -j is JSON with up=true" bash -c "'$CLAB' status -j $T | python3 -c 'import json,sys; sys.exit(not json.load(sys.stdin)[\"up\"])'"
+check "status -j is JSON with up=true" bash -c "'$CLAB' status -j $T | $PYTHON -c 'import json,sys; sys.exit(not json.load(sys.stdin)[\"up\"])'"
 rr_ns=$(node_ns $T rr)
 check "namespace $rr_ns exists" test -e "/run/netns/$rr_ns"
 check "namespace name is <prefix><lab>-<node>" test "$rr_ns" = "${LAB_PREFIX}frr-pair-rr"
@@ -52,7 +53,7 @@ check "dir: state dir holds the vty sockets" test -S "$(node_dir $T rr)/bgpd.vty
 check_fail "second up of a running lab is refused" "$CLAB" up $T
 
 pids=$(cat "$(node_dir $T rr)"/*.pid "$(node_dir $T leaf)"/*.pid 2>/dev/null)
-check "4 FRR daemons recorded" test "$(echo $pids | wc -w)" -eq 4
+check "4 FRR daemons recorded" test "$(echo "$pids" | wc -w)" -eq 4
 state=$(dirname "$(node_dir $T rr)")
 check "down $T" topo_down $T
 left=$(lab_namespaces)
@@ -104,14 +105,16 @@ topology:
       mtu: 1500
 EOF
 M=$TMP/mini.clab.yml
-_LIB_TOPOS+=("$M")     # taken down at exit whatever happens
-check "up mini (evpnd role by image name)" env EVPND="$TMP/fake-evpnd" "$CLAB" up "$M"
+real_evpnd=$EVPND
+export EVPND=$TMP/fake-evpnd
+check "up mini (evpnd role by image name)" topo_up "$M"
+export EVPND=$real_evpnd
 edir=$(node_dir "$M" e)
 check "evpnd control socket in the state dir" test -S "$edir/evpnd.sock"
 check "evpnd got the bound config" grep -q "evpnd.yaml" "$edir/evpnd.log"
 epid=$(cat "$edir/evpnd.pid")
 check "evpnd runs inside the node's namespace" \
-    test "$(readlink /proc/$epid/ns/net)" = "$(ip netns exec "$(node_ns "$M" e)" readlink /proc/self/ns/net)"
+    test "$(readlink "/proc/$epid/ns/net")" = "$(ip netns exec "$(node_ns "$M" e)" readlink /proc/self/ns/net)"
 check "15-char interface names on both ends" node_exec "$M" h ip link show a-rather-long15
 check "link MTU defaults to 9500 (containerlab)" bash -c "ip -n '$(node_ns "$M" h)' link show eth1 | grep -q 'mtu 9500'"
 check "h pings e over the link" node_exec "$M" h ping -c 1 -W 2 10.0.0.0
@@ -122,6 +125,33 @@ check "down mini" topo_down "$M"
 wait "$bgjob" 2>/dev/null
 check_fail "evpnd stopped" pid_running "$epid"
 check_fail "background process in the lab was killed" pid_running "$bgjob"
+check "no namespace remains" test -z "$(lab_namespaces)"
+
+# ------------------------------------- l2-stretch with a stand-in evpnd
+# evpnd does not speak BGP yet: check what the topology itself provides
+# (underlay, FRR RR + FRR leaf3, VXLAN data plane with hand-made flood
+# entries standing in for what evpnd will install).
+L=l2-stretch
+export EVPND=$TMP/fake-evpnd
+check "up $L (stand-in evpnd)" topo_up $L
+export EVPND=$real_evpnd
+check "7 namespaces" test "$(lab_namespaces | wc -l)" -eq 7
+check "leaf1 and leaf2 have their evpnd control sockets" \
+    test -S "$(node_dir $L leaf1)/evpnd.sock" -a -S "$(node_dir $L leaf2)/evpnd.sock"
+check "VTEP leaf1 reaches VTEP leaf2 through the RR" node_exec $L leaf1 ping -c 1 -W 2 10.255.0.12
+check "VTEP leaf1 reaches VTEP leaf3 from its VTEP address" \
+    node_exec $L leaf1 ping -c 1 -W 2 -I 10.255.0.11 10.255.0.13
+check "vxlan100 on leaf1: VNI 100, local VTEP, port 4789, nolearning" bash -c \
+    "ip -n '$(node_ns $L leaf1)' -d link show vxlan100 | grep -E 'id 100 .*local 10.255.0.11 .*dstport 4789.* nolearning'"
+check "neigh_suppress on vxlan100" bash -c \
+    "ip -n '$(node_ns $L leaf2)' -d link show vxlan100 | grep -q 'neigh_suppress on'"
+check_eventually 30 "RR: session to FRR leaf3 Established" bgp_established $L rr 10.1.3.1
+check_eventually 20 "RR has leaf3's Type-3 route for VNI 100" evpn_has_type3 $L rr 10.255.0.13 100
+node_exec $L leaf1 bridge fdb append 00:00:00:00:00:00 dev vxlan100 dst 10.255.0.13 self permanent
+node_exec $L leaf3 bridge fdb append 00:00:00:00:00:00 dev vxlan100 dst 10.255.0.11 self permanent
+check "h1 pings h3 over VXLAN (hand-made flood entries), 1400 bytes, DF" \
+    node_exec $L h1 ping -c 2 -i 0.2 -W 2 -s 1400 -M "do" 172.16.0.3
+check "down $L" topo_down $L
 check "no namespace remains" test -z "$(lab_namespaces)"
 
 # -------------------------------------------------------- failing up
@@ -135,12 +165,12 @@ topology:
     - endpoints: ["a:eth1", "b:eth1"]
 EOF
 B=$TMP/broken.clab.yml
-check_fail "up with a failing exec line fails" "$CLAB" up "$B"
+check_fail "up with a failing exec line fails" topo_up "$B"
 check "... and cleans up after itself" test -z "$(lab_namespaces)"
-_LIB_TOPOS+=("$B")
-check_fail "up --keep fails too" "$CLAB" up "$B" --keep
+check_fail "up --keep fails too" topo_up "$B" --keep
 check "... and leaves the namespaces" test -n "$(lab_namespaces)"
-check "down cleans up after a failed up" "$CLAB" down "$B"
+mv "$B" "$B.gone"
+check "down cleans up after a failed up, even without the file" "$CLAB" down "$B"
 check "no namespace remains" test -z "$(lab_namespaces)"
 check "no temporary veth left in the root namespace" \
     bash -c "! ip -br link | grep -q '^cn[0-9a-f]\{9\}[ab]'"
