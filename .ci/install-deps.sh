@@ -8,7 +8,7 @@ PKGS=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   # libraries (see docs/architecture.md for why each)
   libnl-3-dev libnl-route-3-dev libyang2-dev libyang2-tools libcyaml-dev libyaml-dev
-  libevent-dev libjson-c-dev check
+  libevent-dev libjson-c-dev check uthash-dev
   # test fabric and peers
   iproute2 iputils-ping procps psmisc frr gobgpd tcpdump tshark python3 python3-yaml
 )
