@@ -25,8 +25,11 @@ struct evpnd_opts {
 	const char *ctl_path;
 };
 
+struct bgp;
+
 struct evpnd {
 	struct event_base *base;
+	struct bgp *bgp;
 	struct config *cfg;
 	char *config_path;
 	char *ctl_path;

@@ -10,6 +10,7 @@
 #include <event2/event.h>
 #include <json-c/json.h>
 
+#include "bgp.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "log.h"
@@ -27,6 +28,7 @@ int evpnd_reload(struct evpnd *d, struct cfg_diag *diag)
 	struct cfg_diag *dg = diag ? diag : &local;
 	size_t first = dg->n;
 	struct config *next = config_load(d->config_path, dg);
+	char *err = NULL;
 
 	if (!next) {
 		struct cfg_diag mine = {.v = dg->v + first, .n = dg->n - first};
@@ -37,6 +39,10 @@ int evpnd_reload(struct evpnd *d, struct cfg_diag *diag)
 		d->reloads_failed++;
 		cfg_diag_clear(&local);
 		return -1;
+	}
+	if (bgp_configure(d->bgp, next, &err) == -1) {
+		log_err("bgp", "%s", err ? err : "cannot apply the configuration");
+		free(err);
 	}
 	config_free(d->cfg);
 	d->cfg = next;
@@ -81,6 +87,7 @@ struct json_object *evpnd_show_summary(const struct evpnd *d)
 			       json_object_new_int64((int64_t)c->n_l2vnis));
 	json_object_object_add(counts, "vrfs", json_object_new_int64((int64_t)c->n_vrfs));
 	json_object_object_add(o, "counts", counts);
+	json_object_object_add(o, "bgp", bgp_show_summary(d->bgp));
 	return o;
 }
 
@@ -110,12 +117,35 @@ static json_object *cmd_reload(struct evpnd *d, char **err)
 	return NULL;
 }
 
+static json_object *cmd_clear_neighbor(struct evpnd *d, const char *addr, bool soft, char **err)
+{
+	struct ipaddr a;
+	json_object *o;
+
+	if (ipaddr_parse(addr, &a) == -1) {
+		if (asprintf(err, "not an IP address: %s", addr) < 0)
+			*err = NULL;
+		return NULL;
+	}
+	if (bgp_clear_neighbor(d->bgp, &a, soft, err) == -1)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "neighbor", json_object_new_string(addr));
+	json_object_object_add(o, "cleared", json_object_new_string(soft ? "soft" : "hard"));
+	return o;
+}
+
 static json_object *ctl_dispatch(void *arg, const char *const *w, size_t n, char **err)
 {
 	struct evpnd *d = arg;
 
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "summary"))
 		return evpnd_show_summary(d);
+	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "neighbors"))
+		return bgp_show_neighbors(d->bgp);
+	if ((n == 3 || (n == 4 && !strcmp(w[3], "soft"))) && !strcmp(w[0], "clear") &&
+	    !strcmp(w[1], "neighbor"))
+		return cmd_clear_neighbor(d, w[2], n == 4, err);
 	if (n == 1 && !strcmp(w[0], "reload"))
 		return cmd_reload(d, err);
 	{
@@ -181,6 +211,12 @@ int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
 		free(err);
 		return -1;
 	}
+	d->bgp = bgp_new(d->base, NULL);
+	if (bgp_configure(d->bgp, d->cfg, &err) == -1) {
+		log_err("bgp", "%s", err ? err : "cannot start BGP");
+		free(err);
+		return -1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->started_wall = time(NULL);
 	return 0;
@@ -204,6 +240,13 @@ int evpnd_run(struct evpnd *d)
 
 void evpnd_fini(struct evpnd *d)
 {
+	if (d->bgp) {
+		struct timeval flush = {0, 300000};
+
+		bgp_free(d->bgp); /* queues a Cease per session */
+		event_base_loopexit(d->base, &flush);
+		event_base_dispatch(d->base); /* let them reach the peers */
+	}
 	ctl_server_free(d->ctl);
 	if (d->sig_hup)
 		event_free(d->sig_hup);

@@ -34,14 +34,17 @@ wait_for() { # wait_for SECONDS COMMAND...
   until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
 }
 
+# The neighbour is passive and nothing listens: this test sends no packet.
 write_cfg() { # write_cfg ASN [EXTRA_YAML]
   cat >"$cfg" <<YAML
 router:
   asn: $1
   router-id: 10.0.0.11
+  listen-port: 0
 neighbors:
   - address: 10.0.0.1
     remote-asn: $1
+    passive: true
 ${2:-}
 YAML
 }

@@ -1,0 +1,56 @@
+/*
+ * bgp.h - the BGP speaker: the listening sockets, the set of peers built
+ * from the configuration, and what the control socket asks of them.
+ *
+ * One struct bgp per daemon.  Peers are created, changed and removed only by
+ * bgp_configure(), from a validated struct config; the speaker copies what
+ * it needs, so the config may be freed after the call.
+ */
+#ifndef EVPND_BGP_H
+#define EVPND_BGP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "types.h"
+
+struct event_base;
+struct json_object;
+struct bgp;
+struct bgp_peer;
+struct rib;
+
+/* Who we are, as configured (router section). */
+struct bgp_identity {
+	uint32_t asn;
+	uint32_t router_id;  /* host order */
+	uint32_t cluster_id; /* host order */
+	struct ipaddr vtep;
+};
+
+struct bgp *bgp_new(struct event_base *base, struct rib *rib);
+/*
+ * Apply a configuration: identity and listener on first call, then add new
+ * neighbours, remove deleted ones, and restart those whose session-relevant
+ * settings changed.  Returns 0, or -1 with *err (new string) when the
+ * listener cannot be opened.
+ */
+int bgp_configure(struct bgp *bgp, const struct config *cfg, char **err);
+/* Stop every session (Cease, administrative shutdown) and free everything. */
+void bgp_free(struct bgp *bgp);
+
+const struct bgp_identity *bgp_identity(const struct bgp *bgp);
+struct event_base *bgp_event_base(const struct bgp *bgp);
+struct rib *bgp_rib(const struct bgp *bgp);
+
+struct bgp_peer *bgp_peer_find(const struct bgp *bgp, const struct ipaddr *addr);
+
+/* `clear neighbor ADDR [soft]`: hard = reset the session, soft = route refresh. */
+int bgp_clear_neighbor(struct bgp *bgp, const struct ipaddr *addr, bool soft, char **err);
+
+/* Structured views for the control socket (new references). */
+struct json_object *bgp_show_neighbors(const struct bgp *bgp);
+struct json_object *bgp_show_summary(const struct bgp *bgp);
+
+#endif

@@ -1,0 +1,329 @@
+/*
+ * bgp_conn.c - BGP TCP connections: socket options (TCP-MD5, GTSM, source
+ * address), outgoing connects, framing of the input stream into messages,
+ * output with back-pressure, and release after the last byte is flushed.
+ *
+ * Invariant: a connection reports to its peer only while conn->peer is set;
+ * once released it only drains its output and frees itself (on the next
+ * loop iteration at the earliest, never inside the caller's stack).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "bgp.h"
+#include "bgp_peer.h"
+#include "log.h"
+
+#define OUT_HIGH_WATER (4u << 20) /* stop generating UPDATEs above this */
+#define OUT_LOW_WATER (1u << 20)  /* ... and resume below this */
+#define RELEASE_TIMEOUT_S 3	  /* give up flushing a released connection */
+
+static void sockaddr_from(const struct ipaddr *a, uint16_t port, struct sockaddr_storage *ss,
+			  socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		sin->sin_addr = a->v4;
+		*len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		sin6->sin6_addr = a->v6;
+		*len = sizeof(*sin6);
+	}
+}
+
+/* An address from a socket, IPv4-mapped IPv6 folded to IPv4. */
+static void ipaddr_from_sockaddr(const struct sockaddr_storage *ss, struct ipaddr *a,
+				 uint16_t *port)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		a->family = AF_INET;
+		a->v4 = sin->sin_addr;
+		*port = ntohs(sin->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+		*port = ntohs(sin6->sin6_port);
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			a->family = AF_INET;
+			memcpy(&a->v4, &sin6->sin6_addr.s6_addr[12], 4);
+		} else {
+			a->family = AF_INET6;
+			a->v6 = sin6->sin6_addr;
+		}
+	}
+}
+
+int bgp_sock_set_md5(int fd, const struct ipaddr *peer, const char *password)
+{
+	struct tcp_md5sig md5;
+	socklen_t len;
+	size_t klen = password ? strlen(password) : 0;
+
+	if (klen > TCP_MD5SIG_MAXKEYLEN) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&md5, 0, sizeof(md5));
+	sockaddr_from(peer, 0, &md5.tcpm_addr, &len);
+	md5.tcpm_keylen = (uint16_t)klen;
+	if (klen)
+		memcpy(md5.tcpm_key, password, klen);
+	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5));
+}
+
+/* RFC 5082: send with TTL 255, accept only TTL >= 256 - hops. */
+int bgp_sock_set_gtsm(int fd, int family, uint8_t hops)
+{
+	int ttl = 255, min = 256 - hops;
+
+	if (family == AF_INET)
+		return setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) == -1 ||
+				       setsockopt(fd, IPPROTO_IP, IP_MINTTL, &min, sizeof(min)) == -1
+			       ? -1
+			       : 0;
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl)) == -1 ||
+			       setsockopt(fd, IPPROTO_IPV6, IPV6_MINHOPCOUNT, &min, sizeof(min)) == -1
+		       ? -1
+		       : 0;
+}
+
+static void conn_addresses(struct bgp_conn *c, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		ipaddr_from_sockaddr(&ss, &c->local, &c->local_port);
+	len = sizeof(ss);
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+		ipaddr_from_sockaddr(&ss, &c->remote, &c->remote_port);
+}
+
+static void conn_free(struct bgp_conn *c)
+{
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static void released_flushed(struct bufferevent *bev, void *arg)
+{
+	conn_free(arg);
+}
+
+static void released_event(struct bufferevent *bev, short what, void *arg)
+{
+	conn_free(arg);
+}
+
+static void released_check(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp_conn *c = arg;
+
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_free(c);
+}
+
+void bgp_conn_release(struct bgp_conn *c)
+{
+	struct timeval zero = {0, 0}, tmo = {RELEASE_TIMEOUT_S, 0};
+
+	if (!c)
+		return;
+	c->peer = NULL;
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	bufferevent_setcb(c->bev, NULL, released_flushed, released_event, c);
+	bufferevent_set_timeouts(c->bev, NULL, &tmo);
+	event_base_once(bufferevent_get_base(c->bev), -1, EV_TIMEOUT, released_check, c, &zero);
+}
+
+/* Frame whole messages out of the input buffer and hand them to the peer. */
+static void conn_read(struct bufferevent *bev, void *arg)
+{
+	struct bgp_conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	while (c->peer && evbuffer_get_length(in) >= BGP_HDR_LEN) {
+		size_t max = c->peer->ext_msg ? BGP_EXT_MAX_LEN : BGP_MAX_LEN;
+		const uint8_t *p = evbuffer_pullup(in, BGP_HDR_LEN);
+		size_t need = (size_t)(p[16] << 8 | p[17]);
+		struct bgp_notify err;
+		struct bgp_msg m;
+		struct buf b;
+		int rc;
+
+		if (need < BGP_HDR_LEN || need > max)
+			need = BGP_HDR_LEN; /* let the codec report the bad length */
+		if (evbuffer_get_length(in) < need)
+			return;
+		p = evbuffer_pullup(in, (ssize_t)need);
+		buf_init(&b, p, need);
+		rc = bgp_msg_next(&b, max, &m, &err);
+		if (rc == 1)
+			return;
+		if (rc == -1) {
+			bgp_peer_recv_bad(c, &err);
+			return;
+		}
+		bgp_peer_recv(c, &m);
+		evbuffer_drain(in, need);
+	}
+}
+
+static void conn_write(struct bufferevent *bev, void *arg)
+{
+	struct bgp_conn *c = arg;
+
+	if (c->peer)
+		bgp_peer_output_drained(c);
+}
+
+static void conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct bgp_conn *c = arg;
+	char why[128];
+
+	if (!c->peer)
+		return;
+	if (what & BEV_EVENT_CONNECTED) {
+		conn_addresses(c, bufferevent_getfd(bev));
+		bufferevent_enable(bev, EV_READ);
+		bgp_peer_conn_up(c);
+		return;
+	}
+	if (what & BEV_EVENT_EOF)
+		snprintf(why, sizeof(why), "connection closed by peer");
+	else if (what & BEV_EVENT_ERROR)
+		snprintf(why, sizeof(why), "%s", strerror(EVUTIL_SOCKET_ERROR()));
+	else
+		snprintf(why, sizeof(why), "timeout");
+	bgp_peer_conn_down(c, why);
+}
+
+static struct bgp_conn *conn_new(struct bgp_peer *p, int fd, bool outgoing)
+{
+	struct bgp_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		abort();
+	c->peer = p;
+	c->outgoing = outgoing;
+	c->bev = bufferevent_socket_new(bgp_event_base(p->bgp), fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		close(fd);
+		free(c);
+		return NULL;
+	}
+	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
+	bufferevent_setwatermark(c->bev, EV_WRITE, OUT_LOW_WATER, 0);
+	return c;
+}
+
+static int apply_options(struct bgp_peer *p, int fd, int family)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (p->cfg.password[0] && bgp_sock_set_md5(fd, &p->cfg.address, p->cfg.password) == -1) {
+		log_err(p->subject, "TCP-MD5: %s", strerror(errno));
+		return -1;
+	}
+	if (p->cfg.ttl_security && bgp_sock_set_gtsm(fd, family, p->cfg.ttl_security) == -1) {
+		log_err(p->subject, "GTSM: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct bgp_conn *bgp_conn_connect(struct bgp_peer *p)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct bgp_conn *c;
+	int family = p->cfg.address.family;
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd == -1) {
+		log_err(p->subject, "socket: %s", strerror(errno));
+		return NULL;
+	}
+	if (apply_options(p, fd, family) == -1)
+		goto fail;
+	if (ipaddr_is_set(&p->cfg.source)) {
+		sockaddr_from(&p->cfg.source, 0, &ss, &len);
+		if (bind(fd, (struct sockaddr *)&ss, len) == -1) {
+			char a[IPADDR_STRLEN];
+
+			log_err(p->subject, "bind to source %s: %s", ipaddr_fmt(&p->cfg.source, a),
+				strerror(errno));
+			goto fail;
+		}
+	}
+	c = conn_new(p, fd, true);
+	if (!c)
+		return NULL;
+	sockaddr_from(&p->cfg.address, p->cfg.port, &ss, &len);
+	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&ss, (int)len) == -1) {
+		log_info(p->subject, "connect: %s", strerror(errno));
+		c->peer = NULL;
+		conn_free(c);
+		return NULL;
+	}
+	return c;
+fail:
+	close(fd);
+	return NULL;
+}
+
+struct bgp_conn *bgp_conn_accepted(struct bgp_peer *p, int fd)
+{
+	struct bgp_conn *c;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    apply_options(p, fd, ss.ss_family) == -1) {
+		close(fd);
+		return NULL;
+	}
+	evutil_make_socket_nonblocking(fd);
+	c = conn_new(p, fd, false);
+	if (!c)
+		return NULL;
+	conn_addresses(c, fd);
+	bufferevent_enable(c->bev, EV_READ);
+	return c;
+}
+
+int bgp_conn_send(struct bgp_conn *c, const void *msg, size_t len)
+{
+	if (!c || !c->peer)
+		return -1;
+	return bufferevent_write(c->bev, msg, len);
+}
+
+size_t bgp_conn_pending_output(const struct bgp_conn *c)
+{
+	return c ? evbuffer_get_length(bufferevent_get_output(c->bev)) : 0;
+}
