@@ -240,12 +240,18 @@ static struct bgp_conn *conn_new(struct bgp_peer *p, int fd, bool outgoing)
 	return c;
 }
 
-static int apply_options(struct bgp_peer *p, int fd, int family)
+/*
+ * Per-connection options.  An accepted socket inherits its TCP-MD5 key from
+ * the listener (the SYN was checked with it), so only outgoing ones set it.
+ * GTSM works at the level of the peer's family, also on a dual-stack socket.
+ */
+static int apply_options(struct bgp_peer *p, int fd, bool outgoing)
 {
-	int one = 1;
+	int one = 1, family = p->cfg.address.family;
 
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (p->cfg.password[0] && bgp_sock_set_md5(fd, &p->cfg.address, p->cfg.password) == -1) {
+	if (outgoing && p->cfg.password[0] &&
+	    bgp_sock_set_md5(fd, &p->cfg.address, p->cfg.password) == -1) {
 		log_err(p->subject, "TCP-MD5: %s", strerror(errno));
 		return -1;
 	}
@@ -268,7 +274,7 @@ struct bgp_conn *bgp_conn_connect(struct bgp_peer *p)
 		log_err(p->subject, "socket: %s", strerror(errno));
 		return NULL;
 	}
-	if (apply_options(p, fd, family) == -1)
+	if (apply_options(p, fd, true) == -1)
 		goto fail;
 	if (ipaddr_is_set(&p->cfg.source)) {
 		sockaddr_from(&p->cfg.source, 0, &ss, &len);
@@ -299,11 +305,8 @@ fail:
 struct bgp_conn *bgp_conn_accepted(struct bgp_peer *p, int fd)
 {
 	struct bgp_conn *c;
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
-	    apply_options(p, fd, ss.ss_family) == -1) {
+	if (apply_options(p, fd, false) == -1) {
 		close(fd);
 		return NULL;
 	}

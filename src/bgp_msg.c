@@ -452,13 +452,14 @@ static bool utf8_valid(struct buf b)
 		if (c < 0x80)
 			continue;
 		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, cp = c & 0x1f;
+			n = 1;
 		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, cp = c & 0x0f;
+			n = 2;
 		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, cp = c & 0x07;
+			n = 3;
 		else
 			return false;
+		cp = c & (0x7fu >> (n + 1));
 		for (int i = 0; i < n; i++) {
 			if (buf_get_u8(&b, &d) == -1 || (d & 0xc0) != 0x80)
 				return false;
