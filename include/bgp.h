@@ -44,6 +44,9 @@ const struct bgp_identity *bgp_identity(const struct bgp *bgp);
 struct event_base *bgp_event_base(const struct bgp *bgp);
 struct rib *bgp_rib(const struct bgp *bgp);
 
+/* The RIB changed: send what changed to every session (soon, once). */
+void bgp_export_schedule(struct bgp *bgp);
+
 struct bgp_peer *bgp_peer_find(const struct bgp *bgp, const struct ipaddr *addr);
 
 /* `clear neighbor ADDR [soft]`: hard = reset the session, soft = route refresh. */

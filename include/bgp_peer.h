@@ -65,6 +65,7 @@ struct bgp_msg_count {
 
 struct bgp_peer {
 	struct bgp *bgp;
+	uint32_t id; /* unique while the daemon runs; the RIB's peer id */
 	struct bgp_peer_cfg cfg;
 	char subject[64]; /* "peer 10.0.0.1" for logs */
 	struct bgp_fsm fsm;

@@ -26,10 +26,14 @@ struct evpnd_opts {
 };
 
 struct bgp;
+struct evpn;
+struct rib;
 
 struct evpnd {
 	struct event_base *base;
+	struct rib *rib;
 	struct bgp *bgp;
+	struct evpn *evpn;
 	struct config *cfg;
 	char *config_path;
 	char *ctl_path;

@@ -19,6 +19,7 @@
 
 #include "bgp.h"
 #include "bgp_peer.h"
+#include "bgp_route.h"
 #include "log.h"
 
 struct bgp {
@@ -31,7 +32,23 @@ struct bgp {
 	struct evconnlistener *listener;
 	struct bgp_peer **peers;
 	size_t n_peers;
+	uint32_t next_peer_id;
+	struct event *export_ev;
 };
+
+static void export_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp *bgp = arg;
+
+	for (size_t i = 0; i < bgp->n_peers; i++)
+		bgp_route_output_ready(bgp->peers[i]);
+}
+
+void bgp_export_schedule(struct bgp *bgp)
+{
+	if (!event_pending(bgp->export_ev, EV_TIMEOUT, NULL))
+		event_active(bgp->export_ev, EV_TIMEOUT, 0);
+}
 
 struct bgp *bgp_new(struct event_base *base, struct rib *rib)
 {
@@ -41,6 +58,8 @@ struct bgp *bgp_new(struct event_base *base, struct rib *rib)
 		abort();
 	bgp->base = base;
 	bgp->rib = rib;
+	bgp->next_peer_id = 1; /* 0 is the RIB's local peer */
+	bgp->export_ev = event_new(base, -1, 0, export_cb, bgp);
 	return bgp;
 }
 
@@ -212,6 +231,7 @@ static void peer_add(struct bgp *bgp, const struct bgp_peer_cfg *pc)
 		abort();
 	bgp->peers = v;
 	bgp->peers[bgp->n_peers++] = bgp_peer_new(bgp, pc);
+	bgp->peers[bgp->n_peers - 1]->id = bgp->next_peer_id++;
 	listener_md5(bgp, pc, true);
 	bgp_peer_start(bgp->peers[bgp->n_peers - 1]);
 }
@@ -294,6 +314,7 @@ void bgp_free(struct bgp *bgp)
 		peer_remove(bgp, bgp->n_peers - 1, BGP_ECEASE_ADMIN_SHUTDOWN);
 	free(bgp->peers);
 	listener_close(bgp);
+	event_free(bgp->export_ev);
 	free(bgp);
 }
 

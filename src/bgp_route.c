@@ -1,6 +1,14 @@
 /*
- * bgp_route.c - routes over a session (see bgp_route.h): UPDATE input with
- * RFC 7606 verdicts, EVPN NLRI walk, End-of-RIB, and output to the peer.
+ * bgp_route.c - routes over a session (see bgp_route.h).
+ *
+ * Input: an UPDATE is decoded once (RFC 7606 verdict first), its attributes
+ * interned once, and each EVPN NLRI becomes rib_update/rib_withdraw under
+ * this peer's rib_peer.  Output: at Established the table is dumped with a
+ * rib_iter (End-of-RIB after it), then the RIB's change log is followed with
+ * a rib_cursor; consecutive routes with the same attributes are packed into
+ * one UPDATE, withdrawals into MP_UNREACH UPDATEs.  Output stops while more
+ * than OUT_HIGH bytes wait in the socket and resumes when it drains, so a
+ * slow peer never makes evpnd buffer the whole table for it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +21,44 @@
 #include "bgp_route.h"
 #include "evpn_nlri.h"
 #include "log.h"
+#include "rib.h"
+
+#define OUT_HIGH (2u << 20)
+
+enum dump_kind {
+	DUMP_NONE,
+	DUMP_INITIAL, /* ends with End-of-RIB (RFC 4724 2) */
+	DUMP_REFRESH, /* answers a ROUTE-REFRESH; EoRR after it with RFC 7313 */
+};
+
+/* One UPDATE being filled: announcements of one attribute set, or withdrawals. */
+struct out_msg {
+	bool open;
+	const struct rib_attrs *attrs; /* announcements: what they share */
+	const struct rib_peer *from;   /* ... and where they came from (ORIGINATOR_ID) */
+	struct bgp_upd_writer u;
+	struct wbuf w;
+	uint8_t attr_buf[4096];
+	uint8_t buf[BGP_EXT_MAX_LEN];
+};
 
 struct bgp_route_state {
-	uint64_t nlri_in, withdrawn_in, malformed_nlri, unknown_type;
+	struct rib_peer *rp;
+	struct rib_cursor *cursor;
+	struct rib_iter iter;
+	enum dump_kind dump;
+	struct out_msg *ann, *wd;
+	/* counters */
+	uint64_t nlri_in, withdrawn_in, malformed_nlri, unknown_type, looped;
 	uint64_t verdicts[BGP_ACT_RESET + 1];
 	uint64_t eor_rcvd;
-	bool eor_sent;
+	uint64_t nlri_out, withdrawn_out;
 };
+
+static struct rib *rib_of(const struct bgp_peer *p)
+{
+	return bgp_rib(p->bgp);
+}
 
 void bgp_route_peer_init(struct bgp_peer *p)
 {
@@ -28,10 +67,158 @@ void bgp_route_peer_init(struct bgp_peer *p)
 		abort();
 }
 
+static void out_free(struct bgp_route_state *rs)
+{
+	free(rs->ann);
+	free(rs->wd);
+	rs->ann = rs->wd = NULL;
+}
+
 void bgp_route_peer_fini(struct bgp_peer *p)
 {
+	bgp_route_session_down(p);
 	free(p->rs);
 	p->rs = NULL;
+}
+
+static size_t max_len(const struct bgp_peer *p)
+{
+	return p->ext_msg ? BGP_EXT_MAX_LEN : BGP_MAX_LEN;
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+static void out_send(struct bgp_peer *p, struct out_msg *m)
+{
+	long len;
+
+	if (!m->open)
+		return;
+	m->open = false;
+	if (m->u.n_nlri == 0)
+		return;
+	len = bgp_upd_finish(&m->u);
+	if (len < 0) {
+		log_err(p->subject, "internal error: UPDATE does not fit");
+		return;
+	}
+	bgp_peer_send_raw(p, m->buf, (size_t)len);
+}
+
+static int out_begin_announce(struct bgp_peer *p, struct out_msg *m, const struct rib_path *path)
+{
+	const struct bgp_identity *id = bgp_identity(p->bgp);
+	struct bgp_upd_ctx ctx = {p->cfg.remote_asn == id->asn, p->as4, p->ext_msg};
+	struct bgp_mp_out mp = {.afi = BGP_AFI_L2VPN, .safi = BGP_SAFI_EVPN, .max_len = max_len(p)};
+	struct rib_out *ro = malloc(sizeof(*ro));
+	struct wbuf aw;
+	int rc = -1;
+
+	if (!ro)
+		abort();
+	wbuf_init(&aw, m->attr_buf, sizeof(m->attr_buf));
+	if (rib_out_build(rib_of(p), path, p->rs->rp, ro) == 0 &&
+	    bgp_attrs_encode(&aw, &ro->attr, &ctx) == 0 && !aw.overflow) {
+		buf_init(&mp.attrs, m->attr_buf, aw.len);
+		mp.nh = path->attrs->next_hop;
+		if (!ipaddr_is_set(&mp.nh))
+			mp.nh = id->vtep;
+		wbuf_init(&m->w, m->buf, sizeof(m->buf));
+		rc = bgp_mp_reach_begin(&m->u, &m->w, &mp);
+	}
+	free(ro);
+	if (rc == -1) {
+		log_err(p->subject, "cannot encode the attributes of a route; not advertised");
+		return -1;
+	}
+	m->open = true;
+	m->attrs = path->attrs;
+	m->from = path->peer;
+	return 0;
+}
+
+static void out_begin_withdraw(struct bgp_peer *p, struct out_msg *m)
+{
+	wbuf_init(&m->w, m->buf, sizeof(m->buf));
+	bgp_mp_unreach_begin(&m->u, &m->w, BGP_AFI_L2VPN, BGP_SAFI_EVPN, max_len(p));
+	m->open = true;
+}
+
+/* The NLRI of a route that has no path any more, from its key (labels 0). */
+static void route_from_key(const struct evpn_key *k, struct evpn_route *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = k->type;
+	memcpy(r->rd.octet, k->rd, RD_LEN);
+	r->etag = (uint32_t)k->etag[0] << 24 | (uint32_t)k->etag[1] << 16 |
+		  (uint32_t)k->etag[2] << 8 | k->etag[3];
+	memcpy(r->esi.octet, k->esi, ESI_LEN);
+	memcpy(r->mac.octet, k->mac, MAC_LEN);
+	r->nlabels = (k->type == EVPN_RT_MACIP || k->type == EVPN_RT_EAD ||
+		      k->type == EVPN_RT_PREFIX) ? 1 : 0;
+	if (k->family)
+		ipaddr_from_bytes(&r->ip, k->ip, k->family == AF_INET ? 4 : 16);
+	if (k->type == EVPN_RT_PREFIX) {
+		r->prefix.addr = r->ip;
+		r->prefix.len = k->plen;
+		memset(&r->ip, 0, sizeof(r->ip));
+	}
+}
+
+/* Append one NLRI to m, starting a new message when m is full. */
+static void out_add(struct bgp_peer *p, struct out_msg *m, const struct evpn_route *r,
+		    const struct rib_path *path)
+{
+	uint8_t nlri[EVPN_NLRI_MAXLEN];
+	struct wbuf nw;
+
+	wbuf_init(&nw, nlri, sizeof(nlri));
+	if (evpn_nlri_encode(&nw, r) == -1) {
+		log_err(p->subject, "internal error: cannot encode an EVPN route");
+		return;
+	}
+	if (bgp_upd_add_nlri(&m->u, nlri, nw.len) == 0)
+		return;
+	out_send(p, m);
+	if (path ? out_begin_announce(p, m, path) == -1 : (out_begin_withdraw(p, m), 0))
+		return;
+	bgp_upd_add_nlri(&m->u, nlri, nw.len);
+}
+
+static void announce(struct bgp_peer *p, const struct rib_route *rt, const struct rib_path *path)
+{
+	struct bgp_route_state *rs = p->rs;
+	struct evpn_route r;
+
+	if (!rs->ann) {
+		rs->ann = calloc(1, sizeof(*rs->ann));
+		if (!rs->ann)
+			abort();
+	}
+	if (rs->ann->open && (rs->ann->attrs != path->attrs || rs->ann->from != path->peer))
+		out_send(p, rs->ann);
+	if (!rs->ann->open && out_begin_announce(p, rs->ann, path) == -1)
+		return;
+	rib_path_route(rt, path, &r);
+	out_add(p, rs->ann, &r, path);
+	rs->nlri_out++;
+}
+
+static void withdraw(struct bgp_peer *p, const struct rib_route *rt)
+{
+	struct bgp_route_state *rs = p->rs;
+	struct evpn_route r;
+
+	if (!rs->wd) {
+		rs->wd = calloc(1, sizeof(*rs->wd));
+		if (!rs->wd)
+			abort();
+	}
+	if (!rs->wd->open)
+		out_begin_withdraw(p, rs->wd);
+	route_from_key(&rt->key, &r);
+	out_add(p, rs->wd, &r, NULL);
+	rs->withdrawn_out++;
 }
 
 static void send_eor(struct bgp_peer *p)
@@ -42,108 +229,302 @@ static void send_eor(struct bgp_peer *p)
 	wbuf_init(&w, m, sizeof(m));
 	if (bgp_eor_encode(&w, BGP_AFI_L2VPN, BGP_SAFI_EVPN) == 0 && !w.overflow)
 		bgp_peer_send_raw(p, m, w.len);
-	p->rs->eor_sent = true;
 }
+
+static void send_refresh_marker(struct bgp_peer *p, uint8_t subtype)
+{
+	struct bgp_rrefresh rr = {BGP_AFI_L2VPN, subtype, BGP_SAFI_EVPN};
+	uint8_t m[64];
+	struct wbuf w;
+
+	wbuf_init(&w, m, sizeof(m));
+	if (bgp_rrefresh_encode(&w, &rr) == 0 && !w.overflow)
+		bgp_peer_send_raw(p, m, w.len);
+}
+
+/* A route to tell the peer about: its exportable path, or a withdrawal. */
+static void export_route(struct bgp_peer *p, const struct rib_route *rt, bool dumping)
+{
+	const struct rib_path *path = rib_export_path(rib_of(p), rt, p->rs->rp);
+
+	if (path) {
+		if (p->rs->wd && p->rs->wd->open)
+			out_send(p, p->rs->wd); /* keep the order of events */
+		announce(p, rt, path);
+	} else if (!dumping) {
+		if (p->rs->ann && p->rs->ann->open)
+			out_send(p, p->rs->ann);
+		withdraw(p, rt);
+	}
+}
+
+static void dump_done(struct bgp_peer *p)
+{
+	struct bgp_route_state *rs = p->rs;
+
+	if (rs->ann)
+		out_send(p, rs->ann);
+	if (rs->dump == DUMP_INITIAL) {
+		send_eor(p);
+		log_info(p->subject, "initial table sent (%llu routes), End-of-RIB",
+			 (unsigned long long)rs->nlri_out);
+	} else if (p->enhanced_rr) {
+		send_refresh_marker(p, BGP_RR_EORR);
+	}
+	rs->dump = DUMP_NONE;
+}
+
+void bgp_route_output_ready(struct bgp_peer *p)
+{
+	struct bgp_route_state *rs = p->rs;
+	struct rib *rib = rib_of(p);
+	struct rib_route *rt;
+
+	if (!rs || !rs->rp || p->fsm.state != BGP_ESTABLISHED)
+		return;
+	while (bgp_peer_output_queued(p) < OUT_HIGH) {
+		if (rs->dump != DUMP_NONE) {
+			rt = rib_iter_next(rib, &rs->iter);
+			if (!rt) {
+				dump_done(p);
+				continue;
+			}
+			export_route(p, rt, true);
+			continue;
+		}
+		rt = rib_cursor_next(rib, rs->cursor);
+		if (!rt)
+			break;
+		export_route(p, rt, false);
+	}
+	if (rs->ann)
+		out_send(p, rs->ann);
+	if (rs->wd)
+		out_send(p, rs->wd);
+}
+
+static void start_dump(struct bgp_peer *p, enum dump_kind kind)
+{
+	struct bgp_route_state *rs = p->rs;
+
+	if (rs->dump != DUMP_NONE)
+		rib_iter_stop(rib_of(p), &rs->iter);
+	rib_iter_init(&rs->iter, 0);
+	rs->dump = kind;
+	bgp_route_output_ready(p);
+}
+
+/* ---- session --------------------------------------------------------- */
 
 void bgp_route_session_up(struct bgp_peer *p)
 {
-	p->rs->eor_sent = false;
-	send_eor(p);
+	const struct bgp_identity *id = bgp_identity(p->bgp);
+	struct rib_peer_info info = {
+		.id = p->id,
+		.bgp_id = p->remote_id,
+		.addr = p->cfg.address,
+		.ibgp = p->cfg.remote_asn == id->asn,
+		.rr_client = p->cfg.rr_client,
+	};
+	struct bgp_route_state *rs = p->rs;
+
+	rs->rp = rib_peer_add(rib_of(p), &info);
+	rs->cursor = rib_cursor_new(rib_of(p));
+	if (!rs->rp || !rs->cursor) {
+		log_err(p->subject, "out of memory registering the session with the RIB");
+		return;
+	}
+	rs->nlri_out = rs->withdrawn_out = 0;
+	start_dump(p, DUMP_INITIAL);
 }
 
 void bgp_route_session_down(struct bgp_peer *p)
 {
+	struct bgp_route_state *rs = p->rs;
+	struct rib *rib = rib_of(p);
+
+	if (!rs)
+		return;
+	if (rs->dump != DUMP_NONE)
+		rib_iter_stop(rib, &rs->iter);
+	rs->dump = DUMP_NONE;
+	if (rs->cursor)
+		rib_cursor_free(rib, rs->cursor);
+	rs->cursor = NULL;
+	if (rs->rp) {
+		rib_peer_remove(rib, rs->rp); /* withdraws its routes everywhere */
+		bgp_export_schedule(p->bgp);
+	}
+	rs->rp = NULL;
+	out_free(rs);
 }
 
-static void reset_session(struct bgp_peer *p, uint8_t subcode, const char *why)
+void bgp_route_refresh_out(struct bgp_peer *p)
+{
+	if (!p->rs->rp)
+		return;
+	if (p->enhanced_rr)
+		send_refresh_marker(p, BGP_RR_BORR);
+	start_dump(p, DUMP_REFRESH);
+}
+
+/* RFC 7313 4: BoRR marks the peer's routes stale, EoRR removes those not refreshed. */
+void bgp_route_refresh_marker(struct bgp_peer *p, uint8_t subtype)
+{
+	if (!p->rs->rp)
+		return;
+	if (subtype == BGP_RR_BORR) {
+		rib_peer_mark_stale(rib_of(p), p->rs->rp);
+	} else if (subtype == BGP_RR_EORR) {
+		rib_peer_sweep_stale(rib_of(p), p->rs->rp);
+		bgp_export_schedule(p->bgp);
+	}
+}
+
+/* ---- input ----------------------------------------------------------- */
+
+static void reset_session(struct bgp_peer *p, uint8_t code, uint8_t subcode, const char *why)
 {
 	struct bgp_notify n;
 
-	log_warn(p->subject, "UPDATE error: %s: session reset", why);
-	bgp_notify_set(&n, BGP_ERR_UPDATE, subcode);
+	log_warn(p->subject, "%s: session reset", why);
+	bgp_notify_set(&n, code, subcode);
 	bgp_fsm_event(&p->fsm, BGP_EV_MSG_ERROR, &n);
 }
 
 /*
- * Walk the EVPN NLRI of one MP attribute.  Returns -1 when the framing broke
- * (RFC 7606 5.3/7.11: nothing after it can be trusted).
+ * Walk the EVPN NLRI of one MP attribute into the RIB.  attrs NULL means
+ * withdraw.  Returns -1 when the framing broke (RFC 7606 5.3: nothing after
+ * it can be trusted).
  */
-static int walk_evpn(struct bgp_peer *p, struct buf nlri, bool withdraw)
+static int walk_evpn(struct bgp_peer *p, struct buf nlri, const struct rib_attrs *attrs)
 {
+	struct bgp_route_state *rs = p->rs;
+	struct rib *rib = rib_of(p);
 	struct evpn_route r;
+	struct evpn_key k;
 	enum evpn_nlri_err err;
 	int rc;
 
 	while ((rc = evpn_nlri_next(&nlri, &r, &err)) == 1) {
+		bool wd = attrs == NULL;
+
 		if (err == EVPN_NLRI_UNKNOWN_TYPE) {
-			p->rs->unknown_type++;
+			rs->unknown_type++; /* RFC 7606 5.4: discard that NLRI only */
 			continue;
 		}
 		if (err != EVPN_NLRI_OK) {
-			p->rs->malformed_nlri++;
+			rs->malformed_nlri++;
+			log_warn(p->subject, "malformed EVPN route (%s): %s", evpn_nlri_err_str(err),
+				 r.key_valid ? "treated as withdraw" : "discarded");
 			if (!r.key_valid)
 				continue;
-			withdraw = true;
+			wd = true;
 		}
-		if (withdraw)
-			p->rs->withdrawn_in++;
-		else
-			p->rs->nlri_in++;
+		if (wd) {
+			evpn_key_from_route(&r, &k);
+			rib_withdraw(rib, rs->rp, &k);
+			rs->withdrawn_in++;
+		} else {
+			rib_update(rib, rs->rp, &r, attrs);
+			rs->nlri_in++;
+		}
 	}
 	return rc == -1 ? -1 : 0;
+}
+
+static void check_max_prefix(struct bgp_peer *p)
+{
+	struct bgp_notify n;
+
+	if (!p->cfg.max_prefix || p->rs->rp->n_paths <= p->cfg.max_prefix)
+		return;
+	log_warn(p->subject, "%zu routes exceed max-prefix %u: session closed", p->rs->rp->n_paths,
+		 p->cfg.max_prefix);
+	/* RFC 4486 4: AFI, SAFI and the upper bound */
+	bgp_notify_set(&n, BGP_ERR_CEASE, BGP_ECEASE_MAXPFX);
+	n.ilen = 7;
+	n.idata[0] = 0;
+	n.idata[1] = BGP_AFI_L2VPN;
+	n.idata[2] = BGP_SAFI_EVPN;
+	n.idata[3] = (uint8_t)(p->cfg.max_prefix >> 24);
+	n.idata[4] = (uint8_t)(p->cfg.max_prefix >> 16);
+	n.idata[5] = (uint8_t)(p->cfg.max_prefix >> 8);
+	n.idata[6] = (uint8_t)p->cfg.max_prefix;
+	bgp_fsm_event(&p->fsm, BGP_EV_STOP, &n);
+}
+
+static bool is_evpn(uint16_t afi, uint8_t safi)
+{
+	return afi == BGP_AFI_L2VPN && safi == BGP_SAFI_EVPN;
+}
+
+/* The interned attributes of u's announcements; NULL: treat them as withdrawn. */
+static const struct rib_attrs *announce_attrs(struct bgp_peer *p, const struct bgp_update *u)
+{
+	struct rib_attrs t;
+	const struct rib_attrs *a;
+
+	if (u->v.action == BGP_ACT_WITHDRAW)
+		return NULL;
+	rib_attrs_from_update(&t, u);
+	a = rib_attrs_intern(rib_of(p), &t);
+	if (!a) {
+		log_err(p->subject, "out of memory: routes of an UPDATE treated as withdrawn");
+		return NULL;
+	}
+	if (rib_path_loop(rib_of(p), a)) {
+		p->rs->looped++; /* RFC 4456 8: our own route came back */
+		rib_attrs_unref(rib_of(p), a);
+		return NULL;
+	}
+	return a;
 }
 
 void bgp_route_update_in(struct bgp_peer *p, struct buf *body)
 {
 	const struct bgp_identity *id = bgp_identity(p->bgp);
 	struct bgp_upd_ctx ctx = {p->cfg.remote_asn == id->asn, p->as4, p->ext_msg};
+	struct bgp_route_state *rs = p->rs;
 	struct bgp_update u;
-	bool withdraw;
+	const struct rib_attrs *attrs = NULL;
+	int bad = 0;
 
+	if (!rs->rp)
+		return;
 	if (bgp_update_decode(body, &ctx, &u) == -1) {
-		p->rs->verdicts[BGP_ACT_RESET]++;
+		rs->verdicts[BGP_ACT_RESET]++;
 		log_warn(p->subject, "UPDATE error: %s (attribute %u): session reset",
 			 bgp_reason_name(u.v.reason), u.v.attr_type);
 		bgp_fsm_event(&p->fsm, BGP_EV_MSG_ERROR, &u.v.notify);
 		return;
 	}
-	p->rs->verdicts[u.v.action]++;
+	rs->verdicts[u.v.action]++;
 	if (u.v.action != BGP_ACT_NONE)
 		log_warn(p->subject, "UPDATE error: %s (attribute %u): %s",
 			 bgp_reason_name(u.v.reason), u.v.attr_type, bgp_action_name(u.v.action));
 	if (u.v.action == BGP_ACT_AFI_DISABLE) {
-		reset_session(p, BGP_EUPD_OPTATTR, "AFI/SAFI disable requested for our only AFI");
+		reset_session(p, BGP_ERR_UPDATE, BGP_EUPD_OPTATTR, "AFI/SAFI disable of our only AFI");
 		return;
 	}
 	if (u.eor) {
-		p->rs->eor_rcvd++;
+		rs->eor_rcvd++;
 		log_info(p->subject, "End-of-RIB received");
 		return;
 	}
-	withdraw = u.v.action == BGP_ACT_WITHDRAW;
-	if (u.mp_unreach_ok && u.mp_unreach.afi == BGP_AFI_L2VPN &&
-	    u.mp_unreach.safi == BGP_SAFI_EVPN && walk_evpn(p, u.mp_unreach.nlri, true) == -1) {
-		reset_session(p, BGP_EUPD_OPTATTR, "EVPN NLRI framing in MP_UNREACH_NLRI");
+	if (u.mp_unreach_ok && is_evpn(u.mp_unreach.afi, u.mp_unreach.safi))
+		bad |= walk_evpn(p, u.mp_unreach.nlri, NULL);
+	if (!bad && u.mp_reach_ok && is_evpn(u.mp_reach.afi, u.mp_reach.safi)) {
+		attrs = announce_attrs(p, &u);
+		bad |= walk_evpn(p, u.mp_reach.nlri, attrs);
+		rib_attrs_unref(rib_of(p), attrs);
+	}
+	bgp_export_schedule(p->bgp);
+	if (bad) {
+		reset_session(p, BGP_ERR_UPDATE, BGP_EUPD_OPTATTR, "EVPN NLRI framing broken");
 		return;
 	}
-	if (u.mp_reach_ok && u.mp_reach.afi == BGP_AFI_L2VPN && u.mp_reach.safi == BGP_SAFI_EVPN &&
-	    walk_evpn(p, u.mp_reach.nlri, withdraw) == -1) {
-		reset_session(p, BGP_EUPD_OPTATTR, "EVPN NLRI framing in MP_REACH_NLRI");
-		return;
-	}
-}
-
-void bgp_route_refresh_out(struct bgp_peer *p)
-{
-	send_eor(p);
-}
-
-void bgp_route_refresh_marker(struct bgp_peer *p, uint8_t subtype)
-{
-}
-
-void bgp_route_output_ready(struct bgp_peer *p)
-{
+	check_max_prefix(p);
 }
 
 void bgp_route_peer_json(const struct bgp_peer *p, json_object *o)
@@ -154,14 +535,16 @@ void bgp_route_peer_json(const struct bgp_peer *p, json_object *o)
 	json_object_object_add(o, "prefixes-received", json_object_new_int64((int64_t)rs->nlri_in));
 	json_object_object_add(o, "prefixes-withdrawn",
 			       json_object_new_int64((int64_t)rs->withdrawn_in));
-	json_object_object_add(o, "end-of-rib-received",
-			       json_object_new_boolean(rs->eor_rcvd > 0));
+	json_object_object_add(o, "prefixes-current",
+			       json_object_new_int64(rs->rp ? (int64_t)rs->rp->n_paths : 0));
+	json_object_object_add(o, "prefixes-sent", json_object_new_int64((int64_t)rs->nlri_out));
+	json_object_object_add(o, "end-of-rib-received", json_object_new_boolean(rs->eor_rcvd > 0));
 	for (int a = BGP_ACT_ATTR_DISCARD; a <= BGP_ACT_RESET; a++)
 		json_object_object_add(v, bgp_action_name((enum bgp_action)a),
 				       json_object_new_int64((int64_t)rs->verdicts[a]));
-	json_object_object_add(v, "malformed-nlri",
-			       json_object_new_int64((int64_t)rs->malformed_nlri));
+	json_object_object_add(v, "malformed-nlri", json_object_new_int64((int64_t)rs->malformed_nlri));
 	json_object_object_add(v, "unknown-route-type",
 			       json_object_new_int64((int64_t)rs->unknown_type));
+	json_object_object_add(v, "looped", json_object_new_int64((int64_t)rs->looped));
 	json_object_object_add(o, "update-errors", v);
 }

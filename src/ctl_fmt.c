@@ -3,6 +3,7 @@
  * The layout of each table is part of the operator interface: columns are
  * aligned and headed; machine consumers should use -j instead.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -47,10 +48,90 @@ static void fmt_summary(FILE *out, struct json_object *d)
 	}
 }
 
+static long long num(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? (long long)json_object_get_int64(v) : 0;
+}
+
+static struct json_object *sub(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+static void fmt_neighbors(FILE *out, struct json_object *a)
+{
+	fprintf(out, "%-39s %10s %-12s %9s %8s %8s %8s %8s  %s\n", "Neighbor", "AS", "State",
+		"Up/Down", "MsgRcvd", "MsgSent", "PfxRcvd", "PfxSent", "Description");
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *p = json_object_array_get_idx(a, i);
+
+		fprintf(out, "%-39s %10s %-12s ", str(p, "address"), str(p, "remote-asn"),
+			str(p, "state"));
+		fmt_duration(out, num(p, "state-seconds"));
+		fprintf(out, " %8lld %8lld %8lld %8lld  %s\n", num(sub(p, "messages-received"), "total"),
+			num(sub(p, "messages-sent"), "total"), num(p, "prefixes-current"),
+			num(p, "prefixes-sent"), str(p, "description"));
+	}
+}
+
+static void fmt_routes(FILE *out, struct json_object *a)
+{
+	fprintf(out, "%-22s %-58s %-16s %-16s %s\n", "RD", "Route", "Next hop", "From",
+		"Communities");
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *r = json_object_array_get_idx(a, i), *paths = sub(r, "paths");
+
+		for (size_t j = 0; paths && j < json_object_array_length(paths); j++) {
+			struct json_object *p = json_object_array_get_idx(paths, j);
+
+			fprintf(out, "%-22s %s%-57s %-16s %-16s %s\n", j ? "" : str(r, "rd"),
+				json_object_get_boolean(sub(p, "best")) ? ">" : " ",
+				j ? "" : str(r, "prefix"), str(p, "next-hop"), str(p, "from"),
+				str(p, "extended-communities"));
+		}
+	}
+	fprintf(out, "%zu routes\n", json_object_array_length(a));
+}
+
+static void fmt_vnis(FILE *out, struct json_object *a)
+{
+	fprintf(out, "%-9s %-22s %-8s %-24s %s\n", "VNI", "RD", "Source", "Import RTs",
+		"Export RTs");
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *v = json_object_array_get_idx(a, i);
+		char imp[256] = "", exp[256] = "";
+		struct json_object *l;
+
+		l = sub(v, "import-rts");
+		for (size_t j = 0; l && j < json_object_array_length(l); j++)
+			snprintf(imp + strlen(imp), sizeof(imp) - strlen(imp), "%s%s", j ? " " : "",
+				 json_object_get_string(json_object_array_get_idx(l, j)));
+		l = sub(v, "export-rts");
+		for (size_t j = 0; l && j < json_object_array_length(l); j++)
+			snprintf(exp + strlen(exp), sizeof(exp) - strlen(exp), "%s%s", j ? " " : "",
+				 json_object_get_string(json_object_array_get_idx(l, j)));
+		fprintf(out, "%-9s %-22s %-8s %-24s %s\n", str(v, "vni"), str(v, "rd"),
+			str(v, "source"), imp, exp);
+	}
+}
+
 void ctl_fmt_text(FILE *out, const char *const *words, size_t n, struct json_object *data)
 {
-	if (n == 2 && !strcmp(words[0], "show") && !strcmp(words[1], "summary"))
+	bool show = n >= 2 && !strcmp(words[0], "show");
+
+	if (show && n == 2 && !strcmp(words[1], "summary"))
 		fmt_summary(out, data);
+	else if (show && n == 2 && !strcmp(words[1], "neighbors"))
+		fmt_neighbors(out, data);
+	else if (show && !strcmp(words[1], "routes"))
+		fmt_routes(out, data);
+	else if (show && n == 2 && !strcmp(words[1], "vnis"))
+		fmt_vnis(out, data);
 	else if (n == 1 && !strcmp(words[0], "reload"))
 		fprintf(out, "reloaded %s\n", str(data, "config-file"));
 	else

@@ -13,7 +13,10 @@
 #include "bgp.h"
 #include "ctl.h"
 #include "daemon.h"
+#include "evpn.h"
 #include "log.h"
+#include "rib.h"
+#include "show.h"
 
 static void log_problems(const struct cfg_diag *diag, const char *file)
 {
@@ -22,13 +25,37 @@ static void log_problems(const struct cfg_diag *diag, const char *file)
 			diag->v[i].msg);
 }
 
+static void rib_config_from(struct rib_config *rc, const struct config *cfg)
+{
+	rc->local_as = cfg->router.asn;
+	rc->router_id = ntohl(cfg->router.router_id.s_addr);
+	rc->cluster_id = ntohl(cfg->router.cluster_id.s_addr);
+}
+
+/* Hand a validated configuration to every subsystem. */
+static int apply_config(struct evpnd *d, const struct config *cfg)
+{
+	struct rib_config rc;
+	char *err = NULL;
+	int rc_bgp;
+
+	rib_config_from(&rc, cfg);
+	rib_set_config(d->rib, &rc);
+	rc_bgp = bgp_configure(d->bgp, cfg, &err);
+	if (rc_bgp == -1) {
+		log_err("bgp", "%s", err ? err : "cannot apply the configuration");
+		free(err);
+	}
+	evpn_configure(d->evpn, cfg);
+	return rc_bgp;
+}
+
 int evpnd_reload(struct evpnd *d, struct cfg_diag *diag)
 {
 	struct cfg_diag local = {0};
 	struct cfg_diag *dg = diag ? diag : &local;
 	size_t first = dg->n;
 	struct config *next = config_load(d->config_path, dg);
-	char *err = NULL;
 
 	if (!next) {
 		struct cfg_diag mine = {.v = dg->v + first, .n = dg->n - first};
@@ -40,10 +67,7 @@ int evpnd_reload(struct evpnd *d, struct cfg_diag *diag)
 		cfg_diag_clear(&local);
 		return -1;
 	}
-	if (bgp_configure(d->bgp, next, &err) == -1) {
-		log_err("bgp", "%s", err ? err : "cannot apply the configuration");
-		free(err);
-	}
+	apply_config(d, next);
 	config_free(d->cfg);
 	d->cfg = next;
 	d->reloads_ok++;
@@ -88,6 +112,16 @@ struct json_object *evpnd_show_summary(const struct evpnd *d)
 	json_object_object_add(counts, "vrfs", json_object_new_int64((int64_t)c->n_vrfs));
 	json_object_object_add(o, "counts", counts);
 	json_object_object_add(o, "bgp", bgp_show_summary(d->bgp));
+	{
+		struct rib_stats st;
+		json_object *r = json_object_new_object();
+
+		rib_stats_get(d->rib, &st);
+		json_object_object_add(r, "routes", json_object_new_int64((int64_t)st.routes));
+		json_object_object_add(r, "paths", json_object_new_int64((int64_t)st.paths));
+		json_object_object_add(r, "attribute-sets", json_object_new_int64((int64_t)st.attrs));
+		json_object_object_add(o, "rib", r);
+	}
 	return o;
 }
 
@@ -143,6 +177,15 @@ static json_object *ctl_dispatch(void *arg, const char *const *w, size_t n, char
 		return evpnd_show_summary(d);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "neighbors"))
 		return bgp_show_neighbors(d->bgp);
+	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "vnis"))
+		return evpn_show_vnis(d->evpn);
+	if (n >= 2 && !strcmp(w[0], "show") && !strcmp(w[1], "routes")) {
+		struct route_filter f;
+
+		if (route_filter_parse(&f, w + 2, n - 2, err) == -1)
+			return NULL;
+		return show_routes(d->rib, &f);
+	}
 	if ((n == 3 || (n == 4 && !strcmp(w[3], "soft"))) && !strcmp(w[0], "clear") &&
 	    !strcmp(w[1], "neighbor"))
 		return cmd_clear_neighbor(d, w[2], n == 4, err);
@@ -211,12 +254,16 @@ int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
 		free(err);
 		return -1;
 	}
-	d->bgp = bgp_new(d->base, NULL);
-	if (bgp_configure(d->bgp, d->cfg, &err) == -1) {
-		log_err("bgp", "%s", err ? err : "cannot start BGP");
-		free(err);
-		return -1;
+	{
+		struct rib_config rc;
+
+		rib_config_from(&rc, d->cfg);
+		d->rib = rib_new(&rc);
 	}
+	d->bgp = bgp_new(d->base, d->rib);
+	d->evpn = evpn_new(d->rib, d->bgp);
+	if (apply_config(d, d->cfg) == -1)
+		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->started_wall = time(NULL);
 	return 0;
@@ -240,6 +287,7 @@ int evpnd_run(struct evpnd *d)
 
 void evpnd_fini(struct evpnd *d)
 {
+	evpn_free(d->evpn);
 	if (d->bgp) {
 		struct timeval flush = {0, 300000};
 
@@ -247,6 +295,7 @@ void evpnd_fini(struct evpnd *d)
 		event_base_loopexit(d->base, &flush);
 		event_base_dispatch(d->base); /* let them reach the peers */
 	}
+	rib_free(d->rib);
 	ctl_server_free(d->ctl);
 	if (d->sig_hup)
 		event_free(d->sig_hup);

@@ -25,6 +25,12 @@ check "leaf2 was connected to (local port 179)" nb leaf2 "n['local-port'] == 179
 check "EVPN capability negotiated" nb leaf1 "'l2vpn-evpn' in n['capabilities']"
 check "negotiated hold time 9" nb leaf1 "n['hold-time'] == 9 and n['keepalive'] == 3"
 check_eventually 30 "FRR leaf3's Type-3 route reaches leaf1" nb leaf1 "n['prefixes-received'] >= 1"
+leaf3_listed() {
+  evpnctl_node "$T" leaf1 -j show routes type 3 |
+    json_eval "any(r['prefix'] == '[3]:[0]:[32]:[10.255.0.13]' and r['paths'][0]['from'] == '10.1.1.0' for r in d)"
+}
+check "evpnd lists the route FRR sent" leaf3_listed
+check_eventually 20 "evpnd's own Type-3 (VNI 300) reaches FRR" evpn_has_type3 "$T" rr 10.255.0.11 300
 
 # TCP-MD5 is enforced: a wrong key on leaf2 keeps the session down.
 dir2=$(node_dir "$T" leaf2)

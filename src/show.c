@@ -1,0 +1,161 @@
+/*
+ * show.c - JSON views of the RIB (see show.h): one object per route with
+ * all its paths, best first, in the words FRR's `show bgp l2vpn evpn` uses
+ * for the route prefix and the communities.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "evpn_ecomm.h"
+#include "evpn_nlri.h"
+#include "rib.h"
+#include "show.h"
+
+int route_filter_parse(struct route_filter *f, const char *const *w, size_t n, char **err)
+{
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < n; i += 2) {
+		const char *k = w[i], *v = i + 1 < n ? w[i + 1] : NULL;
+		char *end;
+		unsigned long x;
+
+		if (!v)
+			goto bad;
+		if (!strcmp(k, "type")) {
+			x = strtoul(v, &end, 10);
+			if (*end || x < 1 || x > 5)
+				goto bad;
+			f->type = (uint8_t)x;
+		} else if (!strcmp(k, "vni")) {
+			x = strtoul(v, &end, 10);
+			if (*end || !vni_valid((uint32_t)x))
+				goto bad;
+			f->vni = (vni_t)x;
+		} else if (!strcmp(k, "rd")) {
+			if (rd_parse(v, &f->rd) == -1)
+				goto bad;
+			f->has_rd = true;
+		} else if (!strcmp(k, "mac")) {
+			if (mac_parse(v, &f->mac) == -1)
+				goto bad;
+			f->has_mac = true;
+		} else if (!strcmp(k, "ip")) {
+			if (ipaddr_parse(v, &f->ip) == -1)
+				goto bad;
+			f->has_ip = true;
+		} else {
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	if (asprintf(err, "bad route filter; use: type 1-5 | vni V | rd RD | mac M | ip A") < 0)
+		*err = NULL;
+	return -1;
+}
+
+static bool matches(const struct rib_route *rt, const struct evpn_route *r,
+		    const struct route_filter *f)
+{
+	if (f->type && r->type != f->type)
+		return false;
+	if (f->vni && (!rt->best || rt->best->nlabels == 0 || rt->best->label[0] != f->vni))
+		return false;
+	if (f->has_rd && rd_cmp(&r->rd, &f->rd) != 0)
+		return false;
+	if (f->has_mac && mac_cmp(&r->mac, &f->mac) != 0)
+		return false;
+	if (f->has_ip && ipaddr_cmp(f->ip.family == r->ip.family ? &r->ip : &r->prefix.addr,
+				    &f->ip) != 0)
+		return false;
+	return true;
+}
+
+static void add_str(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static json_object *path_json(const struct rib_route *rt, const struct rib_path *p)
+{
+	json_object *o = json_object_new_object(), *labels = json_object_new_array();
+	const struct rib_attrs *a = p->attrs;
+	char s[512];
+	struct buf ec;
+
+	if (p->peer->local)
+		add_str(o, "from", "local");
+	else
+		add_str(o, "from", ipaddr_fmt(&p->peer->info.addr, s));
+	json_object_object_add(o, "best", json_object_new_boolean(p == rt->best));
+	add_str(o, "next-hop", ipaddr_fmt(&a->next_hop, s));
+	for (uint8_t i = 0; i < p->nlabels; i++)
+		json_object_array_add(labels, json_object_new_int64(p->label[i]));
+	json_object_object_add(o, "labels", labels);
+	if (a->has_local_pref)
+		json_object_object_add(o, "local-pref", json_object_new_int64(a->local_pref));
+	if (a->has_originator) {
+		struct in_addr id = {htonl(a->originator_id)};
+
+		add_str(o, "originator-id", inet_ntop(AF_INET, &id, s, sizeof(s)));
+	}
+	json_object_object_add(o, "cluster-list-length", json_object_new_int(a->n_cluster));
+	buf_init(&ec, a->ecomm, (size_t)a->n_ecomm * ECOMM_LEN);
+	add_str(o, "extended-communities", evpn_ecomm_list_fmt(&ec, s, sizeof(s)));
+	if (a->has_pmsi) {
+		json_object *pm = json_object_new_object();
+
+		json_object_object_add(pm, "type", json_object_new_int(a->pmsi.type));
+		json_object_object_add(pm, "label", json_object_new_int64(a->pmsi.label));
+		if (a->pmsi.type == BGP_PMSI_INGRESS_REPL)
+			add_str(pm, "tunnel-endpoint", ipaddr_fmt(&a->pmsi.ir, s));
+		json_object_object_add(o, "pmsi-tunnel", pm);
+	}
+	if (a->mm_present) {
+		json_object_object_add(o, "mac-mobility-seq", json_object_new_int64(a->mm_seq));
+		json_object_object_add(o, "sticky", json_object_new_boolean(a->mm_sticky));
+	}
+	if (!esi_is_zero(&p->esi))
+		add_str(o, "esi", esi_fmt(&p->esi, s));
+	json_object_object_add(o, "stale", json_object_new_boolean(p->flags & RIB_PATH_STALE));
+	return o;
+}
+
+static json_object *route_json(const struct rib_route *rt, const struct evpn_route *r)
+{
+	json_object *o = json_object_new_object(), *paths = json_object_new_array();
+	char s[EVPN_ROUTE_STRLEN];
+
+	json_object_object_add(o, "type", json_object_new_int(r->type));
+	add_str(o, "rd", rd_fmt(&r->rd, s));
+	add_str(o, "prefix", evpn_route_fmt(r, s));
+	json_object_array_add(paths, path_json(rt, rt->best));
+	for (const struct rib_path *p = rt->paths; p; p = p->next)
+		if (p != rt->best)
+			json_object_array_add(paths, path_json(rt, p));
+	json_object_object_add(o, "paths", paths);
+	return o;
+}
+
+json_object *show_routes(struct rib *rib, const struct route_filter *f)
+{
+	json_object *a = json_object_new_array();
+	struct rib_iter it;
+	struct rib_route *rt;
+
+	rib_iter_init(&it, f->type);
+	while ((rt = rib_iter_next(rib, &it))) {
+		struct evpn_route r;
+
+		if (!rt->best)
+			continue;
+		rib_path_route(rt, rt->best, &r);
+		if (matches(rt, &r, f))
+			json_object_array_add(a, route_json(rt, &r));
+	}
+	return a;
+}
