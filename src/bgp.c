@@ -130,7 +130,7 @@ static int listener_open(struct bgp *bgp, char **err)
 {
 	struct sockaddr_storage ss = {0};
 	socklen_t len;
-	int fd, one = 1, zero = 0;
+	int fd, one = 1, zero = 0, ttl = 255;
 	struct ipaddr any6 = {.family = AF_INET6};
 	const struct ipaddr *a = ipaddr_is_set(&bgp->listen_addr) ? &bgp->listen_addr : &any6;
 	char s[IPADDR_STRLEN];
@@ -156,6 +156,13 @@ static int listener_open(struct bgp *bgp, char **err)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (a->family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	/*
+	 * SYN-ACKs leave with TTL 255 so that a peer using GTSM (RFC 5082)
+	 * accepts the handshake; each accepted socket then gets its own TTL.
+	 */
+	setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+	if (a->family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl));
 	if (bind(fd, (struct sockaddr *)&ss, len) == -1)
 		goto fail;
 	bgp->listener = evconnlistener_new(bgp->base, accept_cb, bgp, LEV_OPT_CLOSE_ON_FREE, 64, fd);

@@ -255,9 +255,16 @@ static int apply_options(struct bgp_peer *p, int fd, bool outgoing)
 		log_err(p->subject, "TCP-MD5: %s", strerror(errno));
 		return -1;
 	}
-	if (p->cfg.ttl_security && bgp_sock_set_gtsm(fd, family, p->cfg.ttl_security) == -1) {
-		log_err(p->subject, "GTSM: %s", strerror(errno));
-		return -1;
+	if (p->cfg.ttl_security) {
+		if (bgp_sock_set_gtsm(fd, family, p->cfg.ttl_security) == -1) {
+			log_err(p->subject, "GTSM: %s", strerror(errno));
+			return -1;
+		}
+	} else if (!outgoing) {
+		int ttl = -1; /* not GTSM: back to the default TTL from the listener's 255 */
+
+		setsockopt(fd, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+			   family == AF_INET ? IP_TTL : IPV6_UNICAST_HOPS, &ttl, sizeof(ttl));
 	}
 	return 0;
 }

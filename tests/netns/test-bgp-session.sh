@@ -17,7 +17,7 @@ not_established() { nb "$1" "n['state'] != 'Established'"; }
 
 check "topology up" topo_up "$T"
 check_eventually 30 "leaf1 (evpnd initiates, MD5) Established" established leaf1
-check_eventually 30 "leaf2 (FRR initiates, MD5) Established" established leaf2
+check_eventually 30 "leaf2 (FRR initiates, MD5, GTSM: FRR needs TTL 255) Established" established leaf2
 check "FRR sees leaf1 Established" bgp_established "$T" rr 10.1.1.1
 check "FRR sees leaf2 Established" bgp_established "$T" rr 10.1.2.1
 check "leaf1 connected out (remote port 179)" nb leaf1 "n['remote-port'] == 179"
