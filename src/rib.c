@@ -1,0 +1,578 @@
+/*
+ * rib.c - the EVPN RIB: routes keyed by struct evpn_key in a uthash table,
+ * one path per peer and route, best path selection, the observer, the
+ * export change log with its cursors, and iteration.
+ *
+ * Invariants:
+ *  - route->best is the rib_path_cmp-best of route->paths, NULL iff there
+ *    are none; every change of it goes through best_changed(), which calls
+ *    the observer (both paths still allocated) and appends to the log.
+ *  - A path is on its route's list and its peer's list; freeing a path
+ *    happens only after the observer has seen it go.
+ *  - A route is freed only when it has no path and refcnt is 0 (the log
+ *    holds one reference while the route has an entry; iterators and
+ *    rib_route_ref others), so no route pointer handed out dangles before
+ *    the contract says so.
+ *  - The log only grows while cursors exist; entries every cursor passed
+ *    are released in batches (log_trim), so a cursor step is O(1) amortised.
+ *  - Routes and paths come from the RIB's arena (rib_pool.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rib_priv.h"
+
+#undef uthash_nonfatal_oom
+#define uthash_nonfatal_oom(obj) (oom = true)
+
+/*
+ * uthash grows a table when one chain reaches 10 entries, which leaves
+ * about 3 routes per bucket; at 7 it settles near 1 (measured up to 10^6
+ * routes: no runaway growth) for ~20 bytes per route of buckets, and a
+ * lookup then costs about one cache miss less.  Only this file's macros
+ * expand it.
+ */
+#undef HASH_BKT_CAPACITY_THRESH
+#define HASH_BKT_CAPACITY_THRESH 7U
+
+#define LOG_MIN_CAP 1024
+#define LOG_TRIM_EVERY 256	/* cursor steps between trims of the log */
+
+static unsigned key_hash(const struct evpn_key *k)
+{
+	uint64_t h = evpn_key_hash(k);
+
+	return (unsigned)(h ^ (h >> 32));
+}
+
+/* ---- the RIB --------------------------------------------------------- */
+
+static void local_peer_init(struct rib *rib)
+{
+	memset(&rib->local, 0, sizeof(rib->local));
+	rib->local.local = true;
+	rib->local.info.ibgp = true;
+	rib->local.info.bgp_id = rib->cfg.router_id;
+	LIST_INIT(&rib->local.paths);
+}
+
+struct rib *rib_new(const struct rib_config *cfg)
+{
+	struct rib *rib = calloc(1, sizeof(*rib));
+
+	if (!rib)
+		return NULL;
+	rib->cfg = *cfg;
+	rib_arena_init(&rib->arena);
+	local_peer_init(rib);
+	LIST_INIT(&rib->peers);
+	LIST_INIT(&rib->cursors);
+	rib->log.base = 1;
+	return rib;
+}
+
+void rib_set_config(struct rib *rib, const struct rib_config *cfg)
+{
+	rib->cfg = *cfg;
+	rib->local.info.bgp_id = cfg->router_id;
+}
+
+void rib_set_observer(struct rib *rib, rib_observer_fn fn, void *arg)
+{
+	rib->observer = fn;
+	rib->observer_arg = arg;
+}
+
+static void path_free(struct rib *rib, struct rib_path *p)
+{
+	rib_attrs_unref(rib, p->attrs);
+	rib_arena_put(&rib->arena, RIB_POOL_PATH, p);
+}
+
+void rib_free(struct rib *rib)
+{
+	struct rib_route *rt, *tmp;
+	struct rib_peer *peer;
+	struct rib_cursor *c;
+
+	if (!rib)
+		return;
+	HASH_ITER(hh, rib->routes, rt, tmp) {
+		while (rt->paths) {
+			struct rib_path *p = rt->paths;
+
+			rt->paths = p->next;
+			path_free(rib, p);
+		}
+		HASH_DELETE(hh, rib->routes, rt);
+		rib_arena_put(&rib->arena, RIB_POOL_ROUTE, rt);
+	}
+	rib_arena_free(&rib->arena);
+	while ((peer = LIST_FIRST(&rib->peers))) {
+		LIST_REMOVE(peer, link);
+		free(peer);
+	}
+	while ((c = LIST_FIRST(&rib->cursors))) {
+		LIST_REMOVE(c, link);
+		free(c);
+	}
+	free(rib->log.ent);
+	rib_attrs_free_all(rib);
+	free(rib);
+}
+
+void rib_stats_get(const struct rib *rib, struct rib_stats *st)
+{
+	st->routes = rib->n_routes;
+	st->routes_alloc = rib->n_routes_alloc;
+	st->paths = rib->n_paths;
+	st->attrs = rib->n_attrs;
+	st->attrs_bytes = rib->attrs_bytes;
+	st->log_len = rib->log.n;
+	st->peers = rib->n_peers;
+	st->mapped_bytes = rib->arena.mapped;
+}
+
+/* ---- routes -------------------------------------------------------- */
+
+static struct rib_route *route_find(struct rib *rib, const struct evpn_key *key, unsigned hv)
+{
+	struct rib_route *rt;
+
+	HASH_FIND_BYHASHVALUE(hh, rib->routes, key, sizeof(*key), hv, rt);
+	return rt;
+}
+
+static struct rib_route *route_get_or_add(struct rib *rib, const struct evpn_key *key)
+{
+	unsigned hv = key_hash(key);
+	struct rib_route *rt = route_find(rib, key, hv);
+	bool oom = false;
+
+	if (rt)
+		return rt;
+	rt = rib_arena_get(&rib->arena, RIB_POOL_ROUTE);
+	if (!rt)
+		return NULL;
+	memset(rt, 0, sizeof(*rt));
+	rt->key = *key;
+	HASH_ADD_BYHASHVALUE(hh, rib->routes, key, sizeof(rt->key), hv, rt);
+	if (oom) {
+		rib_arena_put(&rib->arena, RIB_POOL_ROUTE, rt);
+		return NULL;
+	}
+	rib->n_routes_alloc++;
+	return rt;
+}
+
+/* Free rt when nothing holds it any more. */
+static void route_release(struct rib *rib, struct rib_route *rt)
+{
+	if (rt->paths || rt->refcnt > 0)
+		return;
+	HASH_DELETE(hh, rib->routes, rt);
+	rib->n_routes_alloc--;
+	rib_arena_put(&rib->arena, RIB_POOL_ROUTE, rt);
+}
+
+struct rib_route *rib_route_get(struct rib *rib, const struct evpn_key *key)
+{
+	struct rib_route *rt = route_find(rib, key, key_hash(key));
+
+	return rt && rt->paths ? rt : NULL;
+}
+
+void rib_route_ref(struct rib_route *rt)
+{
+	rt->refcnt++;
+}
+
+void rib_route_unref(struct rib *rib, struct rib_route *rt)
+{
+	rt->refcnt--;
+	route_release(rib, rt);
+}
+
+struct rib_path *rib_route_path(const struct rib_route *rt, const struct rib_peer *peer)
+{
+	struct rib_path *p;
+
+	for (p = rt->paths; p; p = p->next)
+		if (p->peer == peer)
+			return p;
+	return NULL;
+}
+
+/* ---- the change log -------------------------------------------------- */
+
+static struct rib_route **log_at(struct rib_log *log, uint64_t seq)
+{
+	return &log->ent[(log->head + (size_t)(seq - log->base)) & (log->cap - 1)];
+}
+
+static int log_grow(struct rib_log *log)
+{
+	size_t cap = log->cap ? 2 * log->cap : LOG_MIN_CAP;
+	struct rib_route **ent = malloc(cap * sizeof(*ent));
+
+	if (!ent)
+		return -1;
+	for (size_t i = 0; i < log->n; i++)
+		ent[i] = log->ent[(log->head + i) & (log->cap - 1)];
+	free(log->ent);
+	log->ent = ent;
+	log->cap = cap;
+	log->head = 0;
+	return 0;
+}
+
+/*
+ * Append rt as the latest change; its previous entry, if any, is cleared
+ * (the reference moves to the new one).  Without cursors nobody reads the
+ * log, so nothing is appended.  If memory runs out the route keeps its old
+ * entry: cursors before it still see the route, later ones miss this change.
+ */
+static void log_append(struct rib *rib, struct rib_route *rt)
+{
+	struct rib_log *log = &rib->log;
+
+	if (LIST_EMPTY(&rib->cursors))
+		return;
+	if (log->n == log->cap && log_grow(log) == -1)
+		return;
+	if (rt->log_seq)
+		*log_at(log, rt->log_seq) = NULL;
+	else
+		rt->refcnt++;
+	rt->log_seq = log->base + log->n;
+	log->n++;
+	*log_at(log, rt->log_seq) = rt;
+}
+
+static uint64_t log_end(const struct rib_log *log)
+{
+	return log->base + log->n;
+}
+
+/* Release the entries before the slowest cursor (all when there is none). */
+static void log_trim(struct rib *rib)
+{
+	struct rib_log *log = &rib->log;
+	uint64_t min = log_end(log);
+	struct rib_cursor *c;
+
+	log->since_trim = 0;
+	LIST_FOREACH(c, &rib->cursors, link)
+		if (c->pos < min)
+			min = c->pos;
+	while (log->base < min) {
+		struct rib_route *rt = log->ent[log->head];
+
+		log->head = (log->head + 1) & (log->cap - 1);
+		log->base++;
+		log->n--;
+		if (rt) {
+			rt->log_seq = 0;
+			rib_route_unref(rib, rt);
+		}
+	}
+}
+
+struct rib_cursor *rib_cursor_new(struct rib *rib)
+{
+	struct rib_cursor *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->pos = log_end(&rib->log);
+	LIST_INSERT_HEAD(&rib->cursors, c, link);
+	return c;
+}
+
+void rib_cursor_free(struct rib *rib, struct rib_cursor *c)
+{
+	if (!c)
+		return;
+	LIST_REMOVE(c, link);
+	free(c);
+	log_trim(rib);
+}
+
+struct rib_route *rib_cursor_next(struct rib *rib, struct rib_cursor *c)
+{
+	struct rib_log *log = &rib->log;
+
+	if (++log->since_trim >= LOG_TRIM_EVERY)
+		log_trim(rib);
+	while (c->pos < log_end(log)) {
+		struct rib_route *rt = *log_at(log, c->pos);
+
+		c->pos++;
+		if (rt)
+			return rt;
+	}
+	log_trim(rib); /* caught up: maybe this cursor held everyone back */
+	return NULL;
+}
+
+size_t rib_cursor_pending(const struct rib *rib, const struct rib_cursor *c)
+{
+	return (size_t)(log_end(&rib->log) - c->pos);
+}
+
+/* ---- best path --------------------------------------------------------- */
+
+static void best_changed(struct rib *rib, struct rib_route *rt, const struct rib_path *old)
+{
+	if (rib->observer)
+		rib->observer(rib->observer_arg, rt, old, rt->best);
+	log_append(rib, rt);
+}
+
+static struct rib_path *best_select(const struct rib_route *rt)
+{
+	struct rib_path *best = rt->paths;
+
+	for (struct rib_path *p = best ? best->next : NULL; p; p = p->next)
+		if (rib_path_cmp(p, best, rt->key.type, NULL) < 0)
+			best = p;
+	return best;
+}
+
+/* ---- paths ------------------------------------------------------------- */
+
+static void path_fill(struct rib_path *p, const struct evpn_route *r)
+{
+	p->nlabels = r->nlabels > 2 ? 2 : r->nlabels;
+	p->label[0] = p->nlabels > 0 ? r->label[0] : 0;
+	p->label[1] = p->nlabels > 1 ? r->label[1] : 0;
+	memset(&p->esi, 0, sizeof(p->esi));
+	memset(&p->gw, 0, sizeof(p->gw));
+	if (r->type == EVPN_RT_MACIP || r->type == EVPN_RT_PREFIX)
+		p->esi = r->esi;
+	if (r->type == EVPN_RT_PREFIX && r->gw.family)
+		p->gw = r->gw;
+}
+
+bool rib_path_same(const struct rib_path *p, const struct rib_path *q)
+{
+	return p->attrs == q->attrs && p->nlabels == q->nlabels &&
+	       p->label[0] == q->label[0] && p->label[1] == q->label[1] &&
+	       memcmp(&p->esi, &q->esi, sizeof(p->esi)) == 0 && ipaddr_cmp(&p->gw, &q->gw) == 0;
+}
+
+/* Unlink p from its route's list. */
+static void route_unlink(struct rib_route *rt, struct rib_path *p)
+{
+	struct rib_path **pp;
+
+	for (pp = &rt->paths; *pp != p; pp = &(*pp)->next)
+		;
+	*pp = p->next;
+}
+
+static void peer_link(struct rib *rib, struct rib_peer *peer, struct rib_path *p)
+{
+	LIST_INSERT_HEAD(&peer->paths, p, peer_link);
+	peer->n_paths++;
+	rib->n_paths++;
+}
+
+static void peer_unlink(struct rib *rib, struct rib_path *p)
+{
+	LIST_REMOVE(p, peer_link);
+	p->peer->n_paths--;
+	if (p->flags & RIB_PATH_STALE)
+		p->peer->n_stale--;
+	rib->n_paths--;
+}
+
+/* Put new in place of old (NULL: add) on rt, then decide and notify. */
+static void path_install(struct rib *rib, struct rib_route *rt, struct rib_path *old,
+			 struct rib_path *new)
+{
+	struct rib_path *best = rt->best;
+
+	if (!rt->paths)
+		rib->n_routes++;
+	if (old) {
+		route_unlink(rt, old);
+		peer_unlink(rib, old);
+	}
+	new->next = rt->paths;
+	rt->paths = new;
+	peer_link(rib, new->peer, new);
+	if (!best)
+		rt->best = new;
+	else if (best == old)
+		rt->best = best_select(rt);
+	else if (rib_path_cmp(new, best, rt->key.type, NULL) < 0)
+		rt->best = new;
+	if (rt->best != best)
+		best_changed(rib, rt, best);
+	if (old)
+		path_free(rib, old);
+}
+
+int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *r,
+	       const struct rib_attrs *attrs)
+{
+	struct rib_route *rt;
+	struct rib_path *old, *p;
+	struct evpn_key key;
+
+	if (r->type < EVPN_RT_EAD || r->type > EVPN_RT_PREFIX)
+		return -1;
+	evpn_key_from_route(r, &key);
+	rt = route_get_or_add(rib, &key);
+	if (!rt)
+		return -1;
+	old = rib_route_path(rt, peer);
+	p = rib_arena_get(&rib->arena, RIB_POOL_PATH);
+	if (!p) {
+		route_release(rib, rt);
+		return -1;
+	}
+	memset(p, 0, sizeof(*p));
+	p->route = rt;
+	p->peer = peer;
+	p->attrs = attrs;
+	path_fill(p, r);
+	if (old && rib_path_same(old, p)) {
+		if (old->flags & RIB_PATH_STALE) {
+			old->flags &= (uint8_t)~RIB_PATH_STALE;
+			peer->n_stale--;
+		}
+		rib_arena_put(&rib->arena, RIB_POOL_PATH, p);
+		return 0;
+	}
+	rib_attrs_ref(attrs);
+	path_install(rib, rt, old, p);
+	return 0;
+}
+
+/* Take p off its route and peer, decide, notify, free p (maybe its route). */
+static void path_remove(struct rib *rib, struct rib_path *p)
+{
+	struct rib_route *rt = p->route;
+	struct rib_path *best = rt->best;
+
+	route_unlink(rt, p);
+	peer_unlink(rib, p);
+	if (best == p) {
+		rt->best = best_select(rt);
+		best_changed(rib, rt, p);
+	}
+	if (!rt->paths)
+		rib->n_routes--;
+	path_free(rib, p);
+	route_release(rib, rt);
+}
+
+int rib_withdraw(struct rib *rib, struct rib_peer *peer, const struct evpn_key *key)
+{
+	struct rib_route *rt = route_find(rib, key, key_hash(key));
+	struct rib_path *p = rt ? rib_route_path(rt, peer) : NULL;
+
+	if (!p)
+		return -1;
+	path_remove(rib, p);
+	return 0;
+}
+
+/* ---- peers ------------------------------------------------------------- */
+
+struct rib_peer *rib_peer_add(struct rib *rib, const struct rib_peer_info *info)
+{
+	struct rib_peer *peer = calloc(1, sizeof(*peer));
+
+	if (!peer)
+		return NULL;
+	peer->info = *info;
+	LIST_INIT(&peer->paths);
+	LIST_INSERT_HEAD(&rib->peers, peer, link);
+	rib->n_peers++;
+	return peer;
+}
+
+void rib_peer_set_info(struct rib *rib, struct rib_peer *peer, const struct rib_peer_info *info)
+{
+	if (!peer->local)
+		peer->info = *info;
+}
+
+struct rib_peer *rib_peer_local(struct rib *rib)
+{
+	return &rib->local;
+}
+
+void rib_peer_flush(struct rib *rib, struct rib_peer *peer)
+{
+	struct rib_path *p;
+
+	while ((p = LIST_FIRST(&peer->paths)))
+		path_remove(rib, p);
+}
+
+void rib_peer_remove(struct rib *rib, struct rib_peer *peer)
+{
+	rib_peer_flush(rib, peer);
+	if (peer->local)
+		return;
+	LIST_REMOVE(peer, link);
+	rib->n_peers--;
+	free(peer);
+}
+
+void rib_peer_mark_stale(struct rib *rib, struct rib_peer *peer)
+{
+	struct rib_path *p;
+
+	LIST_FOREACH(p, &peer->paths, peer_link)
+		p->flags |= RIB_PATH_STALE;
+	peer->n_stale = peer->n_paths;
+}
+
+void rib_peer_sweep_stale(struct rib *rib, struct rib_peer *peer)
+{
+	struct rib_path *p, *next;
+
+	for (p = LIST_FIRST(&peer->paths); p && peer->n_stale > 0; p = next) {
+		next = LIST_NEXT(p, peer_link);
+		if (p->flags & RIB_PATH_STALE)
+			path_remove(rib, p);
+	}
+}
+
+/* ---- iteration --------------------------------------------------------- */
+
+void rib_iter_init(struct rib_iter *it, uint8_t type)
+{
+	it->cur = NULL;
+	it->type = type;
+	it->started = false;
+}
+
+struct rib_route *rib_iter_next(struct rib *rib, struct rib_iter *it)
+{
+	struct rib_route *prev = it->cur, *rt;
+
+	rt = it->started ? (prev ? prev->hh.next : NULL) : rib->routes;
+	it->started = true;
+	while (rt && (!rt->paths || (it->type && rt->key.type != it->type)))
+		rt = rt->hh.next;
+	if (rt)
+		rib_route_ref(rt);
+	it->cur = rt;
+	if (prev)
+		rib_route_unref(rib, prev);
+	return rt;
+}
+
+void rib_iter_stop(struct rib *rib, struct rib_iter *it)
+{
+	if (it->cur)
+		rib_route_unref(rib, it->cur);
+	it->cur = NULL;
+	it->started = true;
+}

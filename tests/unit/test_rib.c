@@ -1,0 +1,1159 @@
+/* test_rib.c - Check suite for src/rib*.c (EVPN RIB, decisions, export). */
+#include <arpa/inet.h>
+#include <malloc.h>
+#include <string.h>
+
+#include "evpn_ecomm.h"
+#include "rib.h"
+#include "testutil.h"
+
+#define ROUTER_ID 0x0a00000bu /* 10.0.0.11 */
+#define LOCAL_AS 65000
+
+/* ---- fixtures ------------------------------------------------------- */
+
+struct obs_call {
+	const struct rib_route *rt;
+	const struct rib_path *old_best, *new_best;
+	const struct rib_peer *old_peer;	/* paths may be gone after the call */
+	bool route_ok;
+};
+
+struct obs {
+	size_t n;
+	struct obs_call call[16];
+};
+
+static void observe(void *arg, const struct rib_route *rt, const struct rib_path *old_best,
+		    const struct rib_path *new_best)
+{
+	struct obs *o = arg;
+
+	ck_assert_uint_lt(o->n, 16);
+	o->call[o->n].rt = rt;
+	o->call[o->n].old_best = old_best;
+	o->call[o->n].new_best = new_best;
+	o->call[o->n].old_peer = old_best ? old_best->peer : NULL;
+	/* the route and both paths are alive: touch them (ASan checks) */
+	o->call[o->n].route_ok = rt->key.type != 0 && (!old_best || old_best->attrs) &&
+				 (!new_best || new_best->route == rt);
+	o->n++;
+}
+
+static struct rib *rib_make(void)
+{
+	struct rib_config cfg = {.local_as = LOCAL_AS, .router_id = ROUTER_ID};
+	struct rib *rib = rib_new(&cfg);
+
+	ck_assert_ptr_nonnull(rib);
+	return rib;
+}
+
+static struct ipaddr ip(const char *s)
+{
+	struct ipaddr a;
+
+	ck_assert_int_eq(ipaddr_parse(s, &a), 0);
+	return a;
+}
+
+static uint32_t ip4h(const char *s)
+{
+	return ntohl(ip(s).v4.s_addr);
+}
+
+static struct rib_peer *peer_make(struct rib *rib, uint32_t id, const char *addr, bool ibgp,
+				  bool client)
+{
+	struct rib_peer_info info = {
+		.id = id, .bgp_id = ip4h(addr), .addr = ip(addr), .ibgp = ibgp, .rr_client = client,
+	};
+	struct rib_peer *p = rib_peer_add(rib, &info);
+
+	ck_assert_ptr_nonnull(p);
+	return p;
+}
+
+/* Type-2 route: RD 10.0.0.<rd>:1, MAC 02:00:00:00:<n>, VNI 100. */
+static struct evpn_route macip(unsigned rd, uint32_t n)
+{
+	struct evpn_route r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = EVPN_RT_MACIP;
+	r.key_valid = true;
+	rd_auto(&r.rd, (struct in_addr){htonl(0x0a000000u | rd)}, 1);
+	r.mac.octet[0] = 0x02;
+	r.mac.octet[2] = (uint8_t)(n >> 24);
+	r.mac.octet[3] = (uint8_t)(n >> 16);
+	r.mac.octet[4] = (uint8_t)(n >> 8);
+	r.mac.octet[5] = (uint8_t)n;
+	r.nlabels = 1;
+	r.label[0] = 100;
+	return r;
+}
+
+static struct evpn_key key_of(const struct evpn_route *r)
+{
+	struct evpn_key k;
+
+	evpn_key_from_route(r, &k);
+	return k;
+}
+
+static struct rib_route *get(struct rib *rib, const struct evpn_route *r)
+{
+	struct evpn_key k = key_of(r);
+
+	return rib_route_get(rib, &k);
+}
+
+/* A template: next hop nh, optional MAC mobility sequence (< 0: none). */
+static struct rib_attrs tmpl(const char *nh, struct ecomm *ec, long seq, bool sticky)
+{
+	struct rib_attrs t;
+
+	memset(&t, 0, sizeof(t));
+	t.next_hop = ip(nh);
+	rt_auto(&ec[0], LOCAL_AS, 100);
+	evpn_ecomm_encap(&ec[1], EVPN_TUNNEL_VXLAN);
+	t.n_ecomm = 2;
+	if (seq >= 0 || sticky) {
+		evpn_ecomm_mac_mobility(&ec[2], seq >= 0 ? (uint32_t)seq : 0, sticky);
+		t.n_ecomm = 3;
+	}
+	t.ecomm = ec;
+	return t;
+}
+
+static const struct rib_attrs *intern(struct rib *rib, const struct rib_attrs *t)
+{
+	const struct rib_attrs *a = rib_attrs_intern(rib, t);
+
+	ck_assert_ptr_nonnull(a);
+	return a;
+}
+
+/* Announce r from peer with attrs t; the RIB keeps its own reference. */
+static void announce(struct rib *rib, struct rib_peer *peer, const struct evpn_route *r,
+		     const struct rib_attrs *t)
+{
+	const struct rib_attrs *a = intern(rib, t);
+
+	ck_assert_int_eq(rib_update(rib, peer, r, a), 0);
+	rib_attrs_unref(rib, a);
+}
+
+static void check_empty(struct rib *rib)
+{
+	struct rib_stats st;
+
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.routes, 0);
+	ck_assert_uint_eq(st.paths, 0);
+	ck_assert_uint_eq(st.attrs, 0);
+}
+
+/* ---- interning ------------------------------------------------------ */
+
+START_TEST(intern_shares_and_frees)
+{
+	struct rib *rib = rib_make();
+	struct ecomm ec1[3], ec2[3], ec3[3];
+	struct rib_attrs t1 = tmpl("10.0.0.1", ec1, 5, false);
+	struct rib_attrs t2 = tmpl("10.0.0.1", ec2, 5, false); /* same contents, other memory */
+	struct rib_attrs t3 = tmpl("10.0.0.1", ec3, 6, false);
+	const struct rib_attrs *a1, *a2, *a3;
+	struct rib_stats st;
+
+	a1 = intern(rib, &t1);
+	a2 = intern(rib, &t2);
+	a3 = intern(rib, &t3);
+	ck_assert_ptr_eq(a1, a2);
+	ck_assert_ptr_ne(a1, a3);
+	ck_assert_ptr_ne(a1->ecomm, ec1); /* copied */
+	ck_assert_uint_eq(rib_attrs_refcnt(a1), 2);
+	ck_assert(a1->mm_present);
+	ck_assert_uint_eq(a1->mm_seq, 5);
+	ck_assert_uint_eq(a3->mm_seq, 6);
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.attrs, 2);
+	t1.has_local_pref = true;
+	t1.local_pref = 200;
+	ck_assert_ptr_ne(intern(rib, &t1), a1); /* a third set, one reference kept */
+	rib_attrs_unref(rib, intern(rib, &t1));
+	rib_attrs_unref(rib, a1);
+	rib_attrs_unref(rib, a2);
+	rib_attrs_unref(rib, a3);
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.attrs, 1);
+	rib_free(rib); /* frees the last set still referenced */
+}
+END_TEST
+
+START_TEST(intern_all_members)
+{
+	struct rib *rib = rib_make();
+	static const uint8_t aspath[] = {BGP_AS_SEQUENCE, 2, 0, 0, 0xfd, 0xe9, 0, 1, 0, 0,
+					 BGP_AS_SET, 2, 0, 0, 0, 1, 0, 0, 0, 2};
+	static const uint8_t clusters[] = {1, 1, 1, 1, 2, 2, 2, 2};
+	static const uint8_t unk[] = {0xc0, 0x63, 0x02, 0xab, 0xcd};
+	static const uint8_t pid[] = {9, 9, 9};
+	struct buf ub;
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("2001:db8::1", ec, -1, false), t2;
+	const struct rib_attrs *a, *b;
+
+	buf_init(&ub, unk, sizeof(unk));
+	t.origin = BGP_ORIGIN_EGP;
+	t.as_path = aspath;
+	t.as_path_len = sizeof(aspath);
+	t.cluster_list = clusters;
+	t.n_cluster = 2;
+	t.has_pmsi = true;
+	t.pmsi.type = 3;
+	t.pmsi.label = 100;
+	buf_init(&t.pmsi.id, pid, sizeof(pid));
+	t.unknown = &ub;
+	t.n_unknown = 1;
+	a = intern(rib, &t);
+	ck_assert_uint_eq(a->as_path_count, 3); /* sequence of 2, a set counts 1 */
+	ck_assert_mem_eq(a->as_path, aspath, sizeof(aspath));
+	ck_assert_mem_eq(a->cluster_list, clusters, sizeof(clusters));
+	ck_assert_uint_eq(a->pmsi.id.len, 3);
+	ck_assert_mem_eq(a->pmsi.id.data, pid, 3);
+	ck_assert_uint_eq(a->unknown[0].len, sizeof(unk));
+	ck_assert_mem_eq(a->unknown[0].data, unk, sizeof(unk));
+	ck_assert(!a->mm_present);
+	ck_assert_uint_eq(a->mm_seq, 0); /* RFC 7432 7.7: no community = sequence 0 */
+	t2 = t;
+	t2.pmsi.id.len = 2; /* every member takes part in equality */
+	b = intern(rib, &t2);
+	ck_assert_ptr_ne(a, b);
+	rib_attrs_unref(rib, b);
+	t2 = t;
+	t2.n_unknown = 0;
+	b = intern(rib, &t2);
+	ck_assert_ptr_ne(a, b);
+	rib_attrs_unref(rib, b);
+	b = intern(rib, &t);
+	ck_assert_ptr_eq(a, b);
+	rib_attrs_unref(rib, b);
+	rib_attrs_unref(rib, a);
+	check_empty(rib);
+	rib_free(rib);
+}
+END_TEST
+
+START_TEST(attrs_from_update)
+{
+	struct rib *rib = rib_make();
+	/* 2-octet AS_PATH [100 23456 200], AS4_PATH [70000 200] (RFC 6793 4.2.3) */
+	static const uint8_t as2[] = {BGP_AS_SEQUENCE, 3, 0, 100, 0x5b, 0xa0, 0, 200};
+	static const uint8_t as4[] = {BGP_AS_SEQUENCE, 2, 0, 1, 0x11, 0x70, 0, 0, 0, 200};
+	static const uint8_t want[] = {BGP_AS_SEQUENCE, 1, 0, 0, 0, 100,
+				       BGP_AS_SEQUENCE, 2, 0, 1, 0x11, 0x70, 0, 0, 0, 200};
+	static const uint8_t cl[] = {10, 0, 0, 1};
+	uint8_t ecs[16];
+	struct ecomm mm;
+	struct bgp_update u;
+	struct rib_attrs t;
+	const struct rib_attrs *a;
+
+	memset(&u, 0, sizeof(u));
+	u.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+		    BGP_ATTR_BIT(BGP_ATTR_AS4_PATH) | BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF) |
+		    BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID) | BGP_ATTR_BIT(BGP_ATTR_CLUSTER_LIST) |
+		    BGP_ATTR_BIT(BGP_ATTR_EXT_COMM) | BGP_ATTR_BIT(BGP_ATTR_MP_REACH);
+	u.origin = BGP_ORIGIN_INCOMPLETE;
+	buf_init(&u.as_path, as2, sizeof(as2));
+	buf_init(&u.as4_path, as4, sizeof(as4));
+	u.local_pref = 150;
+	u.med = 7; /* not in present: absent */
+	u.originator_id = 0x0a000009;
+	buf_init(&u.cluster_list, cl, sizeof(cl));
+	evpn_ecomm_mac_mobility(&mm, 3, true);
+	memcpy(ecs, mm.octet, 8);
+	evpn_ecomm_def_gw((struct ecomm *)(ecs + 8));
+	buf_init(&u.ext_comm, ecs, sizeof(ecs));
+	u.mp_reach.nh = ip("10.0.0.2");
+	u.next_hop = ip("10.9.9.9");
+	rib_attrs_from_update(&t, &u);
+	ck_assert_ptr_eq(t.ecomm, (const void *)ecs); /* points into the message */
+	a = intern(rib, &t);
+	ck_assert_uint_eq(a->origin, BGP_ORIGIN_INCOMPLETE);
+	ck_assert_uint_eq(a->as_path_len, sizeof(want));
+	ck_assert_mem_eq(a->as_path, want, sizeof(want));
+	ck_assert_uint_eq(a->as_path_count, 3);
+	ck_assert(a->has_local_pref && a->local_pref == 150);
+	ck_assert(!a->has_med);
+	ck_assert(a->has_originator && a->originator_id == 0x0a000009);
+	ck_assert_uint_eq(a->n_cluster, 1);
+	ck_assert_uint_eq(a->n_ecomm, 2);
+	ck_assert(a->mm_present && a->mm_sticky && a->mm_seq == 3);
+	ck_assert(a->default_gw);
+	ck_assert_int_eq(ipaddr_cmp(&a->next_hop, &u.mp_reach.nh), 0);
+	/* without AS4_PATH the 2-octet path is widened as is */
+	u.present &= ~BGP_ATTR_BIT(BGP_ATTR_AS4_PATH);
+	rib_attrs_from_update(&t, &u);
+	rib_attrs_unref(rib, a);
+	a = intern(rib, &t);
+	ck_assert_uint_eq(a->as_path_len, 14);
+	ck_assert_uint_eq(a->as_path[9], 0xa0);
+	rib_attrs_unref(rib, a);
+	check_empty(rib);
+	rib_free(rib);
+}
+END_TEST
+
+/* ---- routes ----------------------------------------------------------- */
+
+START_TEST(insert_replace_withdraw)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct evpn_route r = macip(2, 1);
+	struct evpn_key k = key_of(&r);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.2", ec, -1, false);
+	struct rib_route *rt;
+	const struct rib_attrs *first;
+	struct rib_stats st;
+	struct obs o = {0};
+
+	rib_set_observer(rib, observe, &o);
+	announce(rib, p1, &r, &t);
+	rt = rib_route_get(rib, &k);
+	ck_assert_ptr_nonnull(rt);
+	ck_assert_ptr_eq(rt->best->peer, p1);
+	ck_assert_uint_eq(rt->best->label[0], 100);
+	first = rt->best->attrs;
+	ck_assert_uint_eq(rib_attrs_refcnt(first), 1); /* the path's */
+	ck_assert_uint_eq(p1->n_paths, 1);
+	/* the same announcement again changes nothing */
+	announce(rib, p1, &r, &t);
+	ck_assert_uint_eq(o.n, 1);
+	/* replace: new label */
+	r.label[0] = 200;
+	announce(rib, p1, &r, &t);
+	ck_assert_uint_eq(o.n, 2);
+	ck_assert_ptr_eq(o.call[1].new_best, rt->best);
+	ck_assert_ptr_ne(o.call[1].old_best, rt->best);
+	ck_assert(o.call[1].route_ok);
+	ck_assert_uint_eq(rt->best->label[0], 200);
+	ck_assert_ptr_null(rt->paths->next);
+	ck_assert_uint_eq(p1->n_paths, 1);
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.routes, 1);
+	ck_assert_uint_eq(st.paths, 1);
+	ck_assert_int_eq(rib_withdraw(rib, p1, &k), 0);
+	ck_assert_uint_eq(o.n, 3);
+	ck_assert_ptr_null(o.call[2].new_best);
+	ck_assert(o.call[2].route_ok);
+	ck_assert_ptr_null(rib_route_get(rib, &k));
+	ck_assert_int_eq(rib_withdraw(rib, p1, &k), -1);
+	ck_assert_uint_eq(p1->n_paths, 0);
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.routes_alloc, 0);
+	check_empty(rib);
+	r.type = 9;
+	ck_assert_int_eq(rib_update(rib, p1, &r, first), -1);
+	rib_free(rib);
+}
+END_TEST
+
+START_TEST(path_route_roundtrip)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct evpn_route r[3], back;
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.2", ec, -1, false);
+	uint8_t w1[EVPN_NLRI_MAXLEN], w2[EVPN_NLRI_MAXLEN];
+	struct wbuf a, b;
+
+	r[0] = macip(2, 7);
+	r[0].ip = ip("192.168.1.7");
+	r[0].esi.octet[0] = 1;
+	r[0].nlabels = 2;
+	r[0].label[1] = 5000;
+	memset(&r[1], 0, sizeof(r[1]));
+	r[1].type = EVPN_RT_IMET;
+	r[1].rd = r[0].rd;
+	r[1].ip = ip("10.0.0.2");
+	memset(&r[2], 0, sizeof(r[2]));
+	r[2].type = EVPN_RT_PREFIX;
+	r[2].rd = r[0].rd;
+	r[2].prefix.addr = ip("2001:db8:1::");
+	r[2].prefix.len = 48;
+	r[2].gw = ip("2001:db8::1");
+	r[2].nlabels = 1;
+	r[2].label[0] = 5000;
+	for (int i = 0; i < 3; i++) {
+		struct evpn_key k = key_of(&r[i]);
+		struct rib_route *rt;
+
+		announce(rib, p1, &r[i], &t);
+		rt = rib_route_get(rib, &k);
+		ck_assert_ptr_nonnull(rt);
+		rib_path_route(rt, rt->best, &back);
+		wbuf_init(&a, w1, sizeof(w1));
+		wbuf_init(&b, w2, sizeof(w2));
+		ck_assert_int_eq(evpn_nlri_encode(&a, &r[i]), 0);
+		ck_assert_int_eq(evpn_nlri_encode(&b, &back), 0);
+		ck_assert_uint_eq(a.len, b.len);
+		ck_assert_mem_eq(w1, w2, a.len);
+	}
+	rib_peer_remove(rib, p1);
+	check_empty(rib);
+	rib_free(rib);
+}
+END_TEST
+
+/* ---- best path: one test per tie-breaker ------------------------------ */
+
+enum side { WIN, LOSE };
+
+/* Set up attrs/peers so that only one step differs between two paths. */
+struct tb_case {
+	enum rib_why why;
+	uint8_t type;
+	void (*tweak)(struct rib_attrs *t, enum side s);
+	bool win_local, lose_local;		/* use the local peer */
+	bool win_ebgp, lose_ebgp;
+	const char *win_addr, *lose_addr;	/* peer addresses (and BGP ids) */
+	const char *win_nh, *lose_nh;
+};
+
+static const uint8_t path1[] = {BGP_AS_SEQUENCE, 1, 0, 0, 0xfd, 0xe9};
+static const uint8_t path2[] = {BGP_AS_SEQUENCE, 2, 0, 0, 0xfd, 0xe9, 0, 0, 0xfd, 0xea};
+static const uint8_t clist1[] = {1, 1, 1, 1};
+static const uint8_t clist2[] = {1, 1, 1, 1, 2, 2, 2, 2};
+
+static void tw_none(struct rib_attrs *t, enum side s)
+{
+}
+
+static void tw_lp(struct rib_attrs *t, enum side s)
+{
+	t->has_local_pref = true;
+	t->local_pref = s == WIN ? 200 : 100;
+}
+
+static void tw_aspath(struct rib_attrs *t, enum side s)
+{
+	t->as_path = s == WIN ? path1 : path2;
+	t->as_path_len = s == WIN ? sizeof(path1) : sizeof(path2);
+}
+
+static void tw_origin(struct rib_attrs *t, enum side s)
+{
+	t->origin = s == WIN ? BGP_ORIGIN_IGP : BGP_ORIGIN_INCOMPLETE;
+}
+
+static void tw_med(struct rib_attrs *t, enum side s)
+{
+	t->has_med = true;
+	t->med = s == WIN ? 10 : 20;
+}
+
+static void tw_originator(struct rib_attrs *t, enum side s)
+{
+	t->has_originator = true;
+	t->originator_id = s == WIN ? 0x0a000062 : 0x0a000063; /* peer ids say the opposite */
+}
+
+static void tw_cluster(struct rib_attrs *t, enum side s)
+{
+	t->has_originator = true;
+	t->originator_id = 0x0a000063;
+	t->cluster_list = s == WIN ? clist1 : clist2;
+	t->n_cluster = s == WIN ? 1 : 2;
+}
+
+static void tw_lp_worse(struct rib_attrs *t, enum side s)
+{
+	t->has_local_pref = true;
+	t->local_pref = s == WIN ? 50 : 300; /* mobility decides before LOCAL_PREF */
+}
+
+static const struct tb_case tb_cases[] = {
+	{RIB_WHY_LOCAL_PREF, EVPN_RT_IMET, tw_lp, .win_addr = "10.0.0.9", .lose_addr = "10.0.0.1"},
+	{RIB_WHY_LOCAL, EVPN_RT_IMET, tw_none, .win_local = true, .lose_addr = "10.0.0.1"},
+	{RIB_WHY_AS_PATH, EVPN_RT_IMET, tw_aspath, .win_addr = "10.0.0.9", .lose_addr = "10.0.0.1"},
+	{RIB_WHY_ORIGIN, EVPN_RT_PREFIX, tw_origin, .win_addr = "10.0.0.9",
+	 .lose_addr = "10.0.0.1"},
+	{RIB_WHY_MED, EVPN_RT_IMET, tw_med, .win_addr = "10.0.0.9", .lose_addr = "10.0.0.1"},
+	{RIB_WHY_EBGP, EVPN_RT_IMET, tw_none, .win_ebgp = true, .win_addr = "10.0.0.9",
+	 .lose_addr = "10.0.0.1"},
+	/* RFC 4456 9: ORIGINATOR_ID replaces the BGP id (peer ids say the opposite) */
+	{RIB_WHY_ORIGINATOR, EVPN_RT_IMET, tw_originator, .win_addr = "10.0.0.9",
+	 .lose_addr = "10.0.0.1"},
+	/* without ORIGINATOR_ID: the peers' BGP identifiers */
+	{RIB_WHY_ORIGINATOR, EVPN_RT_IMET, tw_none, .win_addr = "10.0.0.1",
+	 .lose_addr = "10.0.0.9"},
+	{RIB_WHY_CLUSTER, EVPN_RT_IMET, tw_cluster, .win_addr = "10.0.0.9",
+	 .lose_addr = "10.0.0.1"},
+	/* MAC mobility: higher sequence wins even with worse LOCAL_PREF */
+	{RIB_WHY_MM_SEQ, EVPN_RT_MACIP, tw_lp_worse, .win_addr = "10.0.0.9",
+	 .lose_addr = "10.0.0.1"},
+	/* equal sequence: lower next hop (PE address), RFC 7432 15.1 */
+	{RIB_WHY_MM_NEXTHOP, EVPN_RT_MACIP, tw_lp_worse, .win_addr = "10.0.0.9",
+	 .lose_addr = "10.0.0.1", .win_nh = "10.0.0.3", .lose_nh = "10.0.0.4"},
+	/* ... even against our own route: RFC 7432 15.1, the originator compares too */
+	{RIB_WHY_MM_NEXTHOP, EVPN_RT_MACIP, tw_none, .win_addr = "10.0.0.9", .lose_local = true,
+	 .win_nh = "10.0.0.3", .lose_nh = "10.0.0.11"},
+	/* equal sequence and PE: the local route wins */
+	{RIB_WHY_LOCAL, EVPN_RT_MACIP, tw_none, .win_local = true, .lose_addr = "10.0.0.1"},
+};
+
+static struct evpn_route tb_route(uint8_t type)
+{
+	struct evpn_route r = macip(2, 1);
+
+	if (type == EVPN_RT_IMET) {
+		memset(&r.mac, 0, sizeof(r.mac));
+		r.ip = ip("10.0.0.2");
+		r.nlabels = 0;
+	} else if (type == EVPN_RT_PREFIX) {
+		memset(&r.mac, 0, sizeof(r.mac));
+		r.prefix.addr = ip("192.168.0.0");
+		r.prefix.len = 16;
+	}
+	r.type = type;
+	return r;
+}
+
+static void tb_attrs(const struct tb_case *c, enum side s, struct ecomm *ec,
+		     struct rib_attrs *t)
+{
+	const char *nh = s == WIN ? c->win_nh : c->lose_nh;
+	long seq = c->why == RIB_WHY_MM_SEQ ? (s == WIN ? 2 : 1) : 1;
+
+	*t = tmpl(nh ? nh : "10.0.0.2", ec, c->type == EVPN_RT_MACIP ? seq : -1, false);
+	c->tweak(t, s);
+}
+
+START_TEST(best_path_tie_breakers)
+{
+	const struct tb_case *c = &tb_cases[_i];
+
+	/* both orders of arrival give the same best path */
+	for (int order = 0; order < 2; order++) {
+		struct rib *rib = rib_make();
+		struct evpn_route r = tb_route(c->type);
+		struct rib_peer *pw, *pl;
+		struct ecomm ecw[3], ecl[3];
+		struct rib_attrs tw, tl;
+		struct rib_route *rt;
+		enum rib_why why;
+
+		pw = c->win_local ? rib_peer_local(rib) : peer_make(rib, 1, c->win_addr,
+								     !c->win_ebgp, false);
+		pl = c->lose_local ? rib_peer_local(rib) : peer_make(rib, 2, c->lose_addr,
+								      !c->lose_ebgp, false);
+		tb_attrs(c, WIN, ecw, &tw);
+		tb_attrs(c, LOSE, ecl, &tl);
+		if (order == 0) {
+			announce(rib, pw, &r, &tw);
+			announce(rib, pl, &r, &tl);
+		} else {
+			announce(rib, pl, &r, &tl);
+			announce(rib, pw, &r, &tw);
+		}
+		rt = get(rib, &r);
+		ck_assert_ptr_nonnull(rt);
+		ck_assert_ptr_eq(rt->best->peer, pw);
+		ck_assert_int_lt(rib_path_cmp(rt->best, rib_route_path(rt, pl), r.type, &why), 0);
+		ck_assert_msg(why == c->why, "case %d: decided by %s, expected %s", _i,
+			      rib_why_name(why), rib_why_name(c->why));
+		ck_assert_int_gt(rib_path_cmp(rib_route_path(rt, pl), rt->best, r.type, NULL), 0);
+		ck_assert_int_eq(rib_path_cmp(rt->best, rt->best, r.type, &why), 0);
+		ck_assert_int_eq(why, RIB_WHY_EQUAL);
+		rib_free(rib);
+	}
+}
+END_TEST
+
+START_TEST(best_path_peer_address)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.1", true, false);
+	struct rib_peer *p3 = peer_make(rib, 3, "10.0.0.5", true, false);
+	struct rib_peer_info info = p3->info;
+	struct evpn_route r = tb_route(EVPN_RT_IMET);
+	struct evpn_key k = key_of(&r);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.2", ec, -1, false);
+	struct rib_route *rt;
+	enum rib_why why;
+
+	/* same BGP identifier (same router via two sessions): peer address decides */
+	info.bgp_id = p1->info.bgp_id;
+	rib_peer_set_info(rib, p3, &info);
+	announce(rib, p3, &r, &t);
+	announce(rib, p2, &r, &t);
+	rt = rib_route_get(rib, &k);
+	ck_assert_ptr_eq(rt->best->peer, p2);
+	ck_assert_int_lt(rib_path_cmp(rt->best, rib_route_path(rt, p3), r.type, &why), 0);
+	ck_assert_int_eq(why, RIB_WHY_PEER_ADDR);
+	ck_assert(rib_path_same(rt->best, rib_route_path(rt, p3))); /* same route, two RRs */
+	announce(rib, p1, &r, &t);
+	ck_assert_ptr_eq(rt->best->peer, p1);
+	ck_assert_int_lt(rib_path_cmp(rt->best, rib_route_path(rt, p2), r.type, &why), 0);
+	ck_assert_int_eq(why, RIB_WHY_PEER_ID);
+	rib_free(rib);
+}
+END_TEST
+
+START_TEST(mac_mobility)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.5", true, false);
+	struct evpn_route r = macip(3, 1);
+	struct evpn_key k = key_of(&r);
+	struct ecomm e1[3], e2[3];
+	struct rib_attrs t1, t2;
+	struct rib_route *rt;
+	enum rib_why why;
+
+	/* a route without the community has sequence 0: seq 1 beats it */
+	t1 = tmpl("10.0.0.3", e1, -1, false);
+	t2 = tmpl("10.0.0.4", e2, 1, false);
+	announce(rib, p1, &r, &t1);
+	announce(rib, p2, &r, &t2);
+	rt = rib_route_get(rib, &k);
+	ck_assert_ptr_eq(rt->best->peer, p2);
+	/* sticky (static) beats a higher sequence number: RFC 7432 15.2 */
+	t1 = tmpl("10.0.0.3", e1, 0, true);
+	t2 = tmpl("10.0.0.4", e2, 9, false);
+	announce(rib, p1, &r, &t1);
+	announce(rib, p2, &r, &t2);
+	ck_assert_ptr_eq(rt->best->peer, p1);
+	ck_assert_int_lt(rib_path_cmp(rt->best, rib_route_path(rt, p2), r.type, &why), 0);
+	ck_assert_int_eq(why, RIB_WHY_STICKY);
+	/* both sticky: sequence decides */
+	t2 = tmpl("10.0.0.4", e2, 9, true);
+	announce(rib, p2, &r, &t2);
+	ck_assert_ptr_eq(rt->best->peer, p2);
+	ck_assert_int_lt(rib_path_cmp(rt->best, rib_route_path(rt, p1), r.type, &why), 0);
+	ck_assert_int_eq(why, RIB_WHY_MM_SEQ);
+	rib_free(rib);
+}
+END_TEST
+
+/* ---- peers, graceful restart -------------------------------------------- */
+
+START_TEST(peer_flush)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.5", true, false);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
+	struct rib_stats st;
+	struct obs o = {0};
+
+	for (uint32_t i = 0; i < 10; i++) {
+		struct evpn_route r = macip(3, i);
+
+		announce(rib, p1, &r, &t);
+		if (i < 4)
+			announce(rib, p2, &r, &t);
+	}
+	ck_assert_uint_eq(p1->n_paths, 10);
+	ck_assert_uint_eq(p2->n_paths, 4);
+	rib_set_observer(rib, observe, &o);
+	rib_peer_flush(rib, p1);
+	ck_assert_uint_eq(o.n, 10); /* 4 moved to p2, 6 gone */
+	for (size_t i = 0; i < o.n; i++) {
+		ck_assert_ptr_eq(o.call[i].old_peer, p1);
+		ck_assert(o.call[i].route_ok);
+	}
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.routes, 4);
+	ck_assert_uint_eq(st.paths, 4);
+	ck_assert_uint_eq(p1->n_paths, 0);
+	rib_set_observer(rib, NULL, NULL);
+	rib_peer_remove(rib, p2);
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.peers, 1);
+	check_empty(rib);
+	rib_peer_remove(rib, p1);
+	rib_free(rib);
+}
+END_TEST
+
+START_TEST(stale_mark_sweep)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct ecomm ec[3], ec2[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
+	struct rib_attrs t2 = tmpl("10.0.0.3", ec2, 4, false);
+	struct evpn_route r[3] = {macip(3, 0), macip(3, 1), macip(3, 2)};
+	struct evpn_key k[3];
+	struct obs o = {0};
+
+	for (int i = 0; i < 3; i++) {
+		announce(rib, p1, &r[i], &t);
+		k[i] = key_of(&r[i]);
+	}
+	rib_set_observer(rib, observe, &o);
+	rib_peer_mark_stale(rib, p1);
+	ck_assert_uint_eq(p1->n_stale, 3);
+	ck_assert(rib_route_get(rib, &k[0])->best->flags & RIB_PATH_STALE);
+	/* restarted peer re-announces r0 unchanged (no change seen) and r1 changed */
+	announce(rib, p1, &r[0], &t);
+	ck_assert_uint_eq(o.n, 0);
+	ck_assert(!(rib_route_get(rib, &k[0])->best->flags & RIB_PATH_STALE));
+	announce(rib, p1, &r[1], &t2);
+	ck_assert_uint_eq(o.n, 1);
+	ck_assert(!(rib_route_get(rib, &k[1])->best->flags & RIB_PATH_STALE));
+	ck_assert_uint_eq(p1->n_stale, 1);
+	rib_peer_sweep_stale(rib, p1);
+	ck_assert_uint_eq(o.n, 2);
+	ck_assert_ptr_null(o.call[1].new_best); /* r2 is freed by now */
+	ck_assert_ptr_null(rib_route_get(rib, &k[2]));
+	ck_assert_ptr_nonnull(rib_route_get(rib, &k[0]));
+	ck_assert_uint_eq(p1->n_paths, 2);
+	ck_assert_uint_eq(p1->n_stale, 0);
+	rib_free(rib);
+}
+END_TEST
+
+/* ---- observer ---------------------------------------------------------- */
+
+START_TEST(observer_exact)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.5", true, false);
+	struct evpn_route r = tb_route(EVPN_RT_IMET);
+	struct evpn_key k = key_of(&r);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
+	struct rib_route *rt;
+	const struct rib_path *a, *b;
+	struct obs o = {0};
+
+	rib_set_observer(rib, observe, &o);
+	announce(rib, p2, &r, &t); /* p2 first */
+	rt = rib_route_get(rib, &k);
+	b = rt->best;
+	ck_assert_uint_eq(o.n, 1);
+	ck_assert(o.call[0].rt == rt && !o.call[0].old_best && o.call[0].new_best == b);
+	announce(rib, p1, &r, &t); /* lower BGP id: better */
+	a = rt->best;
+	ck_assert_ptr_eq(a->peer, p1);
+	ck_assert_uint_eq(o.n, 2);
+	ck_assert(o.call[1].old_best == b && o.call[1].new_best == a);
+	t.has_local_pref = true;
+	t.local_pref = 50;
+	announce(rib, p2, &r, &t); /* non-best path changes: no call */
+	ck_assert_uint_eq(o.n, 2);
+	b = rib_route_path(rt, p2);
+	rib_withdraw(rib, p1, &k);
+	ck_assert_uint_eq(o.n, 3);
+	ck_assert(o.call[2].old_best == a && o.call[2].new_best == b && o.call[2].route_ok);
+	rib_withdraw(rib, p2, &k);
+	ck_assert_uint_eq(o.n, 4);
+	ck_assert(o.call[3].old_best == b && !o.call[3].new_best && o.call[3].route_ok);
+	rib_withdraw(rib, p2, &k);
+	ck_assert_uint_eq(o.n, 4);
+	rib_free(rib);
+}
+END_TEST
+
+/* ---- change log and cursors ------------------------------------------- */
+
+START_TEST(change_log_cursors)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct ecomm ec[3], ec2[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
+	struct rib_attrs t2 = tmpl("10.0.0.3", ec2, 1, false);
+	struct evpn_route r[3] = {macip(3, 0), macip(3, 1), macip(3, 2)};
+	struct evpn_key k2 = key_of(&r[2]);
+	struct rib_route *rt[3];
+	struct rib_cursor *c1, *c2;
+	struct rib_stats st;
+
+	announce(rib, p1, &r[0], &t); /* no cursor: nothing logged */
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.log_len, 0);
+	c1 = rib_cursor_new(rib);
+	ck_assert_ptr_null(rib_cursor_next(rib, c1)); /* starts at the end */
+	announce(rib, p1, &r[1], &t);
+	announce(rib, p1, &r[2], &t);
+	rt[1] = get(rib, &r[1]);
+	rt[2] = rib_route_get(rib, &k2);
+	c2 = rib_cursor_new(rib); /* after r1, r2 */
+	announce(rib, p1, &r[1], &t2); /* r1 again: its first entry is superseded */
+	announce(rib, p1, &r[0], &t2);
+	rt[0] = get(rib, &r[0]);
+	ck_assert_uint_eq(rib_cursor_pending(rib, c1), 4);
+	ck_assert_uint_eq(rib_cursor_pending(rib, c2), 2);
+	ck_assert_ptr_eq(rib_cursor_next(rib, c1), rt[2]);
+	ck_assert_ptr_eq(rib_cursor_next(rib, c1), rt[1]);
+	ck_assert_ptr_eq(rib_cursor_next(rib, c1), rt[0]);
+	ck_assert_ptr_null(rib_cursor_next(rib, c1));
+	/* a withdrawn route stays readable for the cursors that have not seen it */
+	rib_withdraw(rib, p1, &k2);
+	ck_assert_ptr_null(rib_route_get(rib, &k2));
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.routes, 2);
+	ck_assert_uint_eq(st.routes_alloc, 3);
+	ck_assert_ptr_eq(rib_cursor_next(rib, c2), rt[1]);
+	ck_assert_ptr_eq(rib_cursor_next(rib, c2), rt[0]);
+	ck_assert_ptr_eq(rib_cursor_next(rib, c2), rt[2]);
+	ck_assert_ptr_null(rt[2]->best);
+	ck_assert_ptr_null(rib_export_path(rib, rt[2], p1));
+	ck_assert_ptr_null(rib_cursor_next(rib, c2));
+	ck_assert_ptr_eq(rib_cursor_next(rib, c1), rt[2]);
+	ck_assert_ptr_null(rib_cursor_next(rib, c1));
+	/* both passed everything: entries released, the withdrawn route freed */
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.log_len, 0);
+	ck_assert_uint_eq(st.routes_alloc, 2);
+	/* entries kept for the slower cursor only */
+	announce(rib, p1, &r[2], &t);
+	ck_assert_ptr_nonnull(rib_cursor_next(rib, c1));
+	ck_assert_ptr_null(rib_cursor_next(rib, c1));
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.log_len, 1);
+	rib_cursor_free(rib, c2);
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.log_len, 0);
+	/* the log survives growth past its first ring */
+	for (uint32_t i = 0; i < 3000; i++) {
+		struct evpn_route x = macip(4, i);
+
+		announce(rib, p1, &x, &t);
+	}
+	for (uint32_t i = 0; i < 3000; i++)
+		ck_assert_ptr_nonnull(rib_cursor_next(rib, c1));
+	ck_assert_ptr_null(rib_cursor_next(rib, c1));
+	rib_withdraw(rib, p1, &k2); /* left in the log for rib_free */
+	rib_free(rib);
+}
+END_TEST
+
+/* ---- export decisions, loops, attributes ------------------------------- */
+
+struct rr_fix {
+	struct rib *rib;
+	struct rib_peer *client, *client2, *nonclient, *nonclient2, *ebgp;
+};
+
+static void rr_setup(struct rr_fix *f)
+{
+	f->rib = rib_make();
+	f->client = peer_make(f->rib, 1, "10.0.0.1", true, true);
+	f->client2 = peer_make(f->rib, 2, "10.0.0.2", true, true);
+	f->nonclient = peer_make(f->rib, 3, "10.0.0.3", true, false);
+	f->nonclient2 = peer_make(f->rib, 4, "10.0.0.4", true, false);
+	f->ebgp = peer_make(f->rib, 5, "192.0.2.1", false, false);
+}
+
+static struct rib_route *rr_route(struct rr_fix *f, struct rib_peer *from, uint32_t n)
+{
+	struct evpn_route r = macip(9, n);
+	struct evpn_key k = key_of(&r);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.9", ec, -1, false);
+
+	announce(f->rib, from, &r, &t);
+	return rib_route_get(f->rib, &k);
+}
+
+START_TEST(export_decisions)
+{
+	struct rr_fix f;
+	struct rib_route *rt;
+
+	rr_setup(&f);
+	/* from a client: to everyone but the sender */
+	rt = rr_route(&f, f.client, 1);
+	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.client));
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client2), rt->best);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rt->best);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rt->best);
+	/* from a non-client: to clients and eBGP only */
+	rt = rr_route(&f, f.nonclient, 2);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rt->best);
+	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.nonclient));
+	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.nonclient2));
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rt->best);
+	/* local: to everyone */
+	rt = rr_route(&f, rib_peer_local(f.rib), 3);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rt->best);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rt->best);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rt->best);
+	/* from eBGP: to everyone but the sender */
+	rt = rr_route(&f, f.ebgp, 4);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rt->best);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rt->best);
+	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.ebgp));
+	rib_free(f.rib);
+}
+END_TEST
+
+START_TEST(loop_detection)
+{
+	struct rib *rib = rib_make();
+	struct rib_config cfg = {.local_as = LOCAL_AS, .router_id = ROUTER_ID, .cluster_id = 77};
+	uint8_t cl[8] = {0, 0, 0, 5, 0x0a, 0, 0, 0x0b}; /* 5, 10.0.0.11 */
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
+
+	ck_assert(!rib_path_loop(rib, &t));
+	t.has_originator = true;
+	t.originator_id = ROUTER_ID;
+	ck_assert(rib_path_loop(rib, &t));
+	t.originator_id = ROUTER_ID + 1;
+	ck_assert(!rib_path_loop(rib, &t));
+	t.cluster_list = cl;
+	t.n_cluster = 1;
+	ck_assert(!rib_path_loop(rib, &t));
+	t.n_cluster = 2;
+	ck_assert(rib_path_loop(rib, &t)); /* cluster id defaults to the router id */
+	rib_set_config(rib, &cfg);
+	ck_assert(!rib_path_loop(rib, &t));
+	cl[3] = 77;
+	ck_assert(rib_path_loop(rib, &t));
+	rib_free(rib);
+}
+END_TEST
+
+START_TEST(out_reflection)
+{
+	struct rr_fix f;
+	struct rib_route *rt;
+	struct rib_out out;
+	const struct bgp_attr_out *o = &out.attr;
+	static const uint8_t cl[] = {0x0a, 0, 0, 0x63};
+	static const uint8_t path[] = {BGP_AS_SEQUENCE, 1, 0, 0, 0xfd, 0xe9};
+	struct evpn_route r = macip(9, 50);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.9", ec, 2, false);
+	uint8_t wire[512];
+	struct wbuf w;
+	struct bgp_upd_ctx ctx = {.ibgp = true, .as4 = true};
+
+	rr_setup(&f);
+	/* from a non-client to a client, no ORIGINATOR_ID yet */
+	rt = rr_route(&f, f.nonclient, 1);
+	ck_assert_int_eq(rib_out_build(f.rib, rt->best, f.client, &out), 0);
+	ck_assert(o->has_originator);
+	ck_assert_uint_eq(o->originator_id, f.nonclient->info.bgp_id);
+	ck_assert_uint_eq(o->n_cluster, 1);
+	ck_assert_uint_eq(o->cluster_list[0], ROUTER_ID);
+	ck_assert(o->has_local_pref && o->local_pref == 100);
+	ck_assert_uint_eq(o->n_ecomm, 2);
+	wbuf_init(&w, wire, sizeof(wire));
+	ck_assert_int_eq(bgp_attrs_encode(&w, o, &ctx), 0);
+	/* already reflected once: ORIGINATOR_ID kept, our cluster id prepended */
+	t.has_originator = true;
+	t.originator_id = 0x0a000063;
+	t.cluster_list = cl;
+	t.n_cluster = 1;
+	t.as_path = path;
+	t.as_path_len = sizeof(path);
+	t.has_local_pref = true;
+	t.local_pref = 300;
+	announce(f.rib, f.client, &r, &t);
+	rt = get(f.rib, &r);
+	ck_assert_int_eq(rib_out_build(f.rib, rt->best, f.nonclient, &out), 0);
+	ck_assert_uint_eq(o->originator_id, 0x0a000063);
+	ck_assert_uint_eq(o->n_cluster, 2);
+	ck_assert_uint_eq(o->cluster_list[0], ROUTER_ID);
+	ck_assert_uint_eq(o->cluster_list[1], 0x0a000063);
+	ck_assert_uint_eq(o->n_as_path, 1);
+	ck_assert_uint_eq(o->as_path[0].n, 1);
+	ck_assert_uint_eq(o->as_path[0].asn[0], 65001);
+	ck_assert_uint_eq(o->local_pref, 300);
+	ck_assert_ptr_nonnull(o->ecomm);
+	/* to eBGP: our AS prepended, no LOCAL_PREF/ORIGINATOR_ID/CLUSTER_LIST */
+	ck_assert_int_eq(rib_out_build(f.rib, rt->best, f.ebgp, &out), 0);
+	ck_assert(!o->has_local_pref && !o->has_originator && o->n_cluster == 0);
+	ck_assert_uint_eq(o->n_as_path, 1);
+	ck_assert_uint_eq(o->as_path[0].n, 2);
+	ck_assert_uint_eq(o->as_path[0].asn[0], LOCAL_AS);
+	ck_assert_uint_eq(o->as_path[0].asn[1], 65001);
+	/* a local route: ORIGIN IGP, empty AS_PATH, LOCAL_PREF 100, not reflected */
+	t = tmpl("10.0.0.11", ec, -1, false);
+	t.origin = BGP_ORIGIN_INCOMPLETE;
+	r = macip(11, 1);
+	announce(f.rib, rib_peer_local(f.rib), &r, &t);
+	rt = get(f.rib, &r);
+	ck_assert_int_eq(rib_out_build(f.rib, rt->best, f.nonclient, &out), 0);
+	ck_assert_uint_eq(o->origin, BGP_ORIGIN_IGP);
+	ck_assert_uint_eq(o->n_as_path, 0);
+	ck_assert(o->has_local_pref && o->local_pref == 100);
+	ck_assert(!o->has_originator && o->n_cluster == 0);
+	ck_assert_int_eq(rib_out_build(f.rib, rt->best, f.ebgp, &out), 0);
+	ck_assert_uint_eq(o->n_as_path, 1);
+	ck_assert_uint_eq(o->as_path[0].asn[0], LOCAL_AS);
+	wbuf_init(&w, wire, sizeof(wire));
+	ctx.ibgp = false;
+	ck_assert_int_eq(bgp_attrs_encode(&w, o, &ctx), 0);
+	rib_free(f.rib);
+}
+END_TEST
+
+/* ---- iteration --------------------------------------------------------- */
+
+START_TEST(iteration)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
+	struct evpn_route im = tb_route(EVPN_RT_IMET);
+	struct rib_iter it;
+	struct rib_route *rt;
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < 5; i++) {
+		struct evpn_route r = macip(3, i);
+
+		announce(rib, p1, &r, &t);
+	}
+	announce(rib, p1, &im, &t);
+	rib_iter_init(&it, 0);
+	while ((rt = rib_iter_next(rib, &it)))
+		n++;
+	ck_assert_uint_eq(n, 6);
+	n = 0;
+	rib_iter_init(&it, EVPN_RT_IMET);
+	while ((rt = rib_iter_next(rib, &it))) {
+		ck_assert_uint_eq(rt->key.type, EVPN_RT_IMET);
+		n++;
+	}
+	ck_assert_uint_eq(n, 1);
+	/* the current route may be withdrawn between steps (dump across turns) */
+	n = 0;
+	rib_iter_init(&it, EVPN_RT_MACIP);
+	while ((rt = rib_iter_next(rib, &it))) {
+		struct evpn_key k = rt->key;
+
+		ck_assert_int_eq(rib_withdraw(rib, p1, &k), 0);
+		n++;
+	}
+	ck_assert_uint_eq(n, 5);
+	rib_iter_init(&it, 0);
+	ck_assert_ptr_nonnull(rib_iter_next(rib, &it));
+	rib_iter_stop(rib, &it);
+	rib_withdraw(rib, p1, &get(rib, &im)->key);
+	check_empty(rib);
+	rib_free(rib);
+}
+END_TEST
+
+/* ---- memory ------------------------------------------------------------ */
+
+/* Bytes allocated: small chunks and mmap()ed ones (the hash buckets). */
+static size_t heap_bytes(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+#define MEM_ROUTES 100000
+#define MEM_TARGET 300 /* bytes per route, shared attributes excluded */
+
+START_TEST(memory_per_route)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, 1, false);
+	const struct rib_attrs *a = intern(rib, &t);
+	struct rib_stats st;
+	size_t before = heap_bytes(), after;
+
+	for (uint32_t i = 0; i < MEM_ROUTES; i++) {
+		struct evpn_route r = macip(3, i);
+
+		ck_assert_int_eq(rib_update(rib, p1, &r, a), 0);
+	}
+	rib_stats_get(rib, &st);
+	after = heap_bytes() + st.mapped_bytes;
+	ck_assert_uint_eq(st.routes, MEM_ROUTES);
+	ck_assert_uint_eq(st.attrs, 1);
+	ck_assert_uint_eq(rib_attrs_refcnt(a), MEM_ROUTES + 1);
+#if !defined(__SANITIZE_ADDRESS__)
+	/* under ASan malloc statistics are the sanitizer's; sizes alone then */
+	ck_assert_msg((after - before) / MEM_ROUTES < MEM_TARGET, "%zu bytes per route",
+		      (after - before) / MEM_ROUTES);
+#else
+	(void)before;
+	(void)after;
+#endif
+	ck_assert_uint_lt(sizeof(struct rib_route) + sizeof(struct rib_path), MEM_TARGET - 40);
+	rib_peer_flush(rib, p1);
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.mapped_bytes, 0); /* an empty RIB gives its memory back */
+	/* and works again afterwards; half of the routes freed, others reused */
+	for (uint32_t i = 0; i < 20000; i++) {
+		struct evpn_route r = macip(3, i);
+
+		ck_assert_int_eq(rib_update(rib, p1, &r, a), 0);
+	}
+	for (uint32_t i = 0; i < 20000; i += 2) {
+		struct evpn_route r = macip(3, i);
+		struct evpn_key k = key_of(&r);
+
+		ck_assert_int_eq(rib_withdraw(rib, p1, &k), 0);
+	}
+	for (uint32_t i = 0; i < 20000; i++) {
+		struct evpn_route r = macip(4, i);
+
+		ck_assert_int_eq(rib_update(rib, p1, &r, a), 0);
+	}
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.routes, 30000);
+	ck_assert_uint_eq(p1->n_paths, 30000);
+	rib_peer_flush(rib, p1);
+	rib_attrs_unref(rib, a);
+	check_empty(rib);
+	rib_free(rib);
+}
+END_TEST
+
+static Suite *rib_suite(void)
+{
+	Suite *s = suite_create("rib");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, intern_shares_and_frees);
+	tcase_add_test(tc, intern_all_members);
+	tcase_add_test(tc, attrs_from_update);
+	tcase_add_test(tc, insert_replace_withdraw);
+	tcase_add_test(tc, path_route_roundtrip);
+	tcase_add_loop_test(tc, best_path_tie_breakers, 0,
+			    (int)(sizeof(tb_cases) / sizeof(tb_cases[0])));
+	tcase_add_test(tc, best_path_peer_address);
+	tcase_add_test(tc, mac_mobility);
+	tcase_add_test(tc, peer_flush);
+	tcase_add_test(tc, stale_mark_sweep);
+	tcase_add_test(tc, observer_exact);
+	tcase_add_test(tc, change_log_cursors);
+	tcase_add_test(tc, export_decisions);
+	tcase_add_test(tc, loop_detection);
+	tcase_add_test(tc, out_reflection);
+	tcase_add_test(tc, iteration);
+	tcase_add_test(tc, memory_per_route);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(rib_suite());
+}
