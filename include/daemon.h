@@ -20,6 +20,8 @@ struct event;
 struct ctl_server;
 struct json_object;
 
+#define EVPND_STALE_SWEEP_S 60
+
 struct evpnd_opts {
 	const char *config_path;
 	const char *ctl_path;
@@ -39,6 +41,7 @@ struct evpnd {
 	char *ctl_path;
 	struct ctl_server *ctl;
 	struct event *sig_hup, *sig_term, *sig_int;
+	struct event *sweep_ev; /* removal of stale kernel leftovers */
 	struct timespec started; /* CLOCK_MONOTONIC */
 	time_t started_wall;
 	struct timespec last_reload; /* CLOCK_MONOTONIC, zero before any */

@@ -1,8 +1,9 @@
 /*
- * evpn.h - EVPN instances: the VNIs this VTEP serves (from the
- * configuration and, with advertise-all-vni, from the kernel), the routes it
- * originates for them (Type-3 inclusive multicast, Type-2 for local MACs),
- * and what received routes become in the kernel.
+ * evpn.h - EVPN instances: the VNIs this VTEP serves (VXLAN devices found in
+ * the kernel: all of them with advertise-all-vni, else those listed in the
+ * configuration), the routes it originates for them (Type-3 inclusive
+ * multicast, Type-2 for local MACs and MAC+IP bindings), and what received
+ * routes become in the kernel (flood lists, remote MACs, neighbours).
  *
  * It sits between the RIB (routes) and the kernel interface (kernel.h): it
  * originates local paths into the RIB and observes best-path changes.
@@ -14,15 +15,29 @@
 #include "types.h"
 
 struct bgp;
+struct event_base;
 struct json_object;
+struct kernel;
 struct rib;
 struct evpn;
 
-struct evpn *evpn_new(struct rib *rib, struct bgp *bgp);
-/* Apply a (new) configuration: identity, VNIs and their RD/RTs. */
+struct evpn *evpn_new(struct event_base *base, struct rib *rib, struct bgp *bgp);
+/* Apply a (new) configuration: identity, VNI settings, RD/RTs. */
 void evpn_configure(struct evpn *e, const struct config *cfg);
+/*
+ * Open the kernel interface (netlink): discover VNIs and local MACs, and
+ * from now on program remote state.  -1 when netlink is unavailable.
+ */
+int evpn_start_kernel(struct evpn *e);
+/* Use this kernel implementation instead (tests); takes ownership. */
+void evpn_set_kernel(struct evpn *e, struct kernel *k);
+/* Remove kernel leftovers of a previous run that BGP did not confirm. */
+void evpn_sweep_stale(struct evpn *e);
 void evpn_free(struct evpn *e);
 
 struct json_object *evpn_show_vnis(const struct evpn *e);
+struct json_object *evpn_show_macs(const struct evpn *e, vni_t vni);
+struct json_object *evpn_show_vteps(const struct evpn *e);
+struct json_object *evpn_show_summary(const struct evpn *e);
 
 #endif

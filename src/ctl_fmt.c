@@ -100,8 +100,8 @@ static void fmt_routes(FILE *out, struct json_object *a)
 
 static void fmt_vnis(FILE *out, struct json_object *a)
 {
-	fprintf(out, "%-9s %-22s %-8s %-24s %s\n", "VNI", "RD", "Source", "Import RTs",
-		"Export RTs");
+	fprintf(out, "%-9s %-22s %-10s %-8s %-24s %s\n", "VNI", "RD", "Device", "Active",
+		"Import RTs", "Export RTs");
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
 		struct json_object *v = json_object_array_get_idx(a, i);
 		char imp[256] = "", exp[256] = "";
@@ -115,8 +115,33 @@ static void fmt_vnis(FILE *out, struct json_object *a)
 		for (size_t j = 0; l && j < json_object_array_length(l); j++)
 			snprintf(exp + strlen(exp), sizeof(exp) - strlen(exp), "%s%s", j ? " " : "",
 				 json_object_get_string(json_object_array_get_idx(l, j)));
-		fprintf(out, "%-9s %-22s %-8s %-24s %s\n", str(v, "vni"), str(v, "rd"),
-			str(v, "source"), imp, exp);
+		fprintf(out, "%-9s %-22s %-10s %-8s %-24s %s\n", str(v, "vni"), str(v, "rd"),
+			str(v, "vxlan-device"), str(v, "active"), imp, exp);
+	}
+}
+
+static void fmt_macs(FILE *out, struct json_object *a)
+{
+	fprintf(out, "%-9s %-18s %-7s %-16s %5s %-7s %s\n", "VNI", "MAC", "Type", "VTEP/ifindex",
+		"Seq", "Sticky", "Installed");
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *m = json_object_array_get_idx(a, i);
+		bool local = !strcmp(str(m, "type"), "local");
+
+		fprintf(out, "%-9s %-18s %-7s %-16s %5s %-7s %s\n", str(m, "vni"), str(m, "mac"),
+			str(m, "type"), local ? str(m, "ifindex") : str(m, "vtep"),
+			str(m, "sequence"), str(m, "sticky"), str(m, "installed"));
+	}
+}
+
+static void fmt_vteps(FILE *out, struct json_object *a)
+{
+	fprintf(out, "%-9s %-40s %s\n", "VNI", "Remote VTEP", "Flood entry");
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *v = json_object_array_get_idx(a, i);
+
+		fprintf(out, "%-9s %-40s %s\n", str(v, "vni"), str(v, "vtep"),
+			json_object_get_boolean(sub(v, "flood-installed")) ? "installed" : "pending");
 	}
 }
 
@@ -132,6 +157,10 @@ void ctl_fmt_text(FILE *out, const char *const *words, size_t n, struct json_obj
 		fmt_routes(out, data);
 	else if (show && n == 2 && !strcmp(words[1], "vnis"))
 		fmt_vnis(out, data);
+	else if (show && !strcmp(words[1], "macs"))
+		fmt_macs(out, data);
+	else if (show && n == 2 && !strcmp(words[1], "vteps"))
+		fmt_vteps(out, data);
 	else if (n == 1 && !strcmp(words[0], "reload"))
 		fprintf(out, "reloaded %s\n", str(data, "config-file"));
 	else

@@ -122,6 +122,7 @@ struct json_object *evpnd_show_summary(const struct evpnd *d)
 		json_object_object_add(r, "attribute-sets", json_object_new_int64((int64_t)st.attrs));
 		json_object_object_add(o, "rib", r);
 	}
+	json_object_object_add(o, "evpn", evpn_show_summary(d->evpn));
 	return o;
 }
 
@@ -179,6 +180,11 @@ static json_object *ctl_dispatch(void *arg, const char *const *w, size_t n, char
 		return bgp_show_neighbors(d->bgp);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "vnis"))
 		return evpn_show_vnis(d->evpn);
+	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "vteps"))
+		return evpn_show_vteps(d->evpn);
+	if ((n == 2 || (n == 4 && !strcmp(w[2], "vni"))) && !strcmp(w[0], "show") &&
+	    !strcmp(w[1], "macs"))
+		return evpn_show_macs(d->evpn, n == 4 ? (vni_t)strtoul(w[3], NULL, 10) : 0);
 	if (n >= 2 && !strcmp(w[0], "show") && !strcmp(w[1], "routes")) {
 		struct route_filter f;
 
@@ -221,6 +227,18 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
+/*
+ * Kernel entries a previous evpnd left are kept (traffic keeps flowing) until
+ * BGP has had time to confirm them; what is still unconfirmed then goes.
+ */
+static void sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct evpnd *d = arg;
+
+	log_info("kernel", "removing leftovers of the previous run not confirmed by BGP");
+	evpn_sweep_stale(d->evpn);
+}
+
 int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
 {
 	struct cfg_diag diag = {0};
@@ -261,9 +279,17 @@ int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
 		d->rib = rib_new(&rc);
 	}
 	d->bgp = bgp_new(d->base, d->rib);
-	d->evpn = evpn_new(d->rib, d->bgp);
+	d->evpn = evpn_new(d->base, d->rib, d->bgp);
 	if (apply_config(d, d->cfg) == -1)
 		return -1;
+	if (evpn_start_kernel(d->evpn) == -1)
+		log_warn("kernel", "netlink unavailable: routes are exchanged but not installed");
+	d->sweep_ev = evtimer_new(d->base, sweep_cb, d);
+	{
+		struct timeval tv = {EVPND_STALE_SWEEP_S, 0};
+
+		evtimer_add(d->sweep_ev, &tv);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->started_wall = time(NULL);
 	return 0;
@@ -287,6 +313,8 @@ int evpnd_run(struct evpnd *d)
 
 void evpnd_fini(struct evpnd *d)
 {
+	if (d->sweep_ev)
+		event_free(d->sweep_ev);
 	evpn_free(d->evpn);
 	if (d->bgp) {
 		struct timeval flush = {0, 300000};

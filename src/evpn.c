@@ -1,78 +1,75 @@
 /*
- * evpn.c - EVPN instances (see evpn.h).
+ * evpn.c - EVPN instances (see evpn.h): which VNIs exist, their RD and
+ * route targets (RFC 7432 7.9, 7.10; auto values as RFC 8365 5.1.2.1 and
+ * FRR derive them), and their Type-3 route (RFC 7432 7.3, RFC 8365 5.1.3:
+ * ingress replication, the VNI in the PMSI label, the VXLAN encapsulation
+ * community), originated as a path of the RIB's local peer.
  *
- * Each VNI is one MAC-VRF with its RD and route targets (RFC 7432 7.9,
- * 7.10; auto values as RFC 8365 5.1.2.1 and FRR derive them).  For each VNI
- * evpnd originates a Type-3 route (RFC 7432 7.3, RFC 8365 5.1.3: ingress
- * replication, the VNI in the PMSI label, the VXLAN encapsulation
- * community) as a path of the RIB's local peer.
- *
- * Invariant: the RIB holds exactly one local Type-3 path per VNI known
- * here, with the RD and export RTs currently configured.
+ * Invariant: a VNI is active when its VXLAN device exists and either
+ * advertise-all-vni is on or the VNI is configured; exactly the active VNIs
+ * have a local Type-3 path in the RIB, with the current RD and export RTs.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
 #include <json-c/json.h>
 
 #include "bgp.h"
-#include "evpn.h"
 #include "evpn_ecomm.h"
 #include "evpn_nlri.h"
+#include "evpn_priv.h"
 #include "log.h"
-#include "rib.h"
 
-#define MAX_RT 32
+void evpn_subject(char out[32], vni_t vni)
+{
+	snprintf(out, 32, "vni %u", vni);
+}
 
-struct evpn_vni {
-	vni_t vni;
-	struct rd rd;
-	uint16_t rd_index;
-	struct ecomm rt_export[MAX_RT];
-	size_t n_export;
-	struct ecomm rt_import[MAX_RT];
-	size_t n_import;
-	bool from_config;
-	bool advertised; /* its Type-3 is in the RIB */
-	struct evpn_key t3_key;
-};
+static void work_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct evpn *e = arg;
 
-struct evpn {
-	struct rib *rib;
-	struct bgp *bgp;
-	uint32_t asn;
-	struct in_addr router_id;
-	struct ipaddr vtep;
-	struct evpn_vni *vnis;
-	size_t n_vnis;
-};
+	e->work_pending = false;
+	evpn_local_work(e);
+	bgp_export_schedule(e->bgp);
+}
 
-struct evpn *evpn_new(struct rib *rib, struct bgp *bgp)
+void evpn_schedule_work(struct evpn *e)
+{
+	if (e->work_pending)
+		return;
+	e->work_pending = true;
+	event_active(e->work_ev, EV_TIMEOUT, 0);
+}
+
+struct evpn *evpn_new(struct event_base *base, struct rib *rib, struct bgp *bgp)
 {
 	struct evpn *e = calloc(1, sizeof(*e));
 
 	if (!e)
 		abort();
+	e->base = base;
 	e->rib = rib;
 	e->bgp = bgp;
+	e->work_ev = event_new(base, -1, 0, work_cb, e);
+	rib_set_observer(rib, evpn_import_observer, e);
 	return e;
 }
 
-static void withdraw_t3(struct evpn *e, struct evpn_vni *v)
+struct evpn_vni *evpn_vni_get(struct evpn *e, vni_t vni)
 {
-	if (!v->advertised)
-		return;
-	rib_withdraw(e->rib, rib_peer_local(e->rib), &v->t3_key);
-	v->advertised = false;
+	struct evpn_vni *v;
+
+	HASH_FIND(hh, e->vnis, &vni, sizeof(vni), v);
+	return v;
 }
 
-void evpn_free(struct evpn *e)
+static bool vni_active(const struct evpn *e, const struct evpn_vni *v)
 {
-	if (!e)
-		return;
-	free(e->vnis);
-	free(e);
+	return v->in_kernel && (e->advertise_all_vni || v->from_config);
 }
 
 /* RD index: the VNI itself when it fits 16 bits (stable across restarts), else a free one. */
@@ -81,10 +78,11 @@ static uint16_t rd_index_for(const struct evpn *e, vni_t vni)
 	if (vni <= 0xffff)
 		return (uint16_t)vni;
 	for (uint32_t idx = 0xffff; idx > 0; idx--) {
+		const struct evpn_vni *v, *tmp;
 		bool used = false;
 
-		for (size_t i = 0; i < e->n_vnis && !used; i++)
-			used = e->vnis[i].rd_index == idx;
+		HASH_ITER(hh, e->vnis, v, tmp)
+			used |= v->rd_index == idx;
 		if (!used)
 			return (uint16_t)idx;
 	}
@@ -95,7 +93,7 @@ static size_t rt_list(const struct cfg_rt_list *l, uint32_t asn, vni_t vni, stru
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < l->n && n < MAX_RT; i++) {
+	for (size_t i = 0; i < l->n && n < EVPN_MAX_RT; i++) {
 		if (l->v[i].is_auto)
 			rt_auto(&out[n++], asn, vni);
 		else
@@ -105,10 +103,11 @@ static size_t rt_list(const struct cfg_rt_list *l, uint32_t asn, vni_t vni, stru
 }
 
 /* RD and RTs of v from its configuration entry (or the auto defaults). */
-static void vni_settings(struct evpn *e, struct evpn_vni *v, const struct cfg_l2vni *c)
+static bool vni_settings(struct evpn *e, struct evpn_vni *v, const struct cfg_l2vni *c)
 {
 	static const struct cfg_rt auto_rt = {.is_auto = true};
 	static const struct cfg_rt_list auto_list = {(struct cfg_rt *)&auto_rt, 1};
+	struct evpn_vni old = *v;
 
 	if (c && !c->rd.is_auto)
 		v->rd = c->rd.rd;
@@ -116,16 +115,48 @@ static void vni_settings(struct evpn *e, struct evpn_vni *v, const struct cfg_l2
 		rd_auto(&v->rd, e->router_id, v->rd_index);
 	v->n_export = rt_list(c ? &c->rt_export : &auto_list, e->asn, v->vni, v->rt_export);
 	v->n_import = rt_list(c ? &c->rt_import : &auto_list, e->asn, v->vni, v->rt_import);
+	return rd_cmp(&old.rd, &v->rd) != 0 || old.n_export != v->n_export ||
+	       old.n_import != v->n_import ||
+	       memcmp(old.rt_export, v->rt_export, v->n_export * sizeof(struct ecomm)) != 0 ||
+	       memcmp(old.rt_import, v->rt_import, v->n_import * sizeof(struct ecomm)) != 0;
+}
+
+/* Interned attributes of a local route of v: export RTs, VXLAN encapsulation, extra. */
+const struct rib_attrs *evpn_local_attrs(struct evpn *e, const struct evpn_vni *v,
+					 const struct ecomm *extra, size_t n_extra)
+{
+	struct ecomm ec[EVPN_MAX_RT + 4];
+	struct rib_attrs t = {0};
+	size_t n = v->n_export;
+
+	memcpy(ec, v->rt_export, n * sizeof(ec[0]));
+	evpn_ecomm_encap(&ec[n++], EVPN_TUNNEL_VXLAN);
+	for (size_t i = 0; i < n_extra && n < sizeof(ec) / sizeof(ec[0]); i++)
+		ec[n++] = extra[i];
+	t.origin = BGP_ORIGIN_IGP;
+	t.ecomm = ec;
+	t.n_ecomm = (uint16_t)n;
+	t.next_hop = e->vtep;
+	return rib_attrs_intern(e->rib, &t);
+}
+
+static void withdraw_t3(struct evpn *e, struct evpn_vni *v)
+{
+	if (!v->advertised)
+		return;
+	rib_withdraw(e->rib, rib_peer_local(e->rib), &v->t3_key);
+	v->advertised = false;
 }
 
 /* (Re)originate v's Type-3 route with its current RD and RTs. */
 static void advertise_t3(struct evpn *e, struct evpn_vni *v)
 {
-	struct ecomm ec[MAX_RT + 1];
+	struct ecomm ec[EVPN_MAX_RT + 1];
 	struct rib_attrs t = {0};
 	const struct rib_attrs *a;
 	struct evpn_route r = {0};
 	struct evpn_key k;
+	char subj[32];
 
 	memcpy(ec, v->rt_export, v->n_export * sizeof(ec[0]));
 	evpn_ecomm_encap(&ec[v->n_export], EVPN_TUNNEL_VXLAN);
@@ -144,77 +175,175 @@ static void advertise_t3(struct evpn *e, struct evpn_vni *v)
 	if (v->advertised && memcmp(&k, &v->t3_key, sizeof(k)) != 0)
 		withdraw_t3(e, v); /* the RD or VTEP changed: a different route */
 	a = rib_attrs_intern(e->rib, &t);
+	evpn_subject(subj, v->vni);
 	if (!a || rib_update(e->rib, rib_peer_local(e->rib), &r, a) == -1) {
-		char s[16];
-
-		snprintf(s, sizeof(s), "vni %u", v->vni);
-		log_err(s, "cannot originate the Type-3 route");
-	} else {
+		log_err(subj, "cannot originate the Type-3 route");
+	} else if (!v->advertised) {
 		v->advertised = true;
 		v->t3_key = k;
+		log_info(subj, "advertising (Type-3, RD %s)", rd_fmt(&v->rd, (char[RD_STRLEN]){0}));
 	}
 	rib_attrs_unref(e->rib, a);
 }
 
-static struct evpn_vni *vni_find(struct evpn *e, vni_t vni)
+static struct evpn_vni *vni_new(struct evpn *e, vni_t vni)
 {
-	for (size_t i = 0; i < e->n_vnis; i++)
-		if (e->vnis[i].vni == vni)
-			return &e->vnis[i];
-	return NULL;
-}
-
-static struct evpn_vni *vni_add(struct evpn *e, vni_t vni)
-{
-	struct evpn_vni *v = realloc(e->vnis, (e->n_vnis + 1) * sizeof(*v));
+	struct evpn_vni *v = calloc(1, sizeof(*v));
 
 	if (!v)
 		abort();
-	e->vnis = v;
-	v = &e->vnis[e->n_vnis];
-	memset(v, 0, sizeof(*v));
 	v->vni = vni;
 	v->rd_index = rd_index_for(e, vni);
-	e->n_vnis++;
-	log_info(NULL, "vni %u: EVPN instance created", vni);
+	HASH_ADD(hh, e->vnis, vni, sizeof(v->vni), v);
 	return v;
+}
+
+static void vni_free(struct evpn *e, struct evpn_vni *v)
+{
+	HASH_DEL(e->vnis, v);
+	free(v);
+}
+
+/* Bring v's advertisements in line with whether it is active. */
+static void vni_refresh(struct evpn *e, struct evpn_vni *v, bool settings_changed)
+{
+	char subj[32];
+
+	evpn_subject(subj, v->vni);
+	if (!vni_active(e, v)) {
+		if (v->advertised)
+			log_info(subj, "not active any more: withdrawn");
+		withdraw_t3(e, v);
+		evpn_local_vni_gone(e, v->vni);
+		return;
+	}
+	advertise_t3(e, v);
+	if (settings_changed)
+		evpn_local_readvertise(e, v);
+}
+
+/* Recompute everything that depends on the set of VNIs and their RTs. */
+static void vnis_changed(struct evpn *e)
+{
+	evpn_import_rebuild(e);
+	bgp_export_schedule(e->bgp);
 }
 
 void evpn_configure(struct evpn *e, const struct config *cfg)
 {
+	struct evpn_vni *v, *tmp;
+
 	e->asn = cfg->router.asn;
 	e->router_id = cfg->router.router_id;
 	e->vtep = cfg->router.vtep_ip;
-	for (size_t i = e->n_vnis; i-- > 0;) {
-		struct evpn_vni *v = &e->vnis[i];
-
-		if (v->from_config && !config_l2vni(cfg, v->vni)) {
-			withdraw_t3(e, v);
-			log_info(NULL, "vni %u: EVPN instance removed", v->vni);
-			e->vnis[i] = e->vnis[--e->n_vnis];
-		}
-	}
+	e->advertise_all_vni = cfg->advertise_all_vni;
+	e->arp_nd_suppression = cfg->arp_nd_suppression;
+	HASH_ITER(hh, e->vnis, v, tmp)
+		v->from_config = config_l2vni(cfg, v->vni) != NULL;
 	for (size_t i = 0; i < cfg->n_l2vnis; i++) {
-		struct evpn_vni *v = vni_find(e, cfg->l2vnis[i].vni);
-
+		v = evpn_vni_get(e, cfg->l2vnis[i].vni);
 		if (!v)
-			v = vni_add(e, cfg->l2vnis[i].vni);
+			v = vni_new(e, cfg->l2vnis[i].vni);
 		v->from_config = true;
 	}
-	for (size_t i = 0; i < e->n_vnis; i++) {
-		vni_settings(e, &e->vnis[i], config_l2vni(cfg, e->vnis[i].vni));
-		advertise_t3(e, &e->vnis[i]);
+	HASH_ITER(hh, e->vnis, v, tmp) {
+		bool changed = vni_settings(e, v, config_l2vni(cfg, v->vni));
+
+		vni_refresh(e, v, changed);
+		if (!v->from_config && !v->in_kernel)
+			vni_free(e, v);
 	}
-	bgp_export_schedule(e->bgp);
+	vnis_changed(e);
+}
+
+void evpn_kernel_vni_add(struct evpn *e, const struct kernel_vni *k)
+{
+	struct evpn_vni *v = evpn_vni_get(e, k->vni);
+	bool was_active, fresh = !v;
+	char subj[32];
+
+	if (!v)
+		v = vni_new(e, k->vni);
+	was_active = vni_active(e, v);
+	v->in_kernel = true;
+	v->k = *k;
+	if (fresh)
+		vni_settings(e, v, NULL);
+	evpn_subject(subj, k->vni);
+	if (!was_active && vni_active(e, v))
+		log_info(subj, "VXLAN device %s (bridge %s) found", k->vxlan_name,
+			 k->bridge_ifindex ? k->bridge_name : "none");
+	vni_refresh(e, v, false);
+	vnis_changed(e);
+}
+
+void evpn_kernel_vni_del(struct evpn *e, vni_t vni)
+{
+	struct evpn_vni *v = evpn_vni_get(e, vni);
+	char subj[32];
+
+	if (!v)
+		return;
+	evpn_subject(subj, vni);
+	log_info(subj, "VXLAN device gone");
+	v->in_kernel = false;
+	vni_refresh(e, v, false);
+	if (!v->from_config)
+		vni_free(e, v);
+	vnis_changed(e);
+}
+
+int evpn_start_kernel(struct evpn *e)
+{
+	struct kernel_cfg kc = {
+		.base = e->base,
+		.events = &evpn_kernel_events,
+		.arg = e,
+		.learn_local = true,
+	};
+	struct kernel *k = kernel_nl_new(&kc);
+
+	if (!k)
+		return -1;
+	evpn_set_kernel(e, k);
+	return 0;
+}
+
+void evpn_set_kernel(struct evpn *e, struct kernel *k)
+{
+	e->kernel = k;
+	vnis_changed(e); /* push what the RIB already says */
+}
+
+void evpn_sweep_stale(struct evpn *e)
+{
+	if (e->kernel)
+		e->kernel->ops->sweep_stale(e->kernel);
+}
+
+void evpn_free(struct evpn *e)
+{
+	struct evpn_vni *v, *tmp;
+
+	if (!e)
+		return;
+	rib_set_observer(e->rib, NULL, NULL);
+	evpn_import_free(e);
+	HASH_ITER(hh, e->vnis, v, tmp)
+		vni_free(e, v);
+	kernel_free(e->kernel);
+	event_free(e->work_ev);
+	free(e->pending);
+	free(e);
 }
 
 json_object *evpn_show_vnis(const struct evpn *e)
 {
 	json_object *a = json_object_new_array();
-	char buf[RD_STRLEN];
+	const struct evpn_vni *v, *tmp;
+	char buf[IPADDR_STRLEN];
 
-	for (size_t i = 0; i < e->n_vnis; i++) {
-		const struct evpn_vni *v = &e->vnis[i];
+	HASH_ITER(hh, e->vnis, v, tmp) {
 		json_object *o = json_object_new_object(), *imp = json_object_new_array(),
 			    *exp = json_object_new_array();
 
@@ -228,10 +357,104 @@ json_object *evpn_show_vnis(const struct evpn *e)
 					      json_object_new_string(rt_fmt(&v->rt_export[j], buf)));
 		json_object_object_add(o, "import-rts", imp);
 		json_object_object_add(o, "export-rts", exp);
-		json_object_object_add(o, "source",
-				       json_object_new_string(v->from_config ? "config" : "kernel"));
+		json_object_object_add(o, "configured", json_object_new_boolean(v->from_config));
+		json_object_object_add(o, "active", json_object_new_boolean(vni_active(e, v)));
+		if (v->in_kernel) {
+			json_object_object_add(o, "vxlan-device", json_object_new_string(v->k.vxlan_name));
+			json_object_object_add(o, "bridge", json_object_new_string(v->k.bridge_name));
+			json_object_object_add(o, "local-vtep",
+					       json_object_new_string(ipaddr_fmt(&v->k.local, buf)));
+			json_object_object_add(o, "neigh-suppress",
+					       json_object_new_boolean(v->k.neigh_suppress));
+		}
 		json_object_object_add(o, "type3-advertised", json_object_new_boolean(v->advertised));
 		json_object_array_add(a, o);
 	}
 	return a;
+}
+
+json_object *evpn_show_macs(const struct evpn *e, vni_t vni)
+{
+	json_object *a = json_object_new_array();
+	const struct evpn_mac *m, *tmp;
+	char s[IPADDR_STRLEN];
+
+	HASH_ITER(hh, e->macs, m, tmp) {
+		const struct rib_path *remote = evpn_mac_remote_best(m);
+		json_object *o;
+
+		if (vni && m->key.vni != vni)
+			continue;
+		if (!m->local && !m->installed && !remote)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "vni", json_object_new_int64(m->key.vni));
+		json_object_object_add(o, "mac", json_object_new_string(mac_fmt(&m->key.mac, s)));
+		json_object_object_add(o, "type",
+				       json_object_new_string(m->local ? "local" : "remote"));
+		if (m->local) {
+			json_object_object_add(o, "ifindex", json_object_new_int(m->ifindex));
+			json_object_object_add(o, "sequence", json_object_new_int64(m->local_seq));
+			json_object_object_add(o, "sticky", json_object_new_boolean(m->local_static));
+			json_object_object_add(o, "advertised",
+					       json_object_new_boolean(m->local_advertised));
+		} else if (remote) {
+			json_object_object_add(o, "vtep", json_object_new_string(
+								  ipaddr_fmt(&remote->attrs->next_hop, s)));
+			json_object_object_add(o, "sequence",
+					       json_object_new_int64(remote->attrs->mm_seq));
+			json_object_object_add(o, "sticky",
+					       json_object_new_boolean(remote->attrs->mm_sticky));
+		}
+		json_object_object_add(o, "installed", json_object_new_boolean(m->installed));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+json_object *evpn_show_vteps(const struct evpn *e)
+{
+	json_object *a = json_object_new_array();
+	const struct evpn_flood *f, *tmp;
+	char s[IPADDR_STRLEN];
+
+	HASH_ITER(hh, e->floods, f, tmp) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "vni", json_object_new_int64(f->key.vni));
+		json_object_object_add(o, "vtep", json_object_new_string(ipaddr_fmt(&f->key.vtep, s)));
+		json_object_object_add(o, "flood-installed", json_object_new_boolean(f->installed));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+json_object *evpn_show_summary(const struct evpn *e)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "vnis", json_object_new_int64(HASH_COUNT(e->vnis)));
+	json_object_object_add(o, "macs", json_object_new_int64(HASH_COUNT(e->macs)));
+	json_object_object_add(o, "local-macs", json_object_new_int64((int64_t)e->st.local_macs));
+	json_object_object_add(o, "local-neighbors",
+			       json_object_new_int64((int64_t)e->st.local_neighs));
+	json_object_object_add(o, "mac-moves", json_object_new_int64((int64_t)e->st.mac_moves));
+	json_object_object_add(o, "flood-entries", json_object_new_int64(HASH_COUNT(e->floods)));
+	json_object_object_add(o, "kernel", json_object_new_boolean(e->kernel != NULL));
+	if (e->kernel) {
+		const struct kernel_stats *ks = &e->kernel->stats;
+		json_object *k = json_object_new_object();
+
+		json_object_object_add(k, "requests", json_object_new_int64((int64_t)ks->requests));
+		json_object_object_add(k, "batches", json_object_new_int64((int64_t)ks->batches));
+		json_object_object_add(k, "errors", json_object_new_int64((int64_t)ks->errors));
+		json_object_object_add(k, "retries", json_object_new_int64((int64_t)ks->retries));
+		json_object_object_add(k, "queue-depth",
+				       json_object_new_int64((int64_t)ks->queue_depth));
+		json_object_object_add(k, "resyncs", json_object_new_int64((int64_t)ks->resyncs));
+		json_object_object_add(k, "stale-swept",
+				       json_object_new_int64((int64_t)ks->stale_swept));
+		json_object_object_add(o, "kernel-stats", k);
+	}
+	return o;
 }

@@ -1,0 +1,471 @@
+/*
+ * evpn_import.c - received EVPN routes -> kernel state (see evpn_priv.h).
+ *
+ * A route is imported into every active VNI that imports one of its route
+ * targets (RFC 7432 9.1; a local route belongs to the VNI in its label).
+ * Type-3 routes count references on (VNI, VTEP) flood entries; Type-2 routes
+ * are candidates of their (VNI, MAC) and, with an IP, (VNI, IP).  After each
+ * change the winner of the touched entries is recomputed with rib_path_cmp,
+ * i.e. MAC mobility (RFC 7432 15) across RDs, and only a difference with
+ * what the kernel was given is requested.
+ *
+ * Invariant: a route is a candidate of exactly the entries its current best
+ * path imports into; entries with no candidate and no local state are freed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "evpn_priv.h"
+#include "log.h"
+
+#define MAX_IMPORT 64
+
+/* ---- route target index --------------------------------------------- */
+
+static void rt_index_clear(struct evpn *e)
+{
+	struct evpn_rt_import *r, *tmp;
+
+	HASH_ITER(hh, e->rt_index, r, tmp) {
+		HASH_DEL(e->rt_index, r);
+		free(r->vnis);
+		free(r);
+	}
+}
+
+static void rt_index_add(struct evpn *e, const struct ecomm *rt, vni_t vni)
+{
+	struct evpn_rt_import *r;
+
+	HASH_FIND(hh, e->rt_index, rt, sizeof(*rt), r);
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			abort();
+		r->rt = *rt;
+		HASH_ADD(hh, e->rt_index, rt, sizeof(r->rt), r);
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (r->vnis[i] == vni)
+			return;
+	r->vnis = realloc(r->vnis, (r->n + 1) * sizeof(*r->vnis));
+	if (!r->vnis)
+		abort();
+	r->vnis[r->n++] = vni;
+}
+
+static void rt_index_build(struct evpn *e)
+{
+	struct evpn_vni *v, *tmp;
+
+	rt_index_clear(e);
+	HASH_ITER(hh, e->vnis, v, tmp) {
+		if (!v->advertised) /* advertised == active (evpn.c) */
+			continue;
+		for (size_t i = 0; i < v->n_import; i++)
+			rt_index_add(e, &v->rt_import[i], v->vni);
+	}
+}
+
+/* The VNIs path p is imported into; a local path belongs to its label's VNI. */
+static size_t import_vnis(const struct evpn *e, const struct rib_path *p, vni_t *out)
+{
+	size_t n = 0;
+
+	if (!p)
+		return 0;
+	if (p->peer->local) {
+		out[0] = p->label[0];
+		return p->nlabels ? 1 : 0;
+	}
+	for (uint16_t i = 0; i < p->attrs->n_ecomm; i++) {
+		const struct ecomm *c = &p->attrs->ecomm[i];
+		struct evpn_rt_import *r;
+
+		if (!ecomm_is_rt(c))
+			continue;
+		HASH_FIND(hh, e->rt_index, c, sizeof(*c), r);
+		for (size_t j = 0; r && j < r->n && n < MAX_IMPORT; j++) {
+			bool dup = false;
+
+			for (size_t k = 0; k < n; k++)
+				dup |= out[k] == r->vnis[j];
+			if (!dup)
+				out[n++] = r->vnis[j];
+		}
+	}
+	return n;
+}
+
+/* ---- candidate lists -------------------------------------------------- */
+
+static void cands_add(struct evpn_cands *c, const struct rib_route *rt)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i] == rt)
+			return;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 2;
+		c->v = realloc(c->v, c->cap * sizeof(*c->v));
+		if (!c->v)
+			abort();
+	}
+	c->v[c->n++] = rt;
+}
+
+static void cands_del(struct evpn_cands *c, const struct rib_route *rt)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->v[i] == rt) {
+			c->v[i] = c->v[--c->n];
+			return;
+		}
+	}
+}
+
+/* Best of the candidates' best paths, local ones included or not. */
+static const struct rib_path *cands_best(const struct evpn_cands *c, bool remote_only)
+{
+	const struct rib_path *best = NULL;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct rib_path *p = c->v[i]->best;
+
+		if (!p || (remote_only && p->peer->local))
+			continue;
+		if (!best || rib_path_cmp(p, best, EVPN_RT_MACIP, NULL) < 0)
+			best = p;
+	}
+	return best;
+}
+
+/* ---- entries ---------------------------------------------------------- */
+
+struct evpn_mac *evpn_mac_get(struct evpn *e, vni_t vni, const struct mac *mac, bool create)
+{
+	struct evpn_mac_key k = {.vni = vni, .mac = *mac};
+	struct evpn_mac *m;
+
+	HASH_FIND(hh, e->macs, &k, sizeof(k), m);
+	if (m || !create)
+		return m;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		abort();
+	m->key = k;
+	HASH_ADD(hh, e->macs, key, sizeof(m->key), m);
+	return m;
+}
+
+struct evpn_neigh *evpn_neigh_get(struct evpn *e, vni_t vni, const struct ipaddr *ip, bool create)
+{
+	struct evpn_ip_key k;
+	struct evpn_neigh *n;
+
+	memset(&k, 0, sizeof(k));
+	k.vni = vni;
+	k.ip = *ip;
+	HASH_FIND(hh, e->neighs, &k, sizeof(k), n);
+	if (n || !create)
+		return n;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		abort();
+	n->key = k;
+	HASH_ADD(hh, e->neighs, key, sizeof(n->key), n);
+	return n;
+}
+
+void evpn_mac_maybe_free(struct evpn *e, struct evpn_mac *m)
+{
+	if (m->cands.n || m->local || m->installed || m->local_advertised || m->queued)
+		return;
+	HASH_DEL(e->macs, m);
+	free(m->cands.v);
+	free(m);
+}
+
+void evpn_neigh_maybe_free(struct evpn *e, struct evpn_neigh *n)
+{
+	if (n->cands.n || n->local || n->installed || n->local_advertised)
+		return;
+	HASH_DEL(e->neighs, n);
+	free(n->cands.v);
+	free(n);
+}
+
+static bool has_local_cand(const struct evpn_cands *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i]->best && c->v[i]->best->peer->local)
+			return true;
+	return false;
+}
+
+const struct rib_path *evpn_mac_remote_best(const struct evpn_mac *m)
+{
+	return cands_best(&m->cands, true);
+}
+
+/*
+ * Give the kernel the winner for m: a remote winner is installed (unless it
+ * is a default gateway, RFC 7432 10.1), a local one removes the remote entry.
+ * A local MAC that lost to a remote one (higher sequence: it moved away) is
+ * withdrawn later, outside the RIB callback.
+ */
+void evpn_mac_reevaluate(struct evpn *e, struct evpn_mac *m)
+{
+	const struct rib_path *remote = cands_best(&m->cands, true);
+	const struct rib_path *all = cands_best(&m->cands, false);
+	bool want = remote && all == remote && !remote->attrs->default_gw;
+
+	if (remote && all == remote && has_local_cand(&m->cands)) {
+		m->lost_to_remote = true; /* our MAC or MAC+IP routes must go */
+		evpn_mac_queue(e, m);
+	}
+	if (want) {
+		const struct ipaddr *vtep = &remote->attrs->next_hop;
+		bool sticky = remote->attrs->mm_sticky;
+
+		if (!m->installed || ipaddr_cmp(vtep, &m->inst_vtep) || sticky != m->inst_sticky) {
+			if (e->kernel)
+				kernel_mac_add(e->kernel, m->key.vni, &m->key.mac, vtep, sticky);
+			if (!m->installed && m->local)
+				e->st.mac_moves++;
+			m->installed = e->kernel != NULL;
+			m->inst_vtep = *vtep;
+			m->inst_sticky = sticky;
+		}
+	} else if (m->installed) {
+		kernel_mac_del(e->kernel, m->key.vni, &m->key.mac);
+		m->installed = false;
+	}
+	evpn_mac_maybe_free(e, m);
+}
+
+static void neigh_reevaluate(struct evpn *e, struct evpn_neigh *n)
+{
+	const struct rib_path *best = cands_best(&n->cands, false);
+	bool want = e->arp_nd_suppression && best && !best->peer->local && !n->local;
+
+	if (want) {
+		const struct mac *mac = (const struct mac *)best->route->key.mac;
+
+		if (!n->installed || mac_cmp(mac, &n->inst_mac)) {
+			if (e->kernel)
+				kernel_neigh_add(e->kernel, n->key.vni, &n->key.ip, mac);
+			n->installed = e->kernel != NULL;
+			n->inst_mac = *mac;
+		}
+	} else if (n->installed) {
+		kernel_neigh_del(e->kernel, n->key.vni, &n->key.ip);
+		n->installed = false;
+	}
+	evpn_neigh_maybe_free(e, n);
+}
+
+static void flood_change(struct evpn *e, vni_t vni, const struct ipaddr *vtep, int delta)
+{
+	struct evpn_flood_key k;
+	struct evpn_flood *f;
+
+	memset(&k, 0, sizeof(k));
+	k.vni = vni;
+	k.vtep = *vtep;
+	HASH_FIND(hh, e->floods, &k, sizeof(k), f);
+	if (!f) {
+		if (delta < 0)
+			return;
+		f = calloc(1, sizeof(*f));
+		if (!f)
+			abort();
+		f->key = k;
+		HASH_ADD(hh, e->floods, key, sizeof(f->key), f);
+	}
+	f->refs = (uint32_t)((int)f->refs + delta);
+}
+
+static void flood_reconcile(struct evpn *e, struct evpn_flood *f)
+{
+	if (f->refs && !f->installed && e->kernel) {
+		kernel_flood_add(e->kernel, f->key.vni, &f->key.vtep);
+		f->installed = true;
+	} else if (!f->refs && f->installed) {
+		kernel_flood_del(e->kernel, f->key.vni, &f->key.vtep);
+		f->installed = false;
+	}
+	if (!f->refs && !f->installed) {
+		HASH_DEL(e->floods, f);
+		free(f);
+	}
+}
+
+/* ---- route changes ---------------------------------------------------- */
+
+static const struct ipaddr *t3_vtep(const struct rib_route *rt, const struct rib_path *p,
+				    struct ipaddr *tmp)
+{
+	if (p->attrs->has_pmsi && p->attrs->pmsi.type == BGP_PMSI_INGRESS_REPL)
+		return &p->attrs->pmsi.ir;
+	ipaddr_from_bytes(tmp, rt->key.ip, rt->key.family == AF_INET ? 4 : 16);
+	return tmp;
+}
+
+static void t3_change(struct evpn *e, const struct rib_route *rt, const struct rib_path *p,
+		      int delta)
+{
+	vni_t vnis[MAX_IMPORT];
+	struct ipaddr tmp;
+	const struct ipaddr *vtep;
+	size_t n;
+
+	if (!p || p->peer->local)
+		return;
+	n = import_vnis(e, p, vnis);
+	vtep = t3_vtep(rt, p, &tmp);
+	for (size_t i = 0; i < n; i++) {
+		struct evpn_flood_key k;
+		struct evpn_flood *f;
+
+		flood_change(e, vnis[i], vtep, delta);
+		memset(&k, 0, sizeof(k));
+		k.vni = vnis[i];
+		k.vtep = *vtep;
+		HASH_FIND(hh, e->floods, &k, sizeof(k), f);
+		if (f)
+			flood_reconcile(e, f);
+	}
+}
+
+static bool key_ip(const struct rib_route *rt, struct ipaddr *ip)
+{
+	if (!rt->key.family)
+		return false;
+	ipaddr_from_bytes(ip, rt->key.ip, rt->key.family == AF_INET ? 4 : 16);
+	return true;
+}
+
+/* Register (add) or unregister rt as candidate of the entries p imports into. */
+static void t2_register(struct evpn *e, const struct rib_route *rt, const struct rib_path *p,
+			bool add, bool reevaluate)
+{
+	vni_t vnis[MAX_IMPORT];
+	size_t n = import_vnis(e, p, vnis);
+	const struct mac *mac = (const struct mac *)rt->key.mac;
+	struct ipaddr ip;
+	bool has_ip = key_ip(rt, &ip);
+
+	for (size_t i = 0; i < n; i++) {
+		struct evpn_mac *m = evpn_mac_get(e, vnis[i], mac, add);
+		struct evpn_neigh *ne = has_ip ? evpn_neigh_get(e, vnis[i], &ip, add) : NULL;
+
+		if (m) {
+			if (add)
+				cands_add(&m->cands, rt);
+			else
+				cands_del(&m->cands, rt);
+			if (reevaluate)
+				evpn_mac_reevaluate(e, m);
+		}
+		if (ne) {
+			if (add)
+				cands_add(&ne->cands, rt);
+			else
+				cands_del(&ne->cands, rt);
+			if (reevaluate)
+				neigh_reevaluate(e, ne);
+		}
+	}
+}
+
+void evpn_import_observer(void *arg, const struct rib_route *rt, const struct rib_path *old_best,
+			  const struct rib_path *new_best)
+{
+	struct evpn *e = arg;
+
+	switch (rt->key.type) {
+	case EVPN_RT_IMET:
+		t3_change(e, rt, new_best, +1);
+		t3_change(e, rt, old_best, -1);
+		break;
+	case EVPN_RT_MACIP:
+		if (old_best)
+			t2_register(e, rt, old_best, false, new_best == NULL);
+		if (new_best)
+			t2_register(e, rt, new_best, true, true);
+		break;
+	default:
+		break;
+	}
+}
+
+static void cands_clear_all(struct evpn *e)
+{
+	struct evpn_mac *m, *mt;
+	struct evpn_neigh *n, *nt;
+	struct evpn_flood *f, *ft;
+
+	HASH_ITER(hh, e->macs, m, mt)
+		m->cands.n = 0;
+	HASH_ITER(hh, e->neighs, n, nt)
+		n->cands.n = 0;
+	HASH_ITER(hh, e->floods, f, ft)
+		f->refs = 0;
+}
+
+/* The VNIs or their RTs changed: import the whole RIB again and reconcile. */
+void evpn_import_rebuild(struct evpn *e)
+{
+	struct evpn_mac *m, *mt;
+	struct evpn_neigh *n, *nt;
+	struct evpn_flood *f, *ft;
+	struct rib_iter it;
+	struct rib_route *rt;
+
+	rt_index_build(e);
+	cands_clear_all(e);
+	rib_iter_init(&it, 0);
+	while ((rt = rib_iter_next(e->rib, &it))) {
+		if (!rt->best)
+			continue;
+		if (rt->key.type == EVPN_RT_MACIP)
+			t2_register(e, rt, rt->best, true, false);
+		else if (rt->key.type == EVPN_RT_IMET && !rt->best->peer->local) {
+			vni_t vnis[MAX_IMPORT];
+			struct ipaddr tmp;
+			size_t cnt = import_vnis(e, rt->best, vnis);
+
+			for (size_t i = 0; i < cnt; i++)
+				flood_change(e, vnis[i], t3_vtep(rt, rt->best, &tmp), +1);
+		}
+	}
+	HASH_ITER(hh, e->macs, m, mt)
+		evpn_mac_reevaluate(e, m);
+	HASH_ITER(hh, e->neighs, n, nt)
+		neigh_reevaluate(e, n);
+	HASH_ITER(hh, e->floods, f, ft)
+		flood_reconcile(e, f);
+}
+
+void evpn_import_free(struct evpn *e)
+{
+	struct evpn_mac *m, *mt;
+	struct evpn_neigh *n, *nt;
+	struct evpn_flood *f, *ft;
+
+	rt_index_clear(e);
+	HASH_ITER(hh, e->macs, m, mt) {
+		HASH_DEL(e->macs, m);
+		free(m->cands.v);
+		free(m);
+	}
+	HASH_ITER(hh, e->neighs, n, nt) {
+		HASH_DEL(e->neighs, n);
+		free(n->cands.v);
+		free(n);
+	}
+	HASH_ITER(hh, e->floods, f, ft) {
+		HASH_DEL(e->floods, f);
+		free(f);
+	}
+}

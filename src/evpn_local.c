@@ -1,0 +1,310 @@
+/*
+ * evpn_local.c - local state from the kernel -> routes we originate.
+ *
+ * A MAC learned on a bridge port (not the VXLAN device) of an active VNI
+ * becomes a Type-2 MAC route; a neighbour on its SVI a Type-2 MAC+IP route
+ * (RFC 7432 7.2, label = VNI per RFC 8365).  MAC mobility (RFC 7432 15.1): a
+ * MAC that appears here while a remote PE advertises it is announced with
+ * that PE's sequence number plus one; when a remote route with a higher
+ * sequence wins later, the MAC moved away and our route is withdrawn.  A
+ * static MAC is announced sticky (15.2) and a remote sticky MAC is never
+ * taken over.
+ *
+ * RIB callbacks must not change the RIB, so what they decide here (withdraw
+ * a MAC that moved away, re-install a remote MAC someone removed) is queued
+ * and done by evpn_local_work() when the loop turns.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "evpn_ecomm.h"
+#include "evpn_nlri.h"
+#include "evpn_priv.h"
+#include "log.h"
+
+void evpn_mac_queue(struct evpn *e, struct evpn_mac *m)
+{
+	if (m->queued)
+		return;
+	if (e->n_pending == e->cap_pending) {
+		e->cap_pending = e->cap_pending ? e->cap_pending * 2 : 64;
+		e->pending = realloc(e->pending, e->cap_pending * sizeof(*e->pending));
+		if (!e->pending)
+			abort();
+	}
+	e->pending[e->n_pending++] = m->key;
+	m->queued = true;
+	evpn_schedule_work(e);
+}
+
+static void local_route(const struct evpn_vni *v, const struct mac *mac, const struct ipaddr *ip,
+			struct evpn_route *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = EVPN_RT_MACIP;
+	r->rd = v->rd;
+	r->mac = *mac;
+	if (ip)
+		r->ip = *ip;
+	r->nlabels = 1;
+	r->label[0] = v->vni;
+}
+
+/* Originate (or replace) one local Type-2 route; returns its key. */
+static bool originate(struct evpn *e, const struct evpn_vni *v, const struct evpn_route *r,
+		      uint32_t seq, bool sticky, struct evpn_key *adv_key, bool *advertised)
+{
+	struct ecomm mm;
+	const struct rib_attrs *a;
+	struct evpn_key k;
+	int rc = -1;
+
+	evpn_key_from_route(r, &k);
+	if (*advertised && memcmp(&k, adv_key, sizeof(k)) != 0) {
+		rib_withdraw(e->rib, rib_peer_local(e->rib), adv_key); /* the RD changed */
+		*advertised = false;
+	}
+	evpn_ecomm_mac_mobility(&mm, seq, sticky);
+	a = evpn_local_attrs(e, v, &mm, seq || sticky ? 1 : 0);
+	if (a)
+		rc = rib_update(e->rib, rib_peer_local(e->rib), r, a);
+	rib_attrs_unref(e->rib, a);
+	if (rc == -1) {
+		char subj[32];
+
+		evpn_subject(subj, v->vni);
+		log_err(subj, "cannot originate a Type-2 route");
+		return false;
+	}
+	*adv_key = k;
+	*advertised = true;
+	return true;
+}
+
+static void withdraw_key(struct evpn *e, struct evpn_key *k, bool *advertised)
+{
+	if (*advertised)
+		rib_withdraw(e->rib, rib_peer_local(e->rib), k);
+	*advertised = false;
+}
+
+static void advertise_mac(struct evpn *e, const struct evpn_vni *v, struct evpn_mac *m)
+{
+	struct evpn_route r;
+
+	local_route(v, &m->key.mac, NULL, &r);
+	originate(e, v, &r, m->local_seq, m->local_static, &m->adv_key, &m->local_advertised);
+}
+
+static void advertise_neigh(struct evpn *e, const struct evpn_vni *v, struct evpn_neigh *n)
+{
+	struct evpn_mac *m = evpn_mac_get(e, v->vni, &n->local_mac, false);
+	struct evpn_route r;
+
+	if (m && m->moved_away)
+		return; /* its MAC lives behind another PE now */
+	local_route(v, &n->local_mac, &n->key.ip, &r);
+	originate(e, v, &r, m && m->local ? m->local_seq : 0, m && m->local && m->local_static,
+		  &n->adv_key, &n->local_advertised);
+}
+
+/* MAC + IP routes of local neighbours using mac, after its sequence changed. */
+static void readvertise_neighs_of(struct evpn *e, const struct evpn_vni *v, const struct mac *mac)
+{
+	struct evpn_neigh *n, *tmp;
+
+	HASH_ITER(hh, e->neighs, n, tmp)
+		if (n->local && n->key.vni == v->vni && !mac_cmp(&n->local_mac, mac))
+			advertise_neigh(e, v, n);
+}
+
+/* The MAC moved to another PE: withdraw its MAC+IP routes too (RFC 7432 15.1). */
+static void withdraw_neighs_of(struct evpn *e, vni_t vni, const struct mac *mac)
+{
+	struct evpn_neigh *n, *tmp;
+
+	HASH_ITER(hh, e->neighs, n, tmp)
+		if (n->local && n->key.vni == vni && !mac_cmp(&n->local_mac, mac))
+			withdraw_key(e, &n->adv_key, &n->local_advertised);
+}
+
+static void ev_mac_add(void *arg, const struct kernel_mac *km)
+{
+	struct evpn *e = arg;
+	struct evpn_vni *v = evpn_vni_get(e, km->vni);
+	struct evpn_mac *m;
+	const struct rib_path *remote;
+	uint32_t seq;
+	char subj[32], s[MAC_STRLEN];
+
+	if (!v || !v->advertised)
+		return;
+	evpn_subject(subj, km->vni);
+	m = evpn_mac_get(e, km->vni, &km->mac, true);
+	remote = evpn_mac_remote_best(m);
+	seq = m->local_seq;
+	if (remote && remote->attrs->mm_sticky) {
+		log_warn(subj, "MAC %s learned locally is a sticky MAC of %s: not advertised",
+			 mac_fmt(&km->mac, s), ipaddr_fmt(&remote->attrs->next_hop,
+							  (char[IPADDR_STRLEN]){0}));
+		m->local = true;
+		return;
+	}
+	if (remote && remote->attrs->mm_seq >= seq) {
+		seq = remote->attrs->mm_seq + 1; /* RFC 7432 15.1 */
+		log_info(subj, "MAC %s moved here from %s: sequence %u", mac_fmt(&km->mac, s),
+			 ipaddr_fmt(&remote->attrs->next_hop, (char[IPADDR_STRLEN]){0}), seq);
+		e->st.mac_moves++;
+	}
+	if (!m->local)
+		e->st.local_macs++;
+	m->local = true;
+	m->local_static = km->is_static;
+	m->ifindex = km->ifindex;
+	m->lost_to_remote = false;
+	if (seq != m->local_seq || !m->local_advertised || m->moved_away) {
+		bool again = seq != m->local_seq || m->moved_away;
+
+		m->local_seq = seq;
+		m->moved_away = false;
+		advertise_mac(e, v, m);
+		if (again)
+			readvertise_neighs_of(e, v, &m->key.mac);
+	}
+}
+
+static void ev_mac_del(void *arg, const struct kernel_mac *km)
+{
+	struct evpn *e = arg;
+	struct evpn_mac *m = evpn_mac_get(e, km->vni, &km->mac, false);
+
+	if (!m || !m->local)
+		return;
+	m->local = false;
+	e->st.local_macs--;
+	withdraw_key(e, &m->adv_key, &m->local_advertised);
+	evpn_mac_reevaluate(e, m); /* a remote route may be the answer now */
+}
+
+static void ev_neigh_add(void *arg, const struct kernel_neigh *kn)
+{
+	struct evpn *e = arg;
+	struct evpn_vni *v = evpn_vni_get(e, kn->vni);
+	struct evpn_neigh *n;
+
+	if (!v || !v->advertised)
+		return;
+	n = evpn_neigh_get(e, kn->vni, &kn->ip, true);
+	if (n->local && n->local_advertised && !mac_cmp(&n->local_mac, &kn->mac))
+		return;
+	if (!n->local)
+		e->st.local_neighs++;
+	n->local = true;
+	n->local_mac = kn->mac;
+	advertise_neigh(e, v, n);
+}
+
+static void ev_neigh_del(void *arg, const struct kernel_neigh *kn)
+{
+	struct evpn *e = arg;
+	struct evpn_neigh *n = evpn_neigh_get(e, kn->vni, &kn->ip, false);
+
+	if (!n || !n->local)
+		return;
+	n->local = false;
+	e->st.local_neighs--;
+	withdraw_key(e, &n->adv_key, &n->local_advertised);
+	evpn_neigh_maybe_free(e, n);
+}
+
+/* Someone else removed a MAC we installed: look again once local events are in. */
+static void ev_remote_lost(void *arg, vni_t vni, const struct mac *mac)
+{
+	struct evpn *e = arg;
+	struct evpn_mac *m = evpn_mac_get(e, vni, mac, false);
+
+	if (!m || !m->installed)
+		return;
+	m->installed = false;
+	evpn_mac_queue(e, m);
+}
+
+static void ev_vni_add(void *arg, const struct kernel_vni *k)
+{
+	evpn_kernel_vni_add(arg, k);
+}
+
+static void ev_vni_del(void *arg, vni_t vni)
+{
+	evpn_kernel_vni_del(arg, vni);
+}
+
+const struct kernel_events evpn_kernel_events = {
+	.vni_add = ev_vni_add,
+	.vni_del = ev_vni_del,
+	.mac_add = ev_mac_add,
+	.mac_del = ev_mac_del,
+	.neigh_add = ev_neigh_add,
+	.neigh_del = ev_neigh_del,
+	.remote_lost = ev_remote_lost,
+};
+
+void evpn_local_work(struct evpn *e)
+{
+	size_t n = e->n_pending;
+
+	e->n_pending = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct evpn_mac *m;
+		char subj[32], s[MAC_STRLEN];
+
+		HASH_FIND(hh, e->macs, &e->pending[i], sizeof(e->pending[i]), m);
+		if (!m)
+			continue;
+		m->queued = false;
+		if (m->lost_to_remote) {
+			evpn_subject(subj, m->key.vni);
+			log_info(subj, "MAC %s moved away (higher sequence elsewhere): withdrawn",
+				 mac_fmt(&m->key.mac, s));
+			withdraw_key(e, &m->adv_key, &m->local_advertised);
+			withdraw_neighs_of(e, m->key.vni, &m->key.mac);
+			m->lost_to_remote = false;
+			m->moved_away = true;
+		}
+		evpn_mac_reevaluate(e, m);
+	}
+}
+
+void evpn_local_readvertise(struct evpn *e, struct evpn_vni *v)
+{
+	struct evpn_mac *m, *mt;
+	struct evpn_neigh *n, *nt;
+
+	HASH_ITER(hh, e->macs, m, mt)
+		if (m->key.vni == v->vni && m->local_advertised)
+			advertise_mac(e, v, m);
+	HASH_ITER(hh, e->neighs, n, nt)
+		if (n->key.vni == v->vni && n->local_advertised)
+			advertise_neigh(e, v, n);
+}
+
+void evpn_local_vni_gone(struct evpn *e, vni_t vni)
+{
+	struct evpn_mac *m, *mt;
+	struct evpn_neigh *n, *nt;
+
+	HASH_ITER(hh, e->neighs, n, nt) {
+		if (n->key.vni != vni || !n->local)
+			continue;
+		n->local = false;
+		withdraw_key(e, &n->adv_key, &n->local_advertised);
+		evpn_neigh_maybe_free(e, n);
+	}
+	HASH_ITER(hh, e->macs, m, mt) {
+		if (m->key.vni != vni || !m->local)
+			continue;
+		m->local = false;
+		withdraw_key(e, &m->adv_key, &m->local_advertised);
+		evpn_mac_maybe_free(e, m);
+	}
+}

@@ -1,0 +1,598 @@
+/*
+ * kernel_nl_obj.c - remote objects (flood entries, remote MACs, neighbours):
+ * requests, the netlink messages they become, acknowledgements, retries,
+ * loss and the start-up sweep.
+ *
+ * An object converges "have" (what the kernel holds, as far as we know)
+ * towards "want" (what the logic asked for).  Invariants:
+ *  - At most one request per object is in flight; a request made meanwhile
+ *    is looked at when the acknowledgements are in (knl_obj_done).
+ *  - want == have sends nothing: a repeated request, or a request for what
+ *    a previous run installed (a stale object), costs one hash lookup.
+ *  - An object is freed once nothing is wanted, held, in flight or pending
+ *    (knl_obj_schedule is the only place that frees; callers must not touch
+ *    the object after calling it).
+ *  - Every refusal by the kernel is logged with the VNI and the object;
+ *    transient ones are retried with exponential back-off, others are kept
+ *    as failed until the logic asks again or the VNI's devices change.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+
+#include "kernel_nl_priv.h"
+#include "log.h"
+
+#define RETRY_BASE_MS 20
+#define RETRY_MAX_MS 5000
+#define RETRY_MAX_ATTEMPTS 12
+
+void knl_vni_subject(vni_t vni, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "vni %u", vni);
+}
+
+void knl_obj_key(struct knl_key *k, enum knl_obj_type type, vni_t vni, const struct mac *mac,
+		 const struct ipaddr *ip)
+{
+	memset(k, 0, sizeof(*k));
+	k->type = (uint8_t)type;
+	k->vni = vni;
+	if (mac)
+		k->mac = *mac;
+	if (ip) {
+		k->ip.family = ip->family;
+		memcpy(k->ip.bytes, ip->bytes, ipaddr_len(ip));
+	}
+}
+
+struct knl_obj *knl_obj_find(struct knl *kn, const struct knl_key *key)
+{
+	struct knl_obj *o;
+
+	HASH_FIND(hh, kn->objs, key, sizeof(*key), o);
+	return o;
+}
+
+struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key)
+{
+	struct knl_vni *v = knl_vni_get(kn, key->vni, true);
+	struct knl_obj *o;
+
+	if (!v || !(o = calloc(1, sizeof(*o)))) {
+		log_err("kernel", "out of memory");
+		return NULL;
+	}
+	o->key = *key;
+	HASH_ADD(hh, kn->objs, key, sizeof(o->key), o);
+	LIST_INSERT_HEAD(&v->objs, o, vni_link);
+	return o;
+}
+
+static void obj_free(struct knl *kn, struct knl_obj *o)
+{
+	HASH_DEL(kn->objs, o);
+	LIST_REMOVE(o, vni_link);
+	free(o);
+}
+
+void knl_obj_describe(const struct knl_obj *o, const struct knl_val *v, char *buf, size_t cap)
+{
+	char a[IPADDR_STRLEN], m[MAC_STRLEN];
+
+	switch (o->key.type) {
+	case KNL_FLOOD:
+		snprintf(buf, cap, "flood FDB 00:00:00:00:00:00 dst %s", ipaddr_fmt(&o->key.ip, a));
+		break;
+	case KNL_MAC:
+		snprintf(buf, cap, "FDB %s dst %s%s", mac_fmt(&o->key.mac, m),
+			 ipaddr_is_set(&v->vtep) ? ipaddr_fmt(&v->vtep, a) : "-",
+			 v->sticky ? " sticky" : "");
+		break;
+	default:
+		snprintf(buf, cap, "neighbour %s lladdr %s", ipaddr_fmt(&o->key.ip, a),
+			 mac_fmt(&v->mac, m));
+		break;
+	}
+}
+
+/* ---- comparing and targeting ----------------------------------------- */
+
+static uint8_t full_parts(const struct knl_obj *o)
+{
+	return o->key.type == KNL_MAC ? KNL_HAVE_SELF | KNL_HAVE_MASTER : KNL_HAVE_SELF;
+}
+
+static bool val_eq(const struct knl_obj *o, const struct knl_val *a, const struct knl_val *b)
+{
+	switch (o->key.type) {
+	case KNL_MAC:
+		return ipaddr_cmp(&a->vtep, &b->vtep) == 0 && a->sticky == b->sticky;
+	case KNL_NEIGH:
+		return mac_cmp(&a->mac, &b->mac) == 0;
+	default:
+		return true;
+	}
+}
+
+static bool obj_converged(const struct knl_obj *o)
+{
+	if (o->want == KNL_WANT_PRESENT)
+		return o->have == full_parts(o) && val_eq(o, &o->wval, &o->hval);
+	return o->have == 0 || o->want == KNL_WANT_NONE;
+}
+
+/* The device a request goes to, 0 when it cannot be sent now (parked). */
+static int obj_target(struct knl *kn, const struct knl_obj *o, bool add)
+{
+	struct knl_vni *v = knl_vni_get(kn, o->key.vni, false);
+
+	if (!add)
+		return o->hifindex && knl_link_get(kn, o->hifindex) ? o->hifindex : 0;
+	if (!v || !v->present)
+		return 0;
+	switch (o->key.type) {
+	case KNL_FLOOD:
+		return v->cur.vxlan_ifindex;
+	case KNL_MAC:
+		return v->cur.bridge_ifindex ? v->cur.vxlan_ifindex : 0;
+	default:
+		return v->cur.svi_ifindex;
+	}
+}
+
+/* ---- messages -------------------------------------------------------- */
+
+static int fifo_push(struct knl *kn, uint32_t seq, struct knl_obj *o)
+{
+	struct knl_fifo *f = &kn->fifo;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 4096, i;
+		struct knl_fifo_ent *e = malloc(cap * sizeof(*e));
+
+		if (!e)
+			return -1;
+		for (i = 0; i < f->n; i++)
+			e[i] = f->ent[(f->head + i) & (f->cap - 1)];
+		free(f->ent);
+		f->ent = e;
+		f->cap = cap;
+		f->head = 0;
+	}
+	f->ent[(f->head + f->n) & (f->cap - 1)] = (struct knl_fifo_ent){seq, o};
+	f->n++;
+	return 0;
+}
+
+void knl_fifo_pop(struct knl *kn, struct knl_fifo_ent *e)
+{
+	struct knl_fifo *f = &kn->fifo;
+
+	*e = f->ent[f->head];
+	f->head = (f->head + 1) & (f->cap - 1);
+	f->n--;
+}
+
+/* Build one neighbour-table message for o; 0 or -1 (memory). */
+static int emit(struct knl *kn, struct knl_obj *o, uint16_t type, uint16_t flags,
+		const struct ndmsg *ndm, const struct mac *lladdr, const struct ipaddr *dst)
+{
+	uint32_t seq = ++kn->req.seq;
+	struct nlmsghdr *n;
+	uint8_t proto = KERNEL_RTPROT;
+
+	if (seq == 0)
+		seq = ++kn->req.seq;
+	n = knl_msg_begin(&kn->out, type, NLM_F_REQUEST | NLM_F_ACK | flags, seq, ndm,
+			  sizeof(*ndm));
+	if (!n || fifo_push(kn, seq, o) == -1) {
+		log_err("kernel", "out of memory");
+		return -1;
+	}
+	if (lladdr)
+		knl_msg_put(n, NDA_LLADDR, lladdr->octet, MAC_LEN);
+	if (dst)
+		knl_msg_put(n, NDA_DST, dst->bytes, ipaddr_len(dst));
+	if (ndm->ndm_family != AF_BRIDGE && type == RTM_NEWNEIGH)
+		knl_msg_put(n, NDA_PROTOCOL, &proto, sizeof(proto));
+	knl_msg_end(&kn->out, n);
+	o->inflight++;
+	kn->k.stats.queue_depth = kn->fifo.n;
+	return 0;
+}
+
+static void ndm_init(struct ndmsg *ndm, uint8_t family, int ifindex, uint16_t state, uint8_t flags)
+{
+	memset(ndm, 0, sizeof(*ndm));
+	ndm->ndm_family = family;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = state;
+	ndm->ndm_flags = flags;
+	ndm->ndm_type = RTN_UNICAST;
+}
+
+static const struct mac zero_mac;
+
+/* Add: one message.  Delete: one per part held (a remote MAC has two). */
+static void obj_emit(struct knl *kn, struct knl_obj *o, bool add, int ifindex)
+{
+	const struct knl_val *w = &o->wval;
+	struct ndmsg ndm;
+	uint8_t fam = o->key.ip.family;
+
+	switch (o->key.type) {
+	case KNL_FLOOD:
+		ndm_init(&ndm, AF_BRIDGE, ifindex, NUD_NOARP | NUD_PERMANENT, NTF_SELF);
+		emit(kn, o, add ? RTM_NEWNEIGH : RTM_DELNEIGH,
+		     add ? NLM_F_CREATE | NLM_F_APPEND : 0, &ndm, &zero_mac, &o->key.ip);
+		break;
+	case KNL_MAC:
+		if (add) {
+			/* As FRR: sticky is a static sticky entry, else extern_learn. */
+			uint8_t mark = w->sticky ? NTF_STICKY : NTF_EXT_LEARNED;
+
+			ndm_init(&ndm, AF_BRIDGE, ifindex,
+				 NUD_REACHABLE | (w->sticky ? NUD_NOARP : 0),
+				 NTF_SELF | NTF_MASTER | mark);
+			emit(kn, o, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &ndm, &o->key.mac,
+			     &w->vtep);
+			break;
+		}
+		/* Separately: a missing bridge part must not keep the VXLAN one. */
+		if (o->have & (KNL_HAVE_SELF | KNL_HAVE_UNKNOWN)) {
+			ndm_init(&ndm, AF_BRIDGE, ifindex, 0, NTF_SELF);
+			emit(kn, o, RTM_DELNEIGH, 0, &ndm, &o->key.mac, NULL);
+		}
+		if (o->have & (KNL_HAVE_MASTER | KNL_HAVE_UNKNOWN)) {
+			ndm_init(&ndm, AF_BRIDGE, ifindex, 0, NTF_MASTER);
+			emit(kn, o, RTM_DELNEIGH, 0, &ndm, &o->key.mac, NULL);
+		}
+		break;
+	default:
+		ndm_init(&ndm, fam, ifindex, add ? NUD_NOARP : 0, add ? NTF_EXT_LEARNED : 0);
+		emit(kn, o, add ? RTM_NEWNEIGH : RTM_DELNEIGH,
+		     add ? NLM_F_CREATE | NLM_F_REPLACE : 0, &ndm, add ? &w->mac : NULL,
+		     &o->key.ip);
+		break;
+	}
+}
+
+/* Requests that wait for a device the VNI lacks say so, once per VNI state. */
+static void obj_log_parked(struct knl *kn, struct knl_obj *o)
+{
+	struct knl_vni *v = knl_vni_get(kn, o->key.vni, false);
+	uint8_t bit = o->key.type == KNL_MAC ? 1 : 2;
+	char subj[24], what[96];
+
+	if (!v || !v->present || o->key.type == KNL_FLOOD || (v->parked_logged & bit))
+		return;
+	v->parked_logged |= bit;
+	knl_vni_subject(o->key.vni, subj, sizeof(subj));
+	knl_obj_describe(o, &o->wval, what, sizeof(what));
+	if (o->key.type == KNL_MAC)
+		log_warn(subj, "%s (and any other MAC): %s is not in a bridge: kept until it is",
+			 what, v->cur.vxlan_name);
+	else if (v->cur.bridge_ifindex)
+		log_warn(subj, "%s (and any other): no SVI, %s has no address: kept until it has one",
+			 what, v->cur.bridge_name);
+	else
+		log_warn(subj, "%s (and any other): no SVI, %s is not in a bridge: kept until it is",
+			 what, v->cur.vxlan_name);
+}
+
+void knl_obj_schedule(struct knl *kn, struct knl_obj *o)
+{
+	bool add;
+	int ifindex;
+
+	if (o->inflight || o->retry_at || o->lost)
+		return;
+	if (obj_converged(o)) {
+		if (o->want != KNL_WANT_PRESENT && !o->have && !o->stale)
+			obj_free(kn, o);
+		return;
+	}
+	if (o->failed || o->want == KNL_WANT_NONE)
+		return;
+	add = o->want == KNL_WANT_PRESENT;
+	ifindex = obj_target(kn, o, add);
+	if (!ifindex) {
+		if (!add) { /* its device is gone, and the entry with it */
+			o->have = 0;
+			o->hifindex = 0;
+			knl_obj_schedule(kn, o);
+		} else {
+			obj_log_parked(kn, o);
+		}
+		return; /* parked until the VNI's devices appear */
+	}
+	o->sent_add = add;
+	o->sval = o->wval;
+	o->err = 0;
+	o->redo = false;
+	o->hifindex = ifindex;
+	obj_emit(kn, o, add, ifindex);
+	knl_kick(kn);
+}
+
+/* ---- acknowledgements and retries ------------------------------------ */
+
+
+static bool err_transient(int err)
+{
+	return err == ENOBUFS || err == EBUSY || err == EAGAIN || err == ENOMEM ||
+	       err == ENODEV || err == ENETDOWN || err == EINTR;
+}
+
+/*
+ * Refusals are logged one by one, KNL_LOG_BURST a second; beyond that they
+ * are counted and knl_log_flush says how many were not shown.
+ */
+static bool log_allow(struct knl *kn)
+{
+	uint64_t now = knl_now_ms();
+
+	if (now - kn->log_window >= 1000) {
+		knl_log_flush(kn);
+		kn->log_window = now;
+		kn->log_burst = 0;
+	}
+	if (kn->log_burst < KNL_LOG_BURST) {
+		kn->log_burst++;
+		return true;
+	}
+	kn->log_hidden++;
+	return false;
+}
+
+void knl_log_flush(struct knl *kn)
+{
+	if (kn->log_hidden)
+		log_warn("kernel", "%u more refused requests not logged one by one",
+			 kn->log_hidden);
+	kn->log_hidden = 0;
+}
+
+static void obj_log_refusal(struct knl *kn, struct knl_obj *o, int err, const char *extack)
+{
+	char subj[24], what[96];
+
+	if (!log_allow(kn))
+		return;
+	knl_vni_subject(o->key.vni, subj, sizeof(subj));
+	knl_obj_describe(o, &o->sval, what, sizeof(what));
+	log_warn(subj, "%s: %s refused: %s%s%s%s, %s", what, o->sent_add ? "add" : "delete",
+		 strerror(err), extack && *extack ? " (" : "", extack ? extack : "",
+		 extack && *extack ? ")" : "",
+		 err_transient(err) ? "will retry" : "dropped until requested again");
+}
+
+static void obj_retry_later(struct knl *kn, struct knl_obj *o)
+{
+	uint64_t delay = RETRY_BASE_MS << (o->attempts < 8 ? o->attempts : 8);
+	char subj[24], what[96];
+
+	knl_vni_subject(o->key.vni, subj, sizeof(subj));
+	knl_obj_describe(o, &o->sval, what, sizeof(what));
+	if (++o->attempts > RETRY_MAX_ATTEMPTS) {
+		log_err(subj, "%s: giving up after %u attempts", what, o->attempts - 1);
+		o->failed = true;
+		o->attempts = 0;
+		return;
+	}
+	if (delay > RETRY_MAX_MS)
+		delay = RETRY_MAX_MS;
+	log_debug(subj, "%s: retrying in %llu ms", what, (unsigned long long)delay);
+	o->retry_at = knl_now_ms() + delay;
+	TAILQ_INSERT_TAIL(&kn->retry, o, retry_link);
+	knl_retry_arm(kn);
+}
+
+void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack)
+{
+	if (err && !o->sent_add && (err == ENOENT || err == ESRCH || err == EADDRNOTAVAIL))
+		err = 0; /* deleting what is absent succeeds */
+	if (err) {
+		kn->k.stats.errors++;
+		if (!o->err)
+			obj_log_refusal(kn, o, err, extack);
+		if (!o->err)
+			o->err = err;
+	}
+	if (o->inflight && --o->inflight)
+		return;
+	if (!o->err) {
+		o->have = o->sent_add ? full_parts(o) : 0;
+		o->hval = o->sval;
+		o->attempts = 0;
+		if (!o->sent_add)
+			o->hifindex = 0;
+	} else {
+		o->have = (o->sent_add ? full_parts(o) : o->have) | KNL_HAVE_UNKNOWN;
+		o->hval = o->sval;
+		if (err_transient(o->err))
+			obj_retry_later(kn, o);
+		else if (!o->redo)
+			o->failed = true; /* until requested again: logged as refused */
+	}
+	knl_obj_schedule(kn, o);
+}
+
+void knl_retry_run(struct knl *kn)
+{
+	uint64_t now = knl_now_ms();
+	struct knl_obj *o, *next;
+
+	for (o = TAILQ_FIRST(&kn->retry); o; o = next) {
+		next = TAILQ_NEXT(o, retry_link);
+		if (o->retry_at > now)
+			continue;
+		TAILQ_REMOVE(&kn->retry, o, retry_link);
+		o->retry_at = 0;
+		kn->k.stats.retries++;
+		knl_obj_schedule(kn, o);
+	}
+	knl_retry_arm(kn);
+}
+
+/* ---- loss ------------------------------------------------------------ */
+
+void knl_obj_lost(struct knl *kn, struct knl_obj *o, uint8_t parts)
+{
+	struct knl_vni *v = knl_vni_get(kn, o->key.vni, false);
+
+	if (!(o->have & parts))
+		return;
+	o->have &= (uint8_t)~parts;
+	if (o->lost)
+		return;
+	o->lost = true;
+	o->lost_gen = v ? v->gen : 0;
+	TAILQ_INSERT_TAIL(&kn->lost, o, lost_link);
+}
+
+/* Someone else removed or changed o: flood entries come back, the rest is for the logic. */
+static void lost_tell(struct knl *kn, struct knl_obj *o)
+{
+	char subj[24], what[96];
+
+	knl_vni_subject(o->key.vni, subj, sizeof(subj));
+	knl_obj_describe(o, &o->hval, what, sizeof(what));
+	if (o->key.type == KNL_FLOOD) { /* no event reports it: the Type-3 route holds */
+		log_notice(subj, "%s: removed by someone else, installing it again", what);
+		return;
+	}
+	log_notice(subj, "%s: removed or changed by someone else", what);
+	if (kn->ev.remote_lost)
+		kn->ev.remote_lost(kn->cfg.arg, o->key.vni,
+				   o->key.type == KNL_MAC ? &o->key.mac : &o->hval.mac);
+	o->failed = true; /* the logic decides whether to ask again */
+}
+
+/*
+ * Report what someone else removed, once the events read so far are applied:
+ * entries flushed because their device went down or away are not "lost",
+ * they come back with the device (knl_vni_objs_reset).
+ */
+void knl_lost_report(struct knl *kn)
+{
+	struct knl_obj *o;
+
+	while ((o = TAILQ_FIRST(&kn->lost))) {
+		struct knl_vni *v = knl_vni_get(kn, o->key.vni, false);
+
+		TAILQ_REMOVE(&kn->lost, o, lost_link);
+		o->lost = false;
+		if (o->want == KNL_WANT_PRESENT && v && v->present && v->cur.up &&
+		    v->gen == o->lost_gen)
+			lost_tell(kn, o);
+		knl_obj_schedule(kn, o);
+	}
+}
+
+void knl_vni_objs_reset(struct knl *kn, struct knl_vni *v, bool neigh_only)
+{
+	struct knl_obj *o, *next;
+
+	for (o = LIST_FIRST(&v->objs); o; o = next) {
+		next = LIST_NEXT(o, vni_link);
+		if (neigh_only && o->key.type != KNL_NEIGH)
+			continue;
+		o->failed = false;
+		if (o->hifindex && !knl_link_get(kn, o->hifindex)) {
+			o->have = 0;
+			o->hifindex = 0;
+		} else if (o->want == KNL_WANT_PRESENT && v->present) {
+			o->have |= KNL_HAVE_UNKNOWN;
+		}
+		knl_obj_schedule(kn, o);
+	}
+}
+
+/* ---- requests -------------------------------------------------------- */
+
+static void request(struct knl *kn, enum knl_obj_type type, vni_t vni, const struct mac *mac,
+		    const struct ipaddr *ip, const struct knl_val *val)
+{
+	struct knl_key key;
+	struct knl_obj *o;
+
+	kn->k.stats.requests++;
+	knl_obj_key(&key, type, vni, mac, ip);
+	o = knl_obj_find(kn, &key);
+	if (!o && !val)
+		return; /* deleting what was never there */
+	if (!o && !(o = knl_obj_new(kn, &key)))
+		return;
+	o->want = val ? KNL_WANT_PRESENT : KNL_WANT_ABSENT;
+	if (val)
+		o->wval = *val;
+	o->stale = false;
+	o->failed = false;
+	if (o->inflight)
+		o->redo = true;
+	knl_obj_schedule(kn, o);
+}
+
+void knl_req_flood(struct knl *kn, vni_t vni, const struct ipaddr *vtep, bool add)
+{
+	struct knl_val val;
+
+	memset(&val, 0, sizeof(val));
+	request(kn, KNL_FLOOD, vni, NULL, vtep, add ? &val : NULL);
+}
+
+void knl_req_mac(struct knl *kn, vni_t vni, const struct mac *mac, const struct ipaddr *vtep,
+		 bool sticky, bool add)
+{
+	struct knl_val val;
+
+	memset(&val, 0, sizeof(val));
+	if (vtep) {
+		val.vtep.family = vtep->family;
+		memcpy(val.vtep.bytes, vtep->bytes, ipaddr_len(vtep));
+	}
+	val.sticky = sticky;
+	request(kn, KNL_MAC, vni, mac, NULL, add ? &val : NULL);
+}
+
+void knl_req_neigh(struct knl *kn, vni_t vni, const struct ipaddr *ip, const struct mac *mac,
+		   bool add)
+{
+	struct knl_val val;
+
+	memset(&val, 0, sizeof(val));
+	if (mac)
+		val.mac = *mac;
+	request(kn, KNL_NEIGH, vni, NULL, ip, add ? &val : NULL);
+}
+
+void knl_sweep(struct knl *kn)
+{
+	struct knl_obj *o, *tmp;
+
+	HASH_ITER(hh, kn->objs, o, tmp) {
+		if (!o->stale)
+			continue;
+		o->stale = false;
+		if (o->want != KNL_WANT_NONE)
+			continue;
+		o->want = KNL_WANT_ABSENT;
+		kn->k.stats.stale_swept++;
+		knl_obj_schedule(kn, o);
+	}
+}
+
+void knl_objs_free(struct knl *kn)
+{
+	struct knl_obj *o, *tmp;
+
+	HASH_ITER(hh, kn->objs, o, tmp) {
+		HASH_DEL(kn->objs, o);
+		free(o);
+	}
+}

@@ -1,0 +1,315 @@
+/*
+ * kernel_nl_priv.h - private state of the netlink kernel module (kernel_nl*.c).
+ *
+ * One struct knl per instance, with struct kernel as its first member; no
+ * globals.  The module keeps four tables (uthash):
+ *
+ *  - links:  every interface of the namespace (ifindex -> kind, master, up,
+ *            VXLAN attributes, bridge-port neigh_suppress);
+ *  - addrs:  interface addresses, so a bridge with an address is an SVI;
+ *  - vnis:   VNI -> what was last reported to the logic, plus the list of
+ *            remote objects of that VNI (also for VNIs not in the kernel yet);
+ *  - objs:   remote state evpnd owns (flood entry, remote MAC, neighbour),
+ *            each with what the logic wants, what the kernel holds as far as
+ *            we know, and the request in flight;
+ *  - locals: local MACs and neighbours reported to the logic (to report
+ *            changes and deletions exactly once, and to diff after a resync).
+ *
+ * Requests become netlink messages at once, appended to one output buffer;
+ * each message's sequence number is recorded in a FIFO (struct knl_fifo)
+ * with the object it belongs to, so acknowledgements, which the kernel
+ * returns in order, map back to objects in O(1).
+ */
+#ifndef EVPND_KERNEL_NL_PRIV_H
+#define EVPND_KERNEL_NL_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <net/if.h>
+#include <uthash.h>
+
+#include "buf.h"
+#include "kernel.h"
+#include "types.h"
+
+struct event;
+
+/* ---- netlink plumbing (kernel_nl_msg.c) ------------------------------ */
+
+#define KNL_ATTR_MAX 64 /* attribute tables cover types 0..KNL_ATTR_MAX-1 */
+
+/* Attributes of one nesting level: tb[type] has data == NULL when absent. */
+struct knl_attrs {
+	struct buf tb[KNL_ATTR_MAX];
+};
+
+int knl_attrs_parse(struct buf *b, struct knl_attrs *a);
+bool knl_attr_has(const struct knl_attrs *a, unsigned type);
+int knl_attr_u8(const struct knl_attrs *a, unsigned type, uint8_t *v);
+int knl_attr_u16(const struct knl_attrs *a, unsigned type, uint16_t *v); /* host order */
+int knl_attr_u32(const struct knl_attrs *a, unsigned type, uint32_t *v); /* host order */
+int knl_attr_mac(const struct knl_attrs *a, unsigned type, struct mac *m);
+int knl_attr_ip(const struct knl_attrs *a, unsigned type, struct ipaddr *ip);
+/* Copy a string attribute into out (NUL-terminated, truncated to cap). */
+int knl_attr_str(const struct knl_attrs *a, unsigned type, char *out, size_t cap);
+int knl_attr_nested(const struct knl_attrs *a, unsigned type, struct knl_attrs *inner);
+
+/* Growable output buffer of ready netlink messages. */
+struct knl_out {
+	uint8_t *data;
+	size_t len;  /* bytes queued */
+	size_t off;  /* bytes already sent */
+	size_t cap;
+};
+
+#define KNL_MSG_MAX 256 /* no request message is larger */
+
+/* Start a message in out; NULL when memory is exhausted. */
+struct nlmsghdr *knl_msg_begin(struct knl_out *out, uint16_t type, uint16_t flags,
+			       uint32_t seq, const void *hdr, size_t hdrlen);
+/* Append an attribute; -1 when it would exceed KNL_MSG_MAX. */
+int knl_msg_put(struct nlmsghdr *n, uint16_t type, const void *data, size_t len);
+int knl_msg_put_u32(struct nlmsghdr *n, uint16_t type, uint32_t v);
+/* Close the message: it becomes part of out's queued bytes. */
+void knl_msg_end(struct knl_out *out, struct nlmsghdr *n);
+
+/*
+ * A netlink socket.  open: bind, grow buffers, set options; groups is the
+ * list of RTNLGRP_* to join (0-terminated) or NULL.
+ */
+struct knl_sock {
+	int fd;
+	uint32_t pid;
+	uint32_t seq;
+};
+
+int knl_sock_open(struct knl_sock *s, int rcvbuf, const unsigned *groups);
+void knl_sock_close(struct knl_sock *s);
+
+/*
+ * Synchronous dump on s: send the request built in req (seq is set here),
+ * call cb for every message of the answer until NLMSG_DONE.  -1 on a socket
+ * error or an NLMSG_ERROR answer (logged).
+ */
+struct knl;
+typedef void (*knl_msg_cb)(struct knl *kn, const struct nlmsghdr *h, struct buf *body);
+int knl_dump(struct knl *kn, struct knl_sock *s, uint16_t type, uint8_t family, knl_msg_cb cb);
+
+/* Iterate over the netlink messages of one datagram; -1 on a malformed one. */
+int knl_for_each_msg(struct knl *kn, const uint8_t *data, size_t len, knl_msg_cb cb);
+
+/* ---- links, addresses, VNIs (kernel_nl_link.c) ----------------------- */
+
+enum knl_kind { KNL_OTHER, KNL_VXLAN, KNL_BRIDGE, KNL_VRF };
+
+struct knl_link {
+	UT_hash_handle hh;
+	int ifindex;
+	char name[IFNAMSIZ];
+	enum knl_kind kind;
+	int master;		/* ifindex of the master, 0 when none */
+	bool up;		/* IFF_UP */
+	bool seen;		/* resync mark */
+	struct mac mac;
+	/* VXLAN devices */
+	vni_t vni;
+	struct ipaddr local;
+	struct ipaddr group;	/* remote/group of the device: its default entry */
+	uint16_t dstport;
+	bool learning;
+	/* bridge ports */
+	bool neigh_suppress;
+	/* bridges: the VNI whose VXLAN device is enslaved here (0: none) */
+	vni_t br_vni;
+};
+
+struct knl_addr_key {
+	int ifindex;
+	struct ipaddr ip; /* zero padding: the whole key is hashed */
+};
+
+struct knl_addr {
+	UT_hash_handle hh;
+	struct knl_addr_key key;
+	bool seen;
+};
+
+/* Remote objects: what evpnd asked for. */
+enum knl_obj_type { KNL_FLOOD = 1, KNL_MAC, KNL_NEIGH, KNL_LMAC, KNL_LNEIGH };
+
+struct knl_key {
+	uint8_t type;	/* enum knl_obj_type */
+	uint8_t pad[3];
+	vni_t vni;
+	struct mac mac;	 /* KNL_MAC, KNL_LMAC */
+	uint8_t pad2[2];
+	struct ipaddr ip; /* KNL_FLOOD: the VTEP; KNL_NEIGH, KNL_LNEIGH: the address */
+};
+
+struct knl_val {
+	struct ipaddr vtep; /* KNL_MAC */
+	struct mac mac;	    /* KNL_NEIGH */
+	bool sticky;	    /* KNL_MAC */
+};
+
+enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
+
+/* Parts of an object in the kernel. */
+#define KNL_HAVE_SELF 0x01    /* VXLAN device entry; the flood entry; the neighbour */
+#define KNL_HAVE_MASTER 0x02  /* bridge entry of a remote MAC */
+#define KNL_HAVE_UNKNOWN 0x04 /* a request failed: state unknown, never "equal" */
+
+struct knl_obj {
+	UT_hash_handle hh;
+	struct knl_key key;
+	LIST_ENTRY(knl_obj) vni_link;	  /* on its knl_vni's list */
+	TAILQ_ENTRY(knl_obj) retry_link;  /* on knl.retry when retry_at != 0 */
+	TAILQ_ENTRY(knl_obj) lost_link;	  /* on knl.lost when lost */
+	uint8_t want;			  /* enum knl_want */
+	uint8_t have;			  /* KNL_HAVE_* */
+	uint8_t seen;			  /* KNL_HAVE_* seen during a dump */
+	uint8_t sent_add;		  /* in-flight request adds (1) or deletes (0) */
+	bool stale;			  /* found at start, not requested since */
+	bool lost;
+	bool failed;			  /* refused for good: wait for a new request */
+	bool redo;			  /* requested again while in flight */
+	uint16_t inflight;		  /* messages not acknowledged yet */
+	int err;			  /* first refusal of the in-flight request */
+	uint16_t attempts;		  /* failed attempts in a row */
+	uint64_t retry_at;		  /* monotonic ms, 0: not waiting */
+	unsigned lost_gen;		  /* VNI generation when it was lost */
+	int hifindex;			  /* device holding it (0: none) */
+	struct knl_val wval, hval, sval;  /* wanted, held, in flight */
+};
+
+/* Local MAC or neighbour reported to the logic. */
+struct knl_local {
+	UT_hash_handle hh;
+	struct knl_key key;
+	int ifindex;
+	bool is_static;
+	bool seen;
+	struct mac mac; /* KNL_LNEIGH */
+};
+
+struct knl_vni {
+	UT_hash_handle hh;
+	vni_t vni;
+	bool present;		/* a VXLAN device has it */
+	bool seen;
+	int claim;		/* ifindex of its VXLAN device during a refresh */
+	uint8_t parked_logged;	/* "requests wait for a device" logged: 1 MACs, 2 neighbours */
+	struct kernel_vni cur;	/* valid when present: as last reported */
+	unsigned gen;		/* bumped on every change that resets objects */
+	LIST_HEAD(, knl_obj) objs;
+};
+
+/* ---- the instance ---------------------------------------------------- */
+
+struct knl_fifo_ent {
+	uint32_t seq;
+	struct knl_obj *obj;
+};
+
+struct knl_fifo {
+	struct knl_fifo_ent *ent;
+	size_t cap;  /* power of two */
+	size_t head; /* next to pop */
+	size_t n;
+};
+
+struct knl {
+	struct kernel k; /* first: struct kernel * <-> struct knl * */
+	struct kernel_cfg cfg;
+	struct kernel_events ev;
+	struct knl_sock req;	/* requests, acknowledgements */
+	struct knl_sock evs;	/* multicast events */
+	struct knl_sock dump;	/* synchronous dumps */
+	struct event *req_ev, *evs_ev, *flush_ev, *retry_ev;
+	uint8_t *rbuf;		/* receive buffer of events, KNL_RBUF bytes */
+	uint8_t *abuf;		/* receive buffer of acknowledgements */
+	bool in_events;		/* events_read is running */
+	bool dump_intr;		/* a dump was interrupted by changes (NLM_F_DUMP_INTR) */
+	uint64_t log_window;	/* start of the current second of refusal logging */
+	unsigned log_burst;	/* refusals logged in it */
+	unsigned log_hidden;	/* refusals not logged one by one */
+	struct knl_out out;
+	struct knl_fifo fifo;
+	struct knl_link *links;
+	struct knl_addr *addrs;
+	struct knl_vni *vnis;
+	struct knl_obj *objs;
+	struct knl_local *locals;
+	TAILQ_HEAD(, knl_obj) retry;
+	TAILQ_HEAD(, knl_obj) lost;
+	bool loading;		/* initial dump: evpnd's leftovers become stale objects */
+	bool dumping;		/* a dump (start or resync) is being read */
+	bool links_dirty;	/* VNIs must be recomputed */
+	bool need_dump;		/* re-read FDB and neighbours (a VNI appeared) */
+	bool need_resync;	/* events were lost (ENOBUFS) */
+	bool in_flush;
+	size_t unacked;		/* FIFO entries sent and not acknowledged */
+	uint8_t *dbuf;		/* receive buffer of dumps, KNL_RBUF bytes */
+};
+
+#define KNL_LOG_BURST 20	/* refusals logged one by one per second */
+#define KNL_RBUF (1024 * 1024)	/* receive buffers */
+#define KNL_RSLOT (16 * 1024)	/* one datagram of an event or acknowledgement */
+#define KNL_RSLOTS (KNL_RBUF / KNL_RSLOT)
+
+static inline struct knl *knl_of(struct kernel *k)
+{
+	return (struct knl *)k;
+}
+
+/* kernel_nl_link.c */
+void knl_link_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body);
+void knl_addr_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body);
+void knl_vnis_refresh(struct knl *kn);
+struct knl_link *knl_link_get(struct knl *kn, int ifindex);
+struct knl_vni *knl_vni_get(struct knl *kn, vni_t vni, bool create);
+/* The VNI of a bridge port or bridge (0: none). */
+vni_t knl_vni_of_port(struct knl *kn, const struct knl_link *port);
+void knl_links_free(struct knl *kn);
+void knl_links_mark(struct knl *kn);
+void knl_links_sweep(struct knl *kn);
+
+/* kernel_nl_obj.c */
+void knl_req_flood(struct knl *kn, vni_t vni, const struct ipaddr *vtep, bool add);
+void knl_req_mac(struct knl *kn, vni_t vni, const struct mac *mac, const struct ipaddr *vtep,
+		 bool sticky, bool add);
+void knl_req_neigh(struct knl *kn, vni_t vni, const struct ipaddr *ip, const struct mac *mac,
+		   bool add);
+void knl_sweep(struct knl *kn);
+void knl_obj_key(struct knl_key *k, enum knl_obj_type type, vni_t vni, const struct mac *mac,
+		 const struct ipaddr *ip);
+struct knl_obj *knl_obj_find(struct knl *kn, const struct knl_key *key);
+struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key);
+void knl_obj_schedule(struct knl *kn, struct knl_obj *o);
+void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack);
+void knl_fifo_pop(struct knl *kn, struct knl_fifo_ent *e);
+void knl_log_flush(struct knl *kn);
+void knl_obj_lost(struct knl *kn, struct knl_obj *o, uint8_t parts);
+void knl_lost_report(struct knl *kn);
+/* The VNI's devices changed: install again (neigh_only: only its SVI changed). */
+void knl_vni_objs_reset(struct knl *kn, struct knl_vni *v, bool neigh_only);
+void knl_retry_run(struct knl *kn);
+void knl_objs_free(struct knl *kn);
+void knl_obj_describe(const struct knl_obj *o, const struct knl_val *v, char *buf, size_t cap);
+void knl_vni_subject(vni_t vni, char *buf, size_t cap);
+
+/* kernel_nl_neigh.c */
+void knl_neigh_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body);
+void knl_locals_free(struct knl *kn);
+void knl_dump_begin(struct knl *kn);
+void knl_dump_end(struct knl *kn);
+void knl_locals_vni_gone(struct knl *kn, vni_t vni);
+
+/* kernel_nl.c */
+void knl_kick(struct knl *kn);
+uint64_t knl_now_ms(void);
+void knl_retry_arm(struct knl *kn);
+
+#endif

@@ -1,0 +1,762 @@
+/*
+ * test_kernel_nl.c - Check suite for the netlink kernel module
+ * (src/kernel_nl*.c), against the real kernel.
+ *
+ * Every test enters a network namespace of its own (unshare(CLONE_NEWNET) in
+ * the test's forked child), builds devices there with ip(8)/bridge(8) and
+ * reads the result back the same way, so the host's namespace is never
+ * touched.  Needs root (CAP_NET_ADMIN); without it the tests pass vacuously
+ * with a message.
+ */
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <event2/event.h>
+
+#include "kernel.h"
+#include "log.h"
+#include "testutil.h"
+
+/* ---- harness --------------------------------------------------------- */
+
+/* What `ip neigh show dev brV` prints for evpnd's neighbour 172.16.0.1. */
+#define NEIGH_I1 "172.16.0.1 lladdr 02:aa:00:00:00:01 extern_learn NOARP proto 181"
+
+#define MAX_LOG 64
+
+struct rec {
+	int vni_adds, vni_dels, mac_adds, mac_dels, neigh_adds, neigh_dels, lost;
+	struct kernel_vni vni[4]; /* last report per slot: vni 100, 200, 300, other */
+	struct kernel_mac mac;	  /* last mac_add/mac_del */
+	struct kernel_neigh neigh;
+	vni_t last_del;
+	struct mac lost_mac;
+	char log[MAX_LOG][256];
+	int nlog;
+};
+
+static struct rec R;
+
+static int vni_slot(vni_t v)
+{
+	return v == 100 ? 0 : v == 200 ? 1 : v == 300 ? 2 : 3;
+}
+
+static void on_vni_add(void *arg, const struct kernel_vni *v)
+{
+	R.vni_adds++;
+	R.vni[vni_slot(v->vni)] = *v;
+}
+
+static void on_vni_del(void *arg, vni_t vni)
+{
+	R.vni_dels++;
+	R.last_del = vni;
+}
+
+static void on_mac_add(void *arg, const struct kernel_mac *m)
+{
+	R.mac_adds++;
+	R.mac = *m;
+}
+
+static void on_mac_del(void *arg, const struct kernel_mac *m)
+{
+	R.mac_dels++;
+	R.mac = *m;
+}
+
+static void on_neigh_add(void *arg, const struct kernel_neigh *n)
+{
+	R.neigh_adds++;
+	R.neigh = *n;
+}
+
+static void on_neigh_del(void *arg, const struct kernel_neigh *n)
+{
+	R.neigh_dels++;
+	R.neigh = *n;
+}
+
+static void on_lost(void *arg, vni_t vni, const struct mac *m)
+{
+	R.lost++;
+	R.lost_mac = *m;
+}
+
+static const struct kernel_events EVENTS = {
+	.vni_add = on_vni_add,
+	.vni_del = on_vni_del,
+	.mac_add = on_mac_add,
+	.mac_del = on_mac_del,
+	.neigh_add = on_neigh_add,
+	.neigh_del = on_neigh_del,
+	.remote_lost = on_lost,
+};
+
+/* Lines are kept for log_has(); KNL_TEST_LOG=1 also prints them. */
+static void sink(enum log_level lvl, const char *line, void *arg)
+{
+	if (getenv("KNL_TEST_LOG"))
+		fprintf(stderr, "%s\n", line);
+	if (R.nlog < MAX_LOG)
+		snprintf(R.log[R.nlog++], sizeof(R.log[0]), "%s", line);
+}
+
+static bool log_has(const char *a, const char *b)
+{
+	for (int i = 0; i < R.nlog; i++)
+		if (strstr(R.log[i], a) && (!b || strstr(R.log[i], b)))
+			return true;
+	return false;
+}
+
+/* Enter a fresh network namespace; false (test passes vacuously) without root. */
+static bool netns(void)
+{
+	memset(&R, 0, sizeof(R));
+	log_set_sink(sink, NULL);
+	log_set_level(LOG_LVL_INFO);
+	if (geteuid() != 0 || unshare(CLONE_NEWNET) == -1) {
+		fprintf(stderr, "test_kernel_nl: no CAP_NET_ADMIN/unshare, test skipped\n");
+		return false;
+	}
+	return system("ip link set lo up") == 0;
+}
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	ck_assert_msg(rc == 0, "command failed (%d): %s", rc, cmd);
+}
+
+/* Output of a command, in a static buffer. */
+static const char *out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const char *out(const char *fmt, ...)
+{
+	static char buf[1 << 16];
+	char cmd[1024];
+	va_list ap;
+	FILE *p;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	n = fread(buf, 1, sizeof(buf) - 1, p);
+	buf[n] = '\0';
+	pclose(p);
+	return buf;
+}
+
+/* Does the output of cmd contain a line starting with line (trailing blanks ignored)? */
+static bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, line, n) == 0 && (p[n] == '\n' || p[n] == ' ' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+static void run_loop(struct event_base *base, int ms)
+{
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+}
+
+/* br<vni> + vxlan<vni> (nolearning, neigh_suppress on), optionally an SVI address. */
+static void make_vni(vni_t vni, const char *svi_addr)
+{
+	sh("ip link add br%u type bridge && ip link set br%u addr 02:b0:00:00:00:%02x", vni, vni,
+	   vni & 0xff);
+	sh("ip link add vxlan%u type vxlan id %u local 10.0.0.1 dstport 4789 nolearning", vni, vni);
+	sh("ip link set vxlan%u master br%u && bridge link set dev vxlan%u neigh_suppress on", vni,
+	   vni, vni);
+	sh("ip link set br%u up && ip link set vxlan%u up", vni, vni);
+	if (svi_addr)
+		sh("ip addr add %s dev br%u", svi_addr, vni);
+}
+
+static struct kernel *start(struct event_base *base, bool learn)
+{
+	struct kernel_cfg cfg = {.base = base, .events = &EVENTS, .learn_local = learn};
+	struct kernel *k = kernel_nl_new(&cfg);
+
+	ck_assert_ptr_nonnull(k);
+	return k;
+}
+
+static struct ipaddr ip(const char *s)
+{
+	struct ipaddr a;
+
+	ck_assert_int_eq(ipaddr_parse(s, &a), 0);
+	return a;
+}
+
+static struct mac mac(const char *s)
+{
+	struct mac m;
+
+	ck_assert_int_eq(mac_parse(s, &m), 0);
+	return m;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- discovery ------------------------------------------------------- */
+
+START_TEST(discovery_at_start)
+{
+	struct event_base *base;
+	struct kernel *k;
+	const struct kernel_vni *v = &R.vni[0];
+	char buf[IPADDR_STRLEN];
+
+	if (!netns())
+		return;
+	make_vni(100, "172.16.0.254/24");
+	sh("ip link add br200 type bridge && ip link set br200 up");
+	sh("ip link add vxlan200 type vxlan id 200 local 10.0.0.1 dstport 4790 learning");
+	sh("ip link set vxlan200 master br200 && ip link set vxlan200 up");
+	base = event_base_new();
+	k = start(base, true);
+	ck_assert_int_eq(R.vni_adds, 2);
+	ck_assert_uint_eq(v->vni, 100);
+	ck_assert_str_eq(v->vxlan_name, "vxlan100");
+	ck_assert_str_eq(v->bridge_name, "br100");
+	ck_assert_str_eq(ipaddr_fmt(&v->local, buf), "10.0.0.1");
+	ck_assert_uint_eq(v->dstport, 4789);
+	ck_assert(!v->learning);
+	ck_assert(v->neigh_suppress);
+	ck_assert(v->up);
+	ck_assert_int_ne(v->bridge_ifindex, 0);
+	ck_assert_int_eq(v->svi_ifindex, v->bridge_ifindex);
+	ck_assert_mem_eq(v->svi_mac.octet, "\x02\xb0\x00\x00\x00\x64", 6);
+	ck_assert_int_eq(v->vrf_ifindex, 0);
+	/* VNI 200: no SVI address, learning on, neigh_suppress off: warned */
+	ck_assert_uint_eq(R.vni[1].dstport, 4790);
+	ck_assert(R.vni[1].learning && !R.vni[1].neigh_suppress);
+	ck_assert_int_eq(R.vni[1].svi_ifindex, 0);
+	ck_assert(log_has("vni 200", "neigh_suppress is off"));
+	ck_assert(log_has("vni 200", "learning is on"));
+	ck_assert(!log_has("vni 100", "neigh_suppress"));
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(vni_by_event)
+{
+	struct event_base *base;
+	struct kernel *k;
+
+	if (!netns())
+		return;
+	base = event_base_new();
+	k = start(base, true);
+	ck_assert_int_eq(R.vni_adds, 0);
+	sh("ip link add vxlan100 type vxlan id 100 local 10.0.0.1 dstport 4789 nolearning");
+	run_loop(base, 100);
+	ck_assert_int_ge(R.vni_adds, 1);
+	ck_assert_int_eq(R.vni[0].bridge_ifindex, 0);
+	/* enslaved later: reported again, changed */
+	sh("ip link add br100 type bridge && ip link set vxlan100 master br100");
+	sh("bridge link set dev vxlan100 neigh_suppress on");
+	sh("ip link set br100 up && ip link set vxlan100 up");
+	sh("ip addr add 172.16.0.1/24 dev br100");
+	run_loop(base, 100);
+	ck_assert_str_eq(R.vni[0].bridge_name, "br100");
+	ck_assert(R.vni[0].neigh_suppress);
+	ck_assert(R.vni[0].up);
+	ck_assert_int_eq(R.vni[0].svi_ifindex, R.vni[0].bridge_ifindex);
+	sh("ip link del vxlan100");
+	run_loop(base, 100);
+	ck_assert_int_eq(R.vni_dels, 1);
+	ck_assert_uint_eq(R.last_del, 100);
+	ck_assert_uint_eq(k->stats.events > 0, 1);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+/* ---- remote state ---------------------------------------------------- */
+
+START_TEST(remote_entries)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1"), y = ip("10.255.0.2"), i1 = ip("172.16.0.1");
+	struct ipaddr i6 = ip("fd00::1");
+	struct mac m = mac("02:aa:00:00:00:01"), s = mac("02:aa:00:00:00:02");
+	const char *t;
+
+	if (!netns())
+		return;
+	make_vni(100, "172.16.0.254/24");
+	base = event_base_new();
+	k = start(base, false);
+	kernel_flood_add(k, 100, &x);
+	kernel_flood_add(k, 100, &y);
+	kernel_mac_add(k, 100, &m, &x, false);
+	kernel_mac_add(k, 100, &s, &x, true);
+	kernel_neigh_add(k, 100, &i1, &m);
+	kernel_neigh_add(k, 100, &i6, &m);
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.sent, 6);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 extern_learn master br100"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	ck_assert_msg(has_line(t, "00:00:00:00:00:00 dst 10.255.0.1 self permanent"), "%s", t);
+	ck_assert_msg(has_line(t, "00:00:00:00:00:00 dst 10.255.0.2 self permanent"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:02 sticky master br100 static"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:02 dst 10.255.0.1 self sticky static"), "%s", t);
+	t = out("ip neigh show dev br100");
+	ck_assert_msg(has_line(t, NEIGH_I1), "%s", t);
+	ck_assert_msg(has_line(t, "fd00::1 lladdr 02:aa:00:00:00:01 extern_learn NOARP proto 181"),
+		      "%s", t);
+	/* a move to another VTEP replaces the entry */
+	kernel_mac_add(k, 100, &m, &y, false);
+	k->ops->flush(k);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.2 self extern_learn"), "%s", t);
+	ck_assert_msg(!strstr(t, "02:aa:00:00:00:01 dst 10.255.0.1"), "%s", t);
+	run_loop(base, 50); /* echoes of our own requests are no loss */
+	ck_assert_int_eq(R.lost, 0);
+	/* somebody else removes one: reported */
+	sh("bridge fdb del 02:aa:00:00:00:01 dev vxlan100 self");
+	run_loop(base, 50);
+	ck_assert_int_eq(R.lost, 1);
+	ck_assert_mem_eq(R.lost_mac.octet, m.octet, 6);
+	kernel_mac_del(k, 100, &m);
+	kernel_mac_del(k, 100, &s);
+	kernel_flood_del(k, 100, &x);
+	kernel_neigh_del(k, 100, &i1);
+	kernel_neigh_del(k, 100, &i6);
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(!strstr(t, "02:aa:00:00:00:0"), "%s", t);
+	ck_assert_msg(!strstr(t, "dst 10.255.0.1"), "%s", t);
+	ck_assert_msg(has_line(t, "00:00:00:00:00:00 dst 10.255.0.2 self permanent"), "%s", t);
+	t = out("ip neigh show dev br100");
+	ck_assert_msg(!strstr(t, "lladdr 02:aa"), "%s", t);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(idempotent)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1");
+	struct mac m = mac("02:aa:00:00:00:01");
+
+	if (!netns())
+		return;
+	make_vni(100, NULL);
+	base = event_base_new();
+	k = start(base, false);
+	kernel_mac_add(k, 100, &m, &x, false);
+	kernel_mac_add(k, 100, &m, &x, false); /* while the first is in flight */
+	k->ops->flush(k);
+	kernel_mac_add(k, 100, &m, &x, false); /* once installed */
+	kernel_flood_add(k, 100, &x);
+	kernel_flood_add(k, 100, &x);
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.requests, 5);
+	ck_assert_uint_eq(k->stats.sent, 2);
+	ck_assert_uint_eq(k->stats.batches, 2);
+	ck_assert_uint_eq(k->stats.queue_depth, 0);
+	kernel_mac_del(k, 100, &m);
+	kernel_mac_del(k, 100, &m);
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.sent, 4); /* one delete: bridge part and VXLAN part */
+	ck_assert_uint_eq(k->stats.errors, 0);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(queued_until_vni)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1"), i1 = ip("172.16.0.1");
+	struct mac m = mac("02:aa:00:00:00:01");
+	const char *t;
+
+	if (!netns())
+		return;
+	base = event_base_new();
+	k = start(base, false);
+	kernel_flood_add(k, 300, &x);
+	kernel_mac_add(k, 300, &m, &x, false);
+	kernel_neigh_add(k, 300, &i1, &m);
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.sent, 0);
+	make_vni(300, NULL);
+	run_loop(base, 100);
+	t = out("bridge fdb show dev vxlan300");
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	ck_assert_msg(has_line(t, "00:00:00:00:00:00 dst 10.255.0.1 self permanent"), "%s", t);
+	/* the neighbour waits for an SVI, and says so */
+	ck_assert(log_has("vni 300: neighbour 172.16.0.1", "no SVI"));
+	sh("ip addr add 172.16.0.254/24 dev br300");
+	run_loop(base, 100);
+	t = out("ip neigh show dev br300");
+	ck_assert_msg(has_line(t, NEIGH_I1), "%s", t);
+	/* the VXLAN device is re-created: everything is installed again */
+	sh("ip link del vxlan300");
+	run_loop(base, 50);
+	sh("ip link add vxlan300 type vxlan id 300 local 10.0.0.1 dstport 4789 nolearning");
+	sh("ip link set vxlan300 master br300 && ip link set vxlan300 up");
+	run_loop(base, 100);
+	t = out("bridge fdb show dev vxlan300");
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 extern_learn master br300"), "%s", t);
+	ck_assert_msg(has_line(t, "00:00:00:00:00:00 dst 10.255.0.1 self permanent"), "%s", t);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(error_logged_and_retried)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1");
+	struct mac m = mac("02:aa:00:00:00:01");
+	const char *t;
+
+	if (!netns())
+		return;
+	make_vni(100, NULL);
+	base = event_base_new();
+	k = start(base, false);
+	kernel_mac_add(k, 100, &m, &x, false);
+	/* the device goes before the request is sent: the kernel refuses it */
+	sh("ip link del vxlan100");
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.errors, 1);
+	ck_assert_msg(log_has("vni 100: FDB 02:aa:00:00:00:01 dst 10.255.0.1: add refused",
+			      "No such device"), "%s", R.log[0]);
+	run_loop(base, 100);
+	ck_assert_uint_eq(R.vni_dels, 1);
+	sh("ip link add vxlan100 type vxlan id 100 local 10.0.0.1 dstport 4789 nolearning");
+	sh("ip link set vxlan100 master br100 && ip link set vxlan100 up");
+	run_loop(base, 300);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	ck_assert_uint_eq(k->stats.errors, 1);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+/* ---- local learning -------------------------------------------------- */
+
+START_TEST(local_learning)
+{
+	struct event_base *base;
+	struct kernel *k;
+	char buf[IPADDR_STRLEN];
+
+	if (!netns())
+		return;
+	make_vni(100, "172.16.0.254/24");
+	sh("ip link add veth0 type veth peer name veth1");
+	/* a silent host side: nothing learned but what the test adds */
+	sh("sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 net.ipv6.conf.veth0.disable_ipv6=1");
+	sh("ip link set veth0 master br100 && ip link set veth0 up && ip link set veth1 up");
+	sh("bridge fdb add 02:00:00:00:00:01 dev veth0 master static");
+	base = event_base_new();
+	k = start(base, true);
+	/* the state at start is reported before kernel_nl_new returns */
+	ck_assert_int_eq(R.mac_adds, 1);
+	ck_assert_mem_eq(R.mac.mac.octet, "\x02\x00\x00\x00\x00\x01", 6);
+	ck_assert(R.mac.is_static);
+	ck_assert_uint_eq(R.mac.vni, 100);
+	sh("bridge fdb add 02:00:00:00:00:02 dev veth0 master dynamic");
+	run_loop(base, 50);
+	ck_assert_int_eq(R.mac_adds, 2);
+	ck_assert_mem_eq(R.mac.mac.octet, "\x02\x00\x00\x00\x00\x02", 6);
+	ck_assert(!R.mac.is_static);
+	ck_assert_int_ne(R.mac.ifindex, 0);
+	sh("bridge fdb add 02:00:00:00:00:03 dev veth0 master"); /* permanent: not advertised */
+	run_loop(base, 50);
+	ck_assert_int_eq(R.mac_adds, 2);
+	sh("bridge fdb del 02:00:00:00:00:01 dev veth0 master");
+	run_loop(base, 50);
+	ck_assert_int_eq(R.mac_dels, 1);
+	ck_assert_mem_eq(R.mac.mac.octet, "\x02\x00\x00\x00\x00\x01", 6);
+	sh("ip neigh add 172.16.0.5 lladdr 02:00:00:00:00:02 dev br100 nud reachable");
+	run_loop(base, 50);
+	ck_assert_int_eq(R.neigh_adds, 1);
+	ck_assert_str_eq(ipaddr_fmt(&R.neigh.ip, buf), "172.16.0.5");
+	ck_assert_mem_eq(R.neigh.mac.octet, "\x02\x00\x00\x00\x00\x02", 6);
+	ck_assert_uint_eq(R.neigh.vni, 100);
+	sh("ip neigh del 172.16.0.5 dev br100");
+	run_loop(base, 50);
+	ck_assert_int_eq(R.neigh_dels, 1);
+	/* our own extern_learn entries are not local */
+	{
+		struct ipaddr x = ip("10.255.0.1"), i = ip("172.16.0.9");
+		struct mac m = mac("02:aa:00:00:00:09");
+
+		kernel_mac_add(k, 100, &m, &x, false);
+		kernel_neigh_add(k, 100, &i, &m);
+		k->ops->flush(k);
+		run_loop(base, 50);
+		ck_assert_int_eq(R.mac_adds, 2);
+		ck_assert_int_eq(R.neigh_adds, 1);
+		ck_assert_int_eq(R.lost, 0);
+		/* the remote MAC shows up locally: a local MAC, and ours is lost */
+		sh("bridge fdb replace 02:aa:00:00:00:09 dev veth0 master static");
+		run_loop(base, 50);
+		ck_assert_int_eq(R.mac_adds, 3);
+		ck_assert_mem_eq(R.mac.mac.octet, m.octet, 6);
+		ck_assert_int_eq(R.lost, 1);
+		ck_assert_mem_eq(R.lost_mac.octet, m.octet, 6);
+	}
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+/* ---- reconciliation -------------------------------------------------- */
+
+START_TEST(restart_reconcile)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1"), y = ip("10.255.0.2");
+	struct ipaddr i1 = ip("172.16.0.1"), i2 = ip("172.16.0.2");
+	struct mac a = mac("02:aa:00:00:00:01"), b = mac("02:aa:00:00:00:02");
+	struct mac c = mac("02:aa:00:00:00:03");
+	const char *t;
+
+	if (!netns())
+		return;
+	make_vni(100, "172.16.0.254/24");
+	base = event_base_new();
+	k = start(base, false);
+	kernel_flood_add(k, 100, &x);
+	kernel_flood_add(k, 100, &y);
+	kernel_mac_add(k, 100, &a, &x, false);
+	kernel_mac_add(k, 100, &b, &y, false);
+	kernel_neigh_add(k, 100, &i1, &a);
+	kernel_neigh_add(k, 100, &i2, &b);
+	kernel_mac_add(k, 100, &c, &y, true);
+	k->ops->flush(k);
+	kernel_free(k); /* a restart: nothing is flushed */
+	t = out("bridge fdb show dev vxlan100 | grep -c 'dst 10.255'");
+	ck_assert_str_eq(t, "5\n");
+	k = start(base, false);
+	ck_assert(log_has("2 flood entries, 3 remote MACs, 2 neighbours", NULL));
+	/* asked again, identically: nothing sent */
+	kernel_flood_add(k, 100, &x);
+	kernel_mac_add(k, 100, &a, &x, false);
+	kernel_mac_add(k, 100, &c, &y, true);
+	kernel_neigh_add(k, 100, &i1, &a);
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.sent, 0);
+	/* asked differently: replaced */
+	kernel_mac_add(k, 100, &b, &x, false);
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.sent, 1);
+	k->ops->sweep_stale(k);
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.stale_swept, 2); /* flood y, neighbour i2 */
+	ck_assert_uint_eq(k->stats.errors, 0);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(has_line(t, "00:00:00:00:00:00 dst 10.255.0.1 self permanent"), "%s", t);
+	ck_assert_msg(!strstr(t, "00:00:00:00:00:00 dst 10.255.0.2"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:02 dst 10.255.0.1 self extern_learn"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:03 dst 10.255.0.2 self sticky static"), "%s", t);
+	t = out("ip neigh show dev br100");
+	ck_assert_msg(has_line(t, NEIGH_I1), "%s", t);
+	ck_assert_msg(!strstr(t, "172.16.0.2 "), "%s", t);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(down_up_reinstalls)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1"), i1 = ip("172.16.0.1");
+	struct mac m = mac("02:aa:00:00:00:01");
+	const char *t;
+
+	if (!netns())
+		return;
+	make_vni(100, "172.16.0.254/24");
+	base = event_base_new();
+	k = start(base, false);
+	kernel_flood_add(k, 100, &x);
+	kernel_mac_add(k, 100, &m, &x, false);
+	kernel_neigh_add(k, 100, &i1, &m);
+	k->ops->flush(k);
+	/* a down flushes extern_learn FDB and neighbour entries */
+	sh("ip link set vxlan100 down && ip link set br100 down");
+	run_loop(base, 50);
+	sh("ip link set br100 up && ip link set vxlan100 up");
+	run_loop(base, 100);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	ck_assert_msg(has_line(t, "00:00:00:00:00:00 dst 10.255.0.1 self permanent"), "%s", t);
+	t = out("ip neigh show dev br100");
+	ck_assert_msg(has_line(t, NEIGH_I1), "%s", t);
+	ck_assert_int_eq(R.lost, 0); /* not "someone else": the device did it */
+	ck_assert_uint_eq(k->stats.errors, 0);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(resync_rereads)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1");
+	struct mac m = mac("02:aa:00:00:00:01");
+
+	if (!netns())
+		return;
+	make_vni(100, NULL);
+	sh("ip link add veth0 type veth peer name veth1");
+	sh("sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 net.ipv6.conf.veth0.disable_ipv6=1");
+	sh("ip link set veth0 master br100 && ip link set veth0 up && ip link set veth1 up");
+	base = event_base_new();
+	k = start(base, true);
+	kernel_mac_add(k, 100, &m, &x, false);
+	k->ops->flush(k);
+	run_loop(base, 50);
+	/* changes whose events are not read: a resync finds them */
+	sh("bridge fdb del 02:aa:00:00:00:01 dev vxlan100 self");
+	sh("bridge fdb add 02:00:00:00:00:07 dev veth0 master dynamic");
+	k->ops->resync(k);
+	ck_assert_uint_eq(k->stats.resyncs, 1);
+	ck_assert_int_eq(R.lost, 1);
+	ck_assert_int_eq(R.mac_adds, 1);
+	ck_assert_mem_eq(R.mac.mac.octet, "\x02\x00\x00\x00\x00\x07", 6);
+	run_loop(base, 50); /* the late events change nothing */
+	ck_assert_int_eq(R.lost, 1);
+	ck_assert_int_eq(R.mac_adds, 1);
+	/* the logic asks again: installed again */
+	kernel_mac_add(k, 100, &m, &x, false);
+	k->ops->flush(k);
+	ck_assert(has_line(out("bridge fdb show dev vxlan100"),
+			   "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"));
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+/* ---- volume ---------------------------------------------------------- */
+
+START_TEST(ten_thousand)
+{
+	enum { N = 10000 };
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1");
+	double t0, t1, t2;
+	const char *t;
+
+	if (!netns())
+		return;
+	make_vni(100, "172.16.0.254/16");
+	base = event_base_new();
+	k = start(base, false);
+	t0 = now_s();
+	for (unsigned i = 0; i < N; i++) {
+		struct mac m = {{0x02, 0xcc, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_add(k, 100, &m, &x, false);
+	}
+	k->ops->flush(k);
+	t1 = now_s();
+	for (unsigned i = 0; i < N; i++) {
+		struct mac m = {{0x02, 0xcc, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+		struct ipaddr a = ip("172.16.0.0");
+
+		a.v4.s_addr = htonl(ntohl(a.v4.s_addr) + 1 + i);
+		kernel_neigh_add(k, 100, &a, &m);
+	}
+	k->ops->flush(k);
+	t2 = now_s();
+	fprintf(stderr, "test_kernel_nl: %d mac_add in %.3f s (%.0f/s), %d neigh_add in %.3f s "
+		"(%.0f/s), %llu batches\n", N, t1 - t0, N / (t1 - t0), N, t2 - t1, N / (t2 - t1),
+		(unsigned long long)k->stats.batches);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	ck_assert_uint_eq(k->stats.sent, 2 * N);
+	t = out("bridge fdb show dev vxlan100 | grep -c 'extern_learn'");
+	ck_assert_int_eq(atoi(t), 2 * N);
+	t = out("ip neigh show dev br100 | grep -c 'extern_learn'");
+	ck_assert_int_eq(atoi(t), N);
+	run_loop(base, 100);
+	ck_assert_uint_eq(k->stats.resyncs, 0);
+	ck_assert_int_eq(R.lost, 0);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+static Suite *kernel_nl_suite(void)
+{
+	Suite *s = suite_create("kernel_nl");
+	TCase *tc = tcase_create("netns");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, discovery_at_start);
+	tcase_add_test(tc, vni_by_event);
+	tcase_add_test(tc, remote_entries);
+	tcase_add_test(tc, idempotent);
+	tcase_add_test(tc, queued_until_vni);
+	tcase_add_test(tc, error_logged_and_retried);
+	tcase_add_test(tc, local_learning);
+	tcase_add_test(tc, restart_reconcile);
+	tcase_add_test(tc, down_up_reinstalls);
+	tcase_add_test(tc, resync_rereads);
+	tcase_add_test(tc, ten_thousand);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(kernel_nl_suite());
+}
