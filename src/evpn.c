@@ -407,6 +407,7 @@ json_object *evpn_show_macs(const struct evpn *e, vni_t vni)
 					       json_object_new_boolean(remote->attrs->mm_sticky));
 		}
 		json_object_object_add(o, "installed", json_object_new_boolean(m->installed));
+		json_object_object_add(o, "duplicate", json_object_new_boolean(m->duplicate));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -439,6 +440,7 @@ json_object *evpn_show_summary(const struct evpn *e)
 	json_object_object_add(o, "local-neighbors",
 			       json_object_new_int64((int64_t)e->st.local_neighs));
 	json_object_object_add(o, "mac-moves", json_object_new_int64((int64_t)e->st.mac_moves));
+	json_object_object_add(o, "duplicate-macs", json_object_new_int64((int64_t)e->st.duplicates));
 	json_object_object_add(o, "flood-entries", json_object_new_int64(HASH_COUNT(e->floods)));
 	json_object_object_add(o, "kernel", json_object_new_boolean(e->kernel != NULL));
 	if (e->kernel) {

@@ -178,7 +178,8 @@ struct evpn_neigh *evpn_neigh_get(struct evpn *e, vni_t vni, const struct ipaddr
 
 void evpn_mac_maybe_free(struct evpn *e, struct evpn_mac *m)
 {
-	if (m->cands.n || m->local || m->installed || m->local_advertised || m->queued)
+	if (m->cands.n || m->local || m->installed || m->local_advertised || m->queued ||
+	    m->duplicate)
 		return;
 	HASH_DEL(e->macs, m);
 	free(m->cands.v);

@@ -16,6 +16,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "evpn_ecomm.h"
 #include "evpn_nlri.h"
@@ -128,6 +129,33 @@ static void withdraw_neighs_of(struct evpn *e, vni_t vni, const struct mac *mac)
 			withdraw_key(e, &n->adv_key, &n->local_advertised);
 }
 
+/*
+ * Duplicate address detection: a MAC that moves EVPN_DAD_MOVES times within
+ * EVPN_DAD_WINDOW_S seconds (two hosts with one MAC, or a loop) is frozen:
+ * its local appearances are no longer advertised, so it stops flapping
+ * across the fabric.  Returns true when m is (now) frozen.
+ */
+static bool dad_move(struct evpn *e, struct evpn_mac *m)
+{
+	time_t now = time(NULL);
+	char subj[32], s[MAC_STRLEN];
+
+	if (m->duplicate)
+		return true;
+	if (!m->dad_moves || now - m->dad_since > EVPN_DAD_WINDOW_S) {
+		m->dad_moves = 0;
+		m->dad_since = now;
+	}
+	if (++m->dad_moves < EVPN_DAD_MOVES)
+		return false;
+	m->duplicate = true;
+	e->st.duplicates++;
+	evpn_subject(subj, m->key.vni);
+	log_warn(subj, "duplicate MAC %s: %u moves in %ld s; frozen (no longer advertised from here)",
+		 mac_fmt(&m->key.mac, s), m->dad_moves, (long)(now - m->dad_since));
+	return true;
+}
+
 static void ev_mac_add(void *arg, const struct kernel_mac *km)
 {
 	struct evpn *e = arg;
@@ -151,6 +179,10 @@ static void ev_mac_add(void *arg, const struct kernel_mac *km)
 		return;
 	}
 	if (remote && remote->attrs->mm_seq >= seq) {
+		if (dad_move(e, m)) {
+			m->local = true;
+			return;
+		}
 		seq = remote->attrs->mm_seq + 1; /* RFC 7432 15.1 */
 		log_info(subj, "MAC %s moved here from %s: sequence %u", mac_fmt(&km->mac, s),
 			 ipaddr_fmt(&remote->attrs->next_hop, (char[IPADDR_STRLEN]){0}), seq);
@@ -270,6 +302,7 @@ void evpn_local_work(struct evpn *e)
 			withdraw_neighs_of(e, m->key.vni, &m->key.mac);
 			m->lost_to_remote = false;
 			m->moved_away = true;
+			dad_move(e, m);
 		}
 		evpn_mac_reevaluate(e, m);
 	}

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <uthash.h>
 
@@ -21,6 +22,8 @@
 #include "rib.h"
 
 #define EVPN_MAX_RT 32
+#define EVPN_DAD_MOVES 5	/* FRR's default: 5 moves ... */
+#define EVPN_DAD_WINDOW_S 180	/* ... within 180 s */
 
 struct evpn_vni {
 	UT_hash_handle hh; /* by vni */
@@ -75,6 +78,10 @@ struct evpn_mac {
 	struct evpn_key adv_key;      /* ... under this key */
 	bool lost_to_remote;	      /* a remote route with a higher sequence won */
 	bool moved_away;	      /* ... and our routes for it were withdrawn */
+	/* duplicate address detection: EVPN_DAD_MOVES moves within EVPN_DAD_WINDOW_S */
+	uint16_t dad_moves;
+	time_t dad_since;
+	bool duplicate;		      /* frozen: local moves are no longer advertised */
 	bool queued;		      /* in evpn.pending */
 };
 
@@ -129,6 +136,7 @@ struct evpn {
 	size_t n_pending, cap_pending;
 	struct evpn_stats {
 		uint64_t mac_moves, local_macs, local_neighs, remote_macs, remote_neighs;
+		uint64_t duplicates;
 		uint64_t vteps;
 	} st;
 };

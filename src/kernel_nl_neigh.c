@@ -8,10 +8,13 @@
  *    Events for them are the echo of our requests, or somebody else's
  *    change, which marks the object lost (knl_obj_lost);
  *  - a "master" entry on another port of a bridge that has a VNI: a local
- *    MAC.  Dynamic (no state flag) and static (NUD_NOARP) entries are
- *    reported, the static ones as sticky; permanent ones (the ports' own
- *    addresses, `bridge fdb add` without static/dynamic) are not, as FRR;
- *    entries with a VLAN are ignored (traditional bridges have none);
+ *    MAC.  As the bridge reports them (kernel 6.18): learned and `bridge
+ *    fdb add ... master dynamic` entries are NUD_REACHABLE (NUD_STALE once
+ *    idle), `... master static` ones NUD_NOARP, and `... master` alone or
+ *    `permanent`, like the ports' own addresses, NUD_PERMANENT (the bridge
+ *    then treats the MAC as its own).  Dynamic and static are reported, the
+ *    static ones as is_static (sticky); permanent ones are not, as FRR does.
+ *    Entries with a VLAN are ignored (traditional bridges have none);
  *  - a neighbour on a bridge that has a VNI (the SVI): local unless it is
  *    extern_learn, which is ours.
  *

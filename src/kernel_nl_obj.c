@@ -277,11 +277,11 @@ static void obj_log_parked(struct knl *kn, struct knl_obj *o)
 		log_warn(subj, "%s (and any other MAC): %s is not in a bridge: kept until it is",
 			 what, v->cur.vxlan_name);
 	else if (v->cur.bridge_ifindex)
-		log_warn(subj, "%s (and any other): no SVI, %s has no address: kept until it has one",
-			 what, v->cur.bridge_name);
+		log_warn(subj, "%s (and any other): no SVI, %s has no address: "
+			 "kept until it has one", what, v->cur.bridge_name);
 	else
-		log_warn(subj, "%s (and any other): no SVI, %s is not in a bridge: kept until it is",
-			 what, v->cur.vxlan_name);
+		log_warn(subj, "%s (and any other): no SVI, %s is not in a bridge: "
+			 "kept until it is", what, v->cur.vxlan_name);
 }
 
 void knl_obj_schedule(struct knl *kn, struct knl_obj *o)
@@ -320,7 +320,6 @@ void knl_obj_schedule(struct knl *kn, struct knl_obj *o)
 }
 
 /* ---- acknowledgements and retries ------------------------------------ */
-
 
 static bool err_transient(int err)
 {

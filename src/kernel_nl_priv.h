@@ -2,7 +2,7 @@
  * kernel_nl_priv.h - private state of the netlink kernel module (kernel_nl*.c).
  *
  * One struct knl per instance, with struct kernel as its first member; no
- * globals.  The module keeps four tables (uthash):
+ * globals.  The module keeps five tables (uthash):
  *
  *  - links:  every interface of the namespace (ifindex -> kind, master, up,
  *            VXLAN attributes, bridge-port neigh_suppress);
@@ -200,7 +200,7 @@ struct knl_vni {
 	bool present;		/* a VXLAN device has it */
 	bool seen;
 	int claim;		/* ifindex of its VXLAN device during a refresh */
-	uint8_t parked_logged;	/* "requests wait for a device" logged: 1 MACs, 2 neighbours */
+	uint8_t parked_logged;	/* "requests wait for a device" said: 1 MACs, 2 neighbours */
 	struct kernel_vni cur;	/* valid when present: as last reported */
 	unsigned gen;		/* bumped on every change that resets objects */
 	LIST_HEAD(, knl_obj) objs;

@@ -26,9 +26,9 @@ static void usage(FILE *out)
 		     "  show summary       router identity, uptime, counts\n"
 		     "  show neighbors     BGP sessions: state, capabilities, counters, errors\n"
 		     "  show vnis          EVPN instances: VNI, devices, RD, route targets\n"
-		     "  show macs [vni V]  local and remote MACs, mobility sequence\n"
+		     "  show macs [--vni V] local and remote MACs, mobility sequence\n"
 		     "  show vteps         remote VTEPs per VNI (flood lists)\n"
-		     "  show routes [type N] [vni V] [rd RD] [mac M] [ip A]\n"
+		     "  show routes [--type N] [--vni V] [--rd RD] [--mac M] [--ip A]\n"
 		     "                     EVPN routes and their paths\n"
 		     "  clear neighbor ADDR [soft]\n"
 		     "                     reset the session (soft: ask for a route refresh)\n"
@@ -77,6 +77,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* "--type 2" and "type 2" are the same filter word */
+	for (int i = optind; i < argc; i++)
+		if (!strncmp(argv[i], "--", 2) && argv[i][2])
+			argv[i] += 2;
 	rc = ctl_call(path, (const char *const *)argv + optind, (size_t)(argc - optind), timeout_ms,
 		      &data, err, sizeof(err));
 	if (rc == -1) {

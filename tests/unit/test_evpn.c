@@ -405,6 +405,23 @@ START_TEST(routes_before_the_kernel_are_installed_when_it_comes)
 }
 END_TEST
 
+START_TEST(duplicate_mac_is_frozen)
+{
+	/* The MAC bounces between us and PE 10.0.0.12: each bounce is a move. */
+	for (uint32_t i = 0; i < EVPN_DAD_MOVES + 2; i++) {
+		const struct rib_path *p = local_path("02:aa:00:00:00:0a");
+		uint32_t seq = p ? (p->attrs->mm_present ? p->attrs->mm_seq : 0) : 2 * i;
+
+		remote(peer2, EVPN_RT_MACIP, "10.0.0.12:100", "02:aa:00:00:00:0a", NULL,
+		       "10.0.0.12", seq + 1, false, false);
+		turn();
+		local_mac("02:aa:00:00:00:0a", true, false);
+	}
+	ck_assert_ptr_null(local_path("02:aa:00:00:00:0a")); /* frozen: not advertised */
+	ck_assert_uint_eq(e->st.duplicates, 1);
+}
+END_TEST
+
 static Suite *evpn_suite(void)
 {
 	Suite *s = suite_create("evpn");
@@ -423,6 +440,7 @@ static Suite *evpn_suite(void)
 	tcase_add_test(tc, sticky_remote_mac_is_not_taken_over);
 	tcase_add_test(tc, static_local_mac_is_sticky);
 	tcase_add_test(tc, routes_before_the_kernel_are_installed_when_it_comes);
+	tcase_add_test(tc, duplicate_mac_is_frozen);
 	suite_add_tcase(s, tc);
 	return s;
 }
