@@ -37,8 +37,18 @@ struct bgp *bgp_new(struct event_base *base, struct rib *rib);
  * listener cannot be opened.
  */
 int bgp_configure(struct bgp *bgp, const struct config *cfg, char **err);
-/* Stop every session (Cease, administrative shutdown) and free everything. */
+/*
+ * Close every session without a NOTIFICATION (evpnd stopping: peers that
+ * help graceful restart keep our routes) and free everything.
+ */
 void bgp_free(struct bgp *bgp);
+
+/* Seconds a restarting evpnd asks its peers to keep its routes (RFC 4724). */
+#define BGP_GR_RESTART_TIME 120
+/* Still within the restart time since evpnd started (R bit in our OPENs). */
+bool bgp_restarting(const struct bgp *bgp);
+/* Every configured neighbour is Established and has sent End-of-RIB. */
+bool bgp_all_eor(const struct bgp *bgp);
 
 const struct bgp_identity *bgp_identity(const struct bgp *bgp);
 struct event_base *bgp_event_base(const struct bgp *bgp);

@@ -80,6 +80,12 @@ struct bgp_peer {
 	uint32_t remote_id;
 	uint16_t remote_hold;
 	bool as4, ext_msg, route_refresh, enhanced_rr, evpn, gr;
+	/* graceful restart (RFC 4724, RFC 8538) as the peer announced it */
+	bool gr_evpn;	   /* L2VPN/EVPN in its GR capability: we help it restart */
+	bool gr_evpn_fwd;  /* ... with its forwarding state preserved (F bit) */
+	bool gr_notif;	   /* both sides set N: NOTIFICATIONs are graceful too */
+	uint16_t gr_time;  /* its restart time, seconds */
+	bool rcvd_hard_reset;
 	/* state and counters */
 	struct timespec state_since; /* CLOCK_MONOTONIC */
 	struct bgp_msg_count rcvd, sent;
@@ -94,7 +100,12 @@ struct bgp_peer {
 };
 
 struct bgp_peer *bgp_peer_new(struct bgp *bgp, const struct bgp_peer_cfg *cfg);
-/* Cease (administrative shutdown / peer de-configured) and free. */
+/*
+ * Stop and free.  With a Cease subcode (administrative shutdown, peer
+ * de-configured) the peer is told and drops our routes; with 0 the
+ * connection is just closed, as when evpnd stops for a restart: a graceful
+ * restart helper keeps our routes meanwhile (RFC 4724).
+ */
 void bgp_peer_free(struct bgp_peer *p, uint8_t cease_subcode);
 void bgp_peer_start(struct bgp_peer *p);
 /* Hard reset: Cease/4 administrative reset, then reconnect. */

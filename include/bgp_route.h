@@ -9,6 +9,7 @@
 #ifndef EVPND_BGP_ROUTE_H
 #define EVPND_BGP_ROUTE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -20,7 +21,13 @@ void bgp_route_peer_init(struct bgp_peer *p);
 void bgp_route_peer_fini(struct bgp_peer *p);
 
 void bgp_route_session_up(struct bgp_peer *p);
-void bgp_route_session_down(struct bgp_peer *p);
+/*
+ * The session left Established.  graceful: the peer restarts (RFC 4724
+ * helper): its routes stay, marked stale, until it is back and sends
+ * End-of-RIB, or its restart time runs out.
+ */
+void bgp_route_session_down(struct bgp_peer *p, bool graceful);
+bool bgp_route_eor_received(const struct bgp_peer *p);
 
 /* An UPDATE body received in Established. */
 void bgp_route_update_in(struct bgp_peer *p, struct buf *body);

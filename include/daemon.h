@@ -20,7 +20,7 @@ struct event;
 struct ctl_server;
 struct json_object;
 
-#define EVPND_STALE_SWEEP_S 60
+#define EVPND_STALE_SWEEP_S 120 /* = BGP_GR_RESTART_TIME */
 
 struct evpnd_opts {
 	const char *config_path;

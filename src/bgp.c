@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -34,7 +35,25 @@ struct bgp {
 	size_t n_peers;
 	uint32_t next_peer_id;
 	struct event *export_ev;
+	struct timespec started; /* CLOCK_MONOTONIC */
 };
+
+bool bgp_restarting(const struct bgp *bgp)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - bgp->started.tv_sec < BGP_GR_RESTART_TIME;
+}
+
+bool bgp_all_eor(const struct bgp *bgp)
+{
+	for (size_t i = 0; i < bgp->n_peers; i++)
+		if (bgp->peers[i]->fsm.state != BGP_ESTABLISHED ||
+		    !bgp_route_eor_received(bgp->peers[i]))
+			return false;
+	return true;
+}
 
 static void export_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -60,6 +79,7 @@ struct bgp *bgp_new(struct event_base *base, struct rib *rib)
 	bgp->rib = rib;
 	bgp->next_peer_id = 1; /* 0 is the RIB's local peer */
 	bgp->export_ev = event_new(base, -1, 0, export_cb, bgp);
+	clock_gettime(CLOCK_MONOTONIC, &bgp->started);
 	return bgp;
 }
 
@@ -318,7 +338,7 @@ void bgp_free(struct bgp *bgp)
 	if (!bgp)
 		return;
 	while (bgp->n_peers)
-		peer_remove(bgp, bgp->n_peers - 1, BGP_ECEASE_ADMIN_SHUTDOWN);
+		peer_remove(bgp, bgp->n_peers - 1, 0);
 	free(bgp->peers);
 	listener_close(bgp);
 	event_free(bgp->export_ev);

@@ -94,6 +94,33 @@ static void build_open(struct bgp_peer *p, struct bgp_open *o)
 	o->caps.route_refresh = true;
 	o->caps.enhanced_rr = true;
 	o->caps.ext_msg = true;
+	/*
+	 * RFC 4724: evpnd keeps the kernel's forwarding state across restarts
+	 * (F); R while it is within its restart time after starting; RFC 8538 N.
+	 */
+	o->caps.gr = true;
+	o->caps.gr_time = BGP_GR_RESTART_TIME;
+	o->caps.gr_flags = BGP_GR_F_NOTIF | (bgp_restarting(p->bgp) ? BGP_GR_F_RESTART : 0);
+	o->caps.n_gr = 1;
+	o->caps.gr_af[0].afi = BGP_AFI_L2VPN;
+	o->caps.gr_af[0].safi = BGP_SAFI_EVPN;
+	o->caps.gr_af[0].flags = BGP_GR_AF_FWD;
+}
+
+/* Should leaving Established keep the peer's routes (RFC 4724 helper, RFC 8538)? */
+static bool graceful_down(const struct bgp_peer *p, enum bgp_event why)
+{
+	if (!p->gr_evpn || p->deleting)
+		return false;
+	switch (why) {
+	case BGP_EV_CONN_FAIL:
+	case BGP_EV_HOLD_EXPIRED:
+		return true;
+	case BGP_EV_NOTIF_RCVD:
+		return p->gr_notif && !p->rcvd_hard_reset;
+	default:
+		return false;
+	}
 }
 
 static void send_open_on(struct bgp_peer *p, struct bgp_conn *c)
@@ -195,7 +222,7 @@ static void op_state_change(void *arg, enum bgp_state from, enum bgp_state to,
 		p->flaps++;
 		snprintf(p->last_reset, sizeof(p->last_reset), "%s", bgp_event_name(why));
 		log_notice(p->subject, "session down (%s)", bgp_event_name(why));
-		bgp_route_session_down(p);
+		bgp_route_session_down(p, graceful_down(p, why));
 	}
 }
 
@@ -286,6 +313,16 @@ static void negotiate(struct bgp_peer *p, const struct bgp_open *o)
 	p->enhanced_rr = o->caps.enhanced_rr;
 	p->gr = o->caps.gr;
 	p->evpn = open_has_evpn(o);
+	p->gr_evpn = p->gr_evpn_fwd = false;
+	for (uint8_t i = 0; o->caps.gr && i < o->caps.n_gr; i++) {
+		if (o->caps.gr_af[i].afi == BGP_AFI_L2VPN && o->caps.gr_af[i].safi == BGP_SAFI_EVPN) {
+			p->gr_evpn = true;
+			p->gr_evpn_fwd = o->caps.gr_af[i].flags & BGP_GR_AF_FWD;
+		}
+	}
+	p->gr_notif = o->caps.gr && (o->caps.gr_flags & BGP_GR_F_NOTIF);
+	p->gr_time = o->caps.gr_time;
+	p->rcvd_hard_reset = false;
 }
 
 /*
@@ -364,6 +401,7 @@ static void recv_notification(struct bgp_peer *p, struct buf *body)
 	}
 	if (!in.comm_bad && in.comm.len)
 		snprintf(comm, sizeof(comm), "%.*s", (int)in.comm.len, (const char *)in.comm.data);
+	p->rcvd_hard_reset = in.hard_reset;
 	p->last_rcvd.code = in.n.code;
 	p->last_rcvd.subcode = in.n.subcode;
 	p->last_rcvd.when = time(NULL);
@@ -529,8 +567,13 @@ void bgp_peer_free(struct bgp_peer *p, uint8_t cease_subcode)
 		return;
 	p->deleting = true;
 	p->fsm.auto_start = false;
-	bgp_notify_set(&n, BGP_ERR_CEASE, cease_subcode);
-	bgp_fsm_event(&p->fsm, BGP_EV_STOP, &n);
+	if (cease_subcode) {
+		bgp_notify_set(&n, BGP_ERR_CEASE, cease_subcode);
+		bgp_fsm_event(&p->fsm, BGP_EV_STOP, &n);
+	} else if (p->fsm.state == BGP_ESTABLISHED) {
+		log_notice(p->subject, "closing without NOTIFICATION (restart): routes kept by "
+				       "graceful-restart helpers");
+	}
 	op_disconnect(p);
 	bgp_route_peer_fini(p);
 	for (int t = 0; t < BGP_TIMER_COUNT; t++)
@@ -655,6 +698,8 @@ static json_object *caps_json(const struct bgp_peer *p)
 		json_object_array_add(a, json_object_new_string("extended-message"));
 	if (p->gr)
 		json_object_array_add(a, json_object_new_string("graceful-restart"));
+	if (p->gr_evpn)
+		json_object_array_add(a, json_object_new_string("graceful-restart-evpn"));
 	return a;
 }
 

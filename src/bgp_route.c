@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
 #include <json-c/json.h>
 
 #include "bgp.h"
@@ -52,7 +53,12 @@ struct bgp_route_state {
 	uint64_t nlri_in, withdrawn_in, malformed_nlri, unknown_type, looped;
 	uint64_t verdicts[BGP_ACT_RESET + 1];
 	uint64_t eor_rcvd;
+	bool eor_this_session;
 	uint64_t nlri_out, withdrawn_out;
+	/* graceful restart helper (RFC 4724 4.2): the peer's routes kept as stale */
+	bool gr_stale;
+	struct event *gr_timer;
+	uint64_t gr_restarts;
 };
 
 static struct rib *rib_of(const struct bgp_peer *p)
@@ -60,11 +66,14 @@ static struct rib *rib_of(const struct bgp_peer *p)
 	return bgp_rib(p->bgp);
 }
 
+static void gr_timer_cb(evutil_socket_t fd, short what, void *arg);
+
 void bgp_route_peer_init(struct bgp_peer *p)
 {
 	p->rs = calloc(1, sizeof(*p->rs));
 	if (!p->rs)
 		abort();
+	p->rs->gr_timer = evtimer_new(bgp_event_base(p->bgp), gr_timer_cb, p);
 }
 
 static void out_free(struct bgp_route_state *rs)
@@ -76,7 +85,8 @@ static void out_free(struct bgp_route_state *rs)
 
 void bgp_route_peer_fini(struct bgp_peer *p)
 {
-	bgp_route_session_down(p);
+	bgp_route_session_down(p, false);
+	event_free(p->rs->gr_timer);
 	free(p->rs);
 	p->rs = NULL;
 }
@@ -316,6 +326,40 @@ static void start_dump(struct bgp_peer *p, enum dump_kind kind)
 
 /* ---- session --------------------------------------------------------- */
 
+/* The restarting peer did not come back (or not with End-of-RIB) in time. */
+static void gr_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp_peer *p = arg;
+	struct bgp_route_state *rs = p->rs;
+
+	if (!rs->gr_stale || !rs->rp)
+		return;
+	log_notice(p->subject, "graceful restart: time is up, dropping %zu stale routes",
+		   rs->rp->n_stale);
+	rs->gr_stale = false;
+	if (p->fsm.state == BGP_ESTABLISHED) {
+		rib_peer_sweep_stale(rib_of(p), rs->rp);
+	} else {
+		rib_peer_remove(rib_of(p), rs->rp);
+		rs->rp = NULL;
+	}
+	bgp_export_schedule(p->bgp);
+}
+
+static void gr_end(struct bgp_peer *p, const char *why)
+{
+	struct bgp_route_state *rs = p->rs;
+
+	if (!rs->gr_stale)
+		return;
+	log_info(p->subject, "graceful restart done (%s): %zu stale routes removed", why,
+		 rs->rp->n_stale);
+	rib_peer_sweep_stale(rib_of(p), rs->rp);
+	rs->gr_stale = false;
+	evtimer_del(rs->gr_timer);
+	bgp_export_schedule(p->bgp);
+}
+
 void bgp_route_session_up(struct bgp_peer *p)
 {
 	const struct bgp_identity *id = bgp_identity(p->bgp);
@@ -328,7 +372,21 @@ void bgp_route_session_up(struct bgp_peer *p)
 	};
 	struct bgp_route_state *rs = p->rs;
 
-	rs->rp = rib_peer_add(rib_of(p), &info);
+	rs->eor_this_session = false;
+	if (rs->rp) {
+		/* back from a graceful restart: its stale routes wait for End-of-RIB */
+		rib_peer_set_info(rib_of(p), rs->rp, &info);
+		evtimer_del(rs->gr_timer);
+		if (!p->gr_evpn || !p->gr_evpn_fwd) {
+			gr_end(p, "the peer did not keep its forwarding state");
+		} else {
+			struct timeval tv = {(long)(p->gr_time ? p->gr_time : BGP_GR_RESTART_TIME) * 2, 0};
+
+			evtimer_add(rs->gr_timer, &tv);
+		}
+	} else {
+		rs->rp = rib_peer_add(rib_of(p), &info);
+	}
 	rs->cursor = rib_cursor_new(rib_of(p));
 	if (!rs->rp || !rs->cursor) {
 		log_err(p->subject, "out of memory registering the session with the RIB");
@@ -338,7 +396,7 @@ void bgp_route_session_up(struct bgp_peer *p)
 	start_dump(p, DUMP_INITIAL);
 }
 
-void bgp_route_session_down(struct bgp_peer *p)
+void bgp_route_session_down(struct bgp_peer *p, bool graceful)
 {
 	struct bgp_route_state *rs = p->rs;
 	struct rib *rib = rib_of(p);
@@ -351,12 +409,30 @@ void bgp_route_session_down(struct bgp_peer *p)
 	if (rs->cursor)
 		rib_cursor_free(rib, rs->cursor);
 	rs->cursor = NULL;
-	if (rs->rp) {
-		rib_peer_remove(rib, rs->rp); /* withdraws its routes everywhere */
-		bgp_export_schedule(p->bgp);
-	}
-	rs->rp = NULL;
 	out_free(rs);
+	if (!rs->rp)
+		return;
+	if (graceful) {
+		struct timeval tv = {p->gr_time ? p->gr_time : BGP_GR_RESTART_TIME, 0};
+
+		rib_peer_mark_stale(rib, rs->rp);
+		rs->gr_stale = true;
+		rs->gr_restarts++;
+		evtimer_add(rs->gr_timer, &tv);
+		log_notice(p->subject, "graceful restart: keeping its %zu routes for up to %ld s",
+			   rs->rp->n_paths, (long)tv.tv_sec);
+		return;
+	}
+	evtimer_del(rs->gr_timer);
+	rs->gr_stale = false;
+	rib_peer_remove(rib, rs->rp); /* withdraws its routes everywhere */
+	rs->rp = NULL;
+	bgp_export_schedule(p->bgp);
+}
+
+bool bgp_route_eor_received(const struct bgp_peer *p)
+{
+	return p->rs && p->rs->eor_this_session;
 }
 
 void bgp_route_refresh_out(struct bgp_peer *p)
@@ -509,7 +585,9 @@ void bgp_route_update_in(struct bgp_peer *p, struct buf *body)
 	}
 	if (u.eor) {
 		rs->eor_rcvd++;
+		rs->eor_this_session = true;
 		log_info(p->subject, "End-of-RIB received");
+		gr_end(p, "End-of-RIB");
 		return;
 	}
 	if (u.mp_unreach_ok && is_evpn(u.mp_unreach.afi, u.mp_unreach.safi))
@@ -538,7 +616,11 @@ void bgp_route_peer_json(const struct bgp_peer *p, json_object *o)
 	json_object_object_add(o, "prefixes-current",
 			       json_object_new_int64(rs->rp ? (int64_t)rs->rp->n_paths : 0));
 	json_object_object_add(o, "prefixes-sent", json_object_new_int64((int64_t)rs->nlri_out));
-	json_object_object_add(o, "end-of-rib-received", json_object_new_boolean(rs->eor_rcvd > 0));
+	json_object_object_add(o, "end-of-rib-received",
+			       json_object_new_boolean(rs->eor_this_session));
+	json_object_object_add(o, "graceful-restart-stale",
+			       json_object_new_int64(rs->gr_stale && rs->rp ? (int64_t)rs->rp->n_stale : 0));
+	json_object_object_add(o, "graceful-restarts", json_object_new_int64((int64_t)rs->gr_restarts));
 	for (int a = BGP_ACT_ATTR_DISCARD; a <= BGP_ACT_RESET; a++)
 		json_object_object_add(v, bgp_action_name((enum bgp_action)a),
 				       json_object_new_int64((int64_t)rs->verdicts[a]));

@@ -228,15 +228,22 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 }
 
 /*
- * Kernel entries a previous evpnd left are kept (traffic keeps flowing) until
- * BGP has had time to confirm them; what is still unconfirmed then goes.
+ * Kernel entries a previous evpnd left are kept (traffic keeps flowing)
+ * until BGP confirmed them: once every neighbour sent End-of-RIB (RFC 4724
+ * restarting speaker), or when the restart time is over, what is still
+ * unconfirmed goes.  Checked every second until done.
  */
 static void sweep_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct evpnd *d = arg;
+	bool all_eor = bgp_all_eor(d->bgp);
 
-	log_info("kernel", "removing leftovers of the previous run not confirmed by BGP");
+	if (!all_eor && seconds_since(&d->started) < EVPND_STALE_SWEEP_S)
+		return;
+	log_info("kernel", "%s: removing kernel entries of the previous run BGP did not confirm",
+		 all_eor ? "End-of-RIB from every neighbor" : "restart time over");
 	evpn_sweep_stale(d->evpn);
+	event_del(d->sweep_ev);
 }
 
 int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
@@ -284,11 +291,11 @@ int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
 		return -1;
 	if (evpn_start_kernel(d->evpn) == -1)
 		log_warn("kernel", "netlink unavailable: routes are exchanged but not installed");
-	d->sweep_ev = evtimer_new(d->base, sweep_cb, d);
+	d->sweep_ev = event_new(d->base, -1, EV_PERSIST, sweep_cb, d);
 	{
-		struct timeval tv = {EVPND_STALE_SWEEP_S, 0};
+		struct timeval tv = {1, 0};
 
-		evtimer_add(d->sweep_ev, &tv);
+		event_add(d->sweep_ev, &tv);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->started_wall = time(NULL);
