@@ -23,17 +23,26 @@ struct json_object;
 #define CTL_MAX_REQUEST 65536
 #define CTL_DEFAULT_SOCKET "/run/evpnd.sock"
 
+/* Who sent a request (SO_PEERCRED of its connection). */
+struct ctl_caller {
+	int pid;
+	unsigned int uid, gid;
+};
+
 /*
- * Called for each request with its command words; returns a new "data"
- * object on success, or NULL with *err set to a new message string.
+ * Called for each request with its command words and its sender; returns a
+ * new "data" object on success, or NULL with *err set to a new message.
  */
-typedef struct json_object *(*ctl_handler_fn)(void *arg, const char *const *words, size_t n,
-					       char **err);
+typedef struct json_object *(*ctl_handler_fn)(void *arg, const struct ctl_caller *who,
+					       const char *const *words, size_t n, char **err);
 
 struct ctl_server;
 
-/* Listen on path (a stale socket file left by a dead instance is replaced). */
-struct ctl_server *ctl_server_new(struct event_base *base, const char *path,
+/*
+ * Listen on path, mode 0660 (a stale socket file left by a dead instance is
+ * replaced); gid >= 0 gives the socket to that group.
+ */
+struct ctl_server *ctl_server_new(struct event_base *base, const char *path, int gid,
 				  ctl_handler_fn handler, void *arg, char **err);
 /* Stops listening, closes clients and removes the socket file. */
 void ctl_server_free(struct ctl_server *s);

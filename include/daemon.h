@@ -25,6 +25,8 @@ struct json_object;
 struct evpnd_opts {
 	const char *config_path;
 	const char *ctl_path;
+	const char *user;  /* run as this user once sockets are open (NULL: stay) */
+	const char *group; /* control socket group; also the process group with user */
 };
 
 struct bgp;

@@ -70,7 +70,8 @@ static json_object *error_response(const char *msg)
 }
 
 /* Parse and run one request line; returns the response object. */
-static json_object *handle_line(struct ctl_server *s, const char *line)
+static json_object *handle_line(struct ctl_server *s, const struct ctl_caller *who,
+				const char *line)
 {
 	json_object *req = json_tokener_parse(line), *cmd, *resp, *data;
 	const char *words[CTL_MAX_WORDS];
@@ -96,7 +97,7 @@ static json_object *handle_line(struct ctl_server *s, const char *line)
 		}
 		words[i] = json_object_get_string(w);
 	}
-	data = s->handler(s->arg, words, n, &err);
+	data = s->handler(s->arg, who, words, n, &err);
 	json_object_put(req);
 	if (!data) {
 		resp = error_response(err ? err : "failed");
@@ -136,7 +137,18 @@ static void client_read(struct bufferevent *bev, void *arg)
 		}
 		return;
 	}
-	resp = handle_line(s, line);
+	{
+		struct ucred uc = {0};
+		socklen_t len = sizeof(uc);
+		struct ctl_caller who = {-1, (unsigned int)-1, (unsigned int)-1};
+
+		if (getsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0) {
+			who.pid = uc.pid;
+			who.uid = uc.uid;
+			who.gid = uc.gid;
+		}
+		resp = handle_line(s, &who, line);
+	}
 	free(line);
 	text = json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN);
 	bufferevent_write(bev, text, strlen(text));
@@ -163,7 +175,7 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	bufferevent_enable(bev, EV_READ);
 }
 
-struct ctl_server *ctl_server_new(struct event_base *base, const char *path,
+struct ctl_server *ctl_server_new(struct event_base *base, const char *path, int gid,
 				  ctl_handler_fn handler, void *arg, char **err)
 {
 	struct ctl_server *s;
@@ -191,6 +203,8 @@ struct ctl_server *ctl_server_new(struct event_base *base, const char *path,
 					      LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16,
 					      (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
+	if (s->listener && gid >= 0 && chown(path, (uid_t)-1, (gid_t)gid) == -1)
+		log_warn("control", "%s: cannot give it to group %d: %s", path, gid, strerror(errno));
 	if (!s->listener) {
 		if (asprintf(err, "%s: %s", path, strerror(errno)) < 0)
 			*err = NULL;

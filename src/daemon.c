@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <json-c/json.h>
@@ -15,6 +16,7 @@
 #include "daemon.h"
 #include "evpn.h"
 #include "log.h"
+#include "privs.h"
 #include "rib.h"
 #include "show.h"
 
@@ -170,10 +172,28 @@ static json_object *cmd_clear_neighbor(struct evpnd *d, const char *addr, bool s
 	return o;
 }
 
-static json_object *ctl_dispatch(void *arg, const char *const *w, size_t n, char **err)
+/* Commands that change state: root or evpnd's own user (SO_PEERCRED). */
+static bool may_change_state(const struct ctl_caller *who)
+{
+	return who->uid == 0 || who->uid == (unsigned int)geteuid();
+}
+
+static json_object *denied(const char *what, const struct ctl_caller *who, char **err)
+{
+	log_warn("control", "%s refused to uid %u (pid %d): not root or evpnd's user", what,
+		 who->uid, who->pid);
+	if (asprintf(err, "permission denied: %s needs root or evpnd's user", what) < 0)
+		*err = NULL;
+	return NULL;
+}
+
+static json_object *ctl_dispatch(void *arg, const struct ctl_caller *who, const char *const *w,
+				 size_t n, char **err)
 {
 	struct evpnd *d = arg;
 
+	if ((!strcmp(w[0], "reload") || !strcmp(w[0], "clear")) && !may_change_state(who))
+		return denied(w[0], who, err);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "summary"))
 		return evpnd_show_summary(d);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "neighbors"))
@@ -250,6 +270,7 @@ int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
 {
 	struct cfg_diag diag = {0};
 	char *err = NULL;
+	int ctl_gid = -1;
 
 	memset(d, 0, sizeof(*d));
 	d->config_path = strdup(o->config_path);
@@ -273,7 +294,12 @@ int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
 	evsignal_add(d->sig_hup, NULL);
 	evsignal_add(d->sig_term, NULL);
 	evsignal_add(d->sig_int, NULL);
-	d->ctl = ctl_server_new(d->base, d->ctl_path, ctl_dispatch, d, &err);
+	if (o->group && (ctl_gid = privs_group_id(o->group, &err)) < 0) {
+		log_err("control", "%s", err);
+		free(err);
+		return -1;
+	}
+	d->ctl = ctl_server_new(d->base, d->ctl_path, ctl_gid, ctl_dispatch, d, &err);
 	if (!d->ctl) {
 		log_err("control", "%s", err ? err : "cannot open the control socket");
 		free(err);
@@ -299,6 +325,15 @@ int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->started_wall = time(NULL);
+	if (o->user) {
+		if (privs_drop(o->user, o->group, &err) == -1) {
+			log_err(NULL, "cannot drop privileges: %s", err ? err : "?");
+			free(err);
+			return -1;
+		}
+		log_info(NULL, "running as user %s with CAP_NET_ADMIN and CAP_NET_BIND_SERVICE only",
+			 o->user);
+	}
 	return 0;
 }
 

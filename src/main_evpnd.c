@@ -19,8 +19,12 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: evpnd -c FILE [-s CTL_SOCKET] [--check [--dump]] [-d] [--syslog]\n"
+		     "             [-u USER] [-g GROUP]\n"
 		     "  -c, --config FILE    configuration (YAML, see evpnd.yaml(5))\n"
 		     "  -s, --socket PATH    control socket (default " CTL_DEFAULT_SOCKET ")\n"
+		     "  -u, --user USER      after opening sockets, run as USER with only\n"
+		     "                       CAP_NET_ADMIN and CAP_NET_BIND_SERVICE\n"
+		     "  -g, --group GROUP    control socket group (read-only commands)\n"
 		     "      --check          validate FILE and exit: 0 valid, 1 invalid\n"
 		     "      --dump           with --check: print the normalised configuration\n"
 		     "  -d, --debug          debug logging\n"
@@ -55,6 +59,8 @@ int main(int argc, char **argv)
 		{"dump", no_argument, NULL, OPT_DUMP},
 		{"debug", no_argument, NULL, 'd'},
 		{"syslog", no_argument, NULL, OPT_SYSLOG},
+		{"user", required_argument, NULL, 'u'},
+		{"group", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -64,7 +70,7 @@ int main(int argc, char **argv)
 	struct evpnd d;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:s:dhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:s:u:g:dhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			opts.config_path = optarg;
@@ -80,6 +86,12 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			debug = true;
+			break;
+		case 'u':
+			opts.user = optarg;
+			break;
+		case 'g':
+			opts.group = optarg;
 			break;
 		case OPT_SYSLOG:
 			use_syslog = true;
