@@ -50,26 +50,31 @@ static void op_disconnect(void *arg)
 	p->pending = NULL;
 }
 
-static void count_sent(struct bgp_peer *p, uint8_t type)
+static void count_msg(struct bgp_msg_count *c, uint8_t type)
 {
-	p->sent.total++;
+	c->total++;
 	switch (type) {
 	case BGP_OPEN:
-		p->sent.open++;
+		c->open++;
 		break;
 	case BGP_UPDATE:
-		p->sent.update++;
+		c->update++;
 		break;
 	case BGP_NOTIFICATION:
-		p->sent.notification++;
+		c->notification++;
 		break;
 	case BGP_KEEPALIVE:
-		p->sent.keepalive++;
+		c->keepalive++;
 		break;
 	case BGP_ROUTE_REFRESH:
-		p->sent.route_refresh++;
+		c->route_refresh++;
 		break;
 	}
+}
+
+static void count_sent(struct bgp_peer *p, uint8_t type)
+{
+	count_msg(&p->sent, type);
 }
 
 /* Send one encoded message on c (the session's connection by default). */
@@ -370,24 +375,7 @@ static void recv_open(struct bgp_peer *p, struct bgp_conn *c, struct buf *body)
 
 static void count_rcvd(struct bgp_peer *p, uint8_t type)
 {
-	p->rcvd.total++;
-	switch (type) {
-	case BGP_OPEN:
-		p->rcvd.open++;
-		break;
-	case BGP_UPDATE:
-		p->rcvd.update++;
-		break;
-	case BGP_NOTIFICATION:
-		p->rcvd.notification++;
-		break;
-	case BGP_KEEPALIVE:
-		p->rcvd.keepalive++;
-		break;
-	case BGP_ROUTE_REFRESH:
-		p->rcvd.route_refresh++;
-		break;
-	}
+	count_msg(&p->rcvd, type);
 }
 
 static void recv_notification(struct bgp_peer *p, struct buf *body)
