@@ -45,10 +45,27 @@ void bgp_free(struct bgp *bgp);
 
 /* Seconds a restarting evpnd asks its peers to keep its routes (RFC 4724). */
 #define BGP_GR_RESTART_TIME 120
-/* Still within the restart time since evpnd started (R bit in our OPENs). */
+/*
+ * evpnd's own restart procedure is under way (R bit in our OPENs): from the
+ * start until its table went out to every neighbour (see below).
+ */
 bool bgp_restarting(const struct bgp *bgp);
-/* Every configured neighbour is Established and has sent End-of-RIB. */
-bool bgp_all_eor(const struct bgp *bgp);
+/*
+ * Every configured neighbour is Established and has sent End-of-RIB.  With
+ * skip_restarting, neighbours that restart themselves (R bit) are not waited
+ * for: RFC 4724 4.1, they defer their End-of-RIB until they have ours.
+ */
+bool bgp_all_eor(const struct bgp *bgp, bool skip_restarting);
+/*
+ * RFC 4724 4.1, restarting speaker: after a restart evpnd defers sending its
+ * table until every neighbour sent End-of-RIB (bgp_all_eor) or this many
+ * seconds passed, so that a restarted route reflector never sends an empty
+ * table (and End-of-RIB) that would make its clients drop the stale routes.
+ */
+#define BGP_GR_SELECT_DEFER 30
+bool bgp_defer_initial_table(const struct bgp *bgp);
+/* An End-of-RIB arrived: the deferral may be over. */
+void bgp_eor_received(struct bgp *bgp);
 
 const struct bgp_identity *bgp_identity(const struct bgp *bgp);
 struct event_base *bgp_event_base(const struct bgp *bgp);

@@ -85,6 +85,7 @@ struct bgp_peer {
 	bool gr_evpn_fwd;  /* ... with its forwarding state preserved (F bit) */
 	bool gr_notif;	   /* both sides set N: NOTIFICATIONs are graceful too */
 	uint16_t gr_time;  /* its restart time, seconds */
+	bool gr_restarting; /* R bit in its OPEN: it restarted, do not wait for its EoR */
 	bool rcvd_hard_reset;
 	/* state and counters */
 	struct timespec state_since; /* CLOCK_MONOTONIC */

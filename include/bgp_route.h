@@ -28,6 +28,8 @@ void bgp_route_session_up(struct bgp_peer *p);
  */
 void bgp_route_session_down(struct bgp_peer *p, bool graceful);
 bool bgp_route_eor_received(const struct bgp_peer *p);
+/* The restart deferral is over: send the table if it was held back. */
+void bgp_route_release_deferred(struct bgp_peer *p);
 
 /* An UPDATE body received in Established. */
 void bgp_route_update_in(struct bgp_peer *p, struct buf *body);

@@ -31,6 +31,7 @@
 
 struct event_base;
 struct kernel;
+struct kernel_audit;
 
 /* A VNI as the kernel has it: VXLAN device, bridge, SVI. */
 struct kernel_vni {
@@ -109,6 +110,24 @@ struct kernel_ops {
 	/* Send what is queued now (tests; the loop does it by itself). */
 	void (*flush)(struct kernel *k);
 	void (*free)(struct kernel *k);
+	/*
+	 * Audit (evpnctl audit; periodic repair): settle first (pending events
+	 * applied, queued requests sent and acknowledged), then re-read the FDB
+	 * of the VNIs' VXLAN devices and the neighbours of their SVIs and compare
+	 * them with what was asked for.  Drift items are appended to out (may be
+	 * NULL) and out->checked grows by the number of keys compared.  Objects
+	 * with a request still pending (awaiting a retry, socket full), stale
+	 * leftovers awaiting sweep_stale, objects whose VNI device is absent or
+	 * down, and remote MACs whose bridge entry a local port now holds (a
+	 * move: the logic decides) are not compared.  Entries not marked as
+	 * evpnd's are never reported as extra nor touched.  repair: every drift
+	 * is fixed through the request path (desired entry sent again, extra
+	 * one deleted), one log line each, and sent before audit returns.
+	 * Returns the number of drift items found, -1 when the kernel could not
+	 * be read (or out could not grow: the items that fit are kept).
+	 * Synchronous; not to be called from a kernel_events callback.
+	 */
+	int (*audit)(struct kernel *k, bool repair, struct kernel_audit *out);
 };
 
 struct kernel_stats {
@@ -121,6 +140,9 @@ struct kernel_stats {
 	uint64_t resyncs;
 	uint64_t queue_depth;	/* requests not yet acknowledged */
 	uint64_t stale_swept;	/* leftovers removed by sweep_stale */
+	uint64_t audit_runs;	/* audit calls that read the kernel */
+	uint64_t audit_drift;	/* drift items found, all audits */
+	uint64_t audit_repairs;	/* repairs requested by audits */
 };
 
 struct kernel {
@@ -142,6 +164,55 @@ struct kernel_cfg {
  * NULL (after logging) when netlink sockets cannot be opened.
  */
 struct kernel *kernel_nl_new(const struct kernel_cfg *cfg);
+
+/* ---- audit ---------------------------------------------------------- */
+
+enum kernel_drift_kind {
+	KERNEL_DRIFT_FLOOD = 1,	/* flood entry (Type-3): key is the VTEP */
+	KERNEL_DRIFT_MAC,	/* remote MAC (Type-2): key is the MAC */
+	KERNEL_DRIFT_NEIGH,	/* neighbour (Type-2 with IP): key is the IP */
+};
+
+enum kernel_drift_problem {
+	KERNEL_DRIFT_MISSING = 1, /* desired, absent from the kernel */
+	KERNEL_DRIFT_EXTRA,	  /* marked as evpnd's in the kernel, not desired */
+	KERNEL_DRIFT_WRONG,	  /* present with another VTEP / MAC / flags, or half a MAC */
+};
+
+#define KERNEL_DRIFT_TEXT 96
+
+/* One difference between what evpnd asked for and what the kernel holds. */
+struct kernel_drift {
+	enum kernel_drift_kind kind;
+	enum kernel_drift_problem problem;
+	vni_t vni;
+	struct mac mac;			  /* KERNEL_DRIFT_MAC: the key */
+	struct ipaddr ip;		  /* FLOOD: the VTEP; NEIGH: the address */
+	bool repaired;			  /* a repair was requested (audit with repair) */
+	char key[IPADDR_STRLEN];	  /* the key as text: VTEP, MAC or IP */
+	char expected[KERNEL_DRIFT_TEXT]; /* "dst 10.0.0.2", "lladdr 02:..", "-": not desired */
+	char found[KERNEL_DRIFT_TEXT];	  /* same form; "-": absent */
+};
+
+/* Result of audits: zero-initialise, pass to kernel_audit(), then clear. */
+struct kernel_audit {
+	struct kernel_drift *v;
+	size_t n, cap;
+	uint64_t checked; /* keys compared */
+};
+
+/* Free the items and zero the struct (it can be used again). */
+void kernel_audit_clear(struct kernel_audit *a);
+
+static inline const char *kernel_drift_kind_str(enum kernel_drift_kind k)
+{
+	return k == KERNEL_DRIFT_FLOOD ? "flood" : k == KERNEL_DRIFT_MAC ? "mac" : "neigh";
+}
+
+static inline const char *kernel_drift_problem_str(enum kernel_drift_problem p)
+{
+	return p == KERNEL_DRIFT_MISSING ? "missing" : p == KERNEL_DRIFT_EXTRA ? "extra" : "wrong";
+}
 
 /* Convenience wrappers. */
 static inline void kernel_flood_add(struct kernel *k, vni_t v, const struct ipaddr *vtep)
@@ -169,6 +240,11 @@ static inline void kernel_neigh_add(struct kernel *k, vni_t v, const struct ipad
 static inline void kernel_neigh_del(struct kernel *k, vni_t v, const struct ipaddr *ip)
 {
 	k->ops->neigh_del(k, v, ip);
+}
+/* -1 when the implementation has no audit (mocks). */
+static inline int kernel_audit(struct kernel *k, bool repair, struct kernel_audit *out)
+{
+	return k->ops->audit ? k->ops->audit(k, repair, out) : -1;
 }
 static inline void kernel_free(struct kernel *k)
 {

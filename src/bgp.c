@@ -36,23 +36,57 @@ struct bgp {
 	uint32_t next_peer_id;
 	struct event *export_ev;
 	struct timespec started; /* CLOCK_MONOTONIC */
+	bool deferring;		 /* RFC 4724 4.1 selection deferral after our restart */
+	struct event *defer_ev;
 };
 
 bool bgp_restarting(const struct bgp *bgp)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec - bgp->started.tv_sec < BGP_GR_RESTART_TIME;
+	return bgp->deferring;
 }
 
-bool bgp_all_eor(const struct bgp *bgp)
+bool bgp_all_eor(const struct bgp *bgp, bool skip_restarting)
 {
-	for (size_t i = 0; i < bgp->n_peers; i++)
-		if (bgp->peers[i]->fsm.state != BGP_ESTABLISHED ||
-		    !bgp_route_eor_received(bgp->peers[i]))
+	for (size_t i = 0; i < bgp->n_peers; i++) {
+		const struct bgp_peer *p = bgp->peers[i];
+
+		if (p->fsm.state != BGP_ESTABLISHED ||
+		    (!bgp_route_eor_received(p) && !(skip_restarting && p->gr_restarting)))
 			return false;
+	}
 	return true;
+}
+
+bool bgp_defer_initial_table(const struct bgp *bgp)
+{
+	struct timespec now;
+
+	if (!bgp->deferring)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - bgp->started.tv_sec < BGP_GR_SELECT_DEFER && !bgp_all_eor(bgp, true);
+}
+
+/* The deferral is over: every session that waited gets its table now. */
+static void defer_end(struct bgp *bgp, const char *why)
+{
+	if (!bgp->deferring)
+		return;
+	bgp->deferring = false;
+	log_info("bgp", "restart: %s, sending the table to every neighbor", why);
+	for (size_t i = 0; i < bgp->n_peers; i++)
+		bgp_route_release_deferred(bgp->peers[i]);
+}
+
+void bgp_eor_received(struct bgp *bgp)
+{
+	if (bgp->deferring && bgp_all_eor(bgp, true))
+		defer_end(bgp, "End-of-RIB from every neighbor");
+}
+
+static void defer_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	defer_end(arg, "selection deferral time over");
 }
 
 static void export_cb(evutil_socket_t fd, short what, void *arg)
@@ -80,6 +114,13 @@ struct bgp *bgp_new(struct event_base *base, struct rib *rib)
 	bgp->next_peer_id = 1; /* 0 is the RIB's local peer */
 	bgp->export_ev = event_new(base, -1, 0, export_cb, bgp);
 	clock_gettime(CLOCK_MONOTONIC, &bgp->started);
+	bgp->deferring = true;
+	bgp->defer_ev = evtimer_new(base, defer_timer_cb, bgp);
+	{
+		struct timeval tv = {BGP_GR_SELECT_DEFER, 0};
+
+		evtimer_add(bgp->defer_ev, &tv);
+	}
 	return bgp;
 }
 
@@ -342,6 +383,7 @@ void bgp_free(struct bgp *bgp)
 	free(bgp->peers);
 	listener_close(bgp);
 	event_free(bgp->export_ev);
+	event_free(bgp->defer_ev);
 	free(bgp);
 }
 

@@ -327,6 +327,7 @@ static void negotiate(struct bgp_peer *p, const struct bgp_open *o)
 	}
 	p->gr_notif = o->caps.gr && (o->caps.gr_flags & BGP_GR_F_NOTIF);
 	p->gr_time = o->caps.gr_time;
+	p->gr_restarting = o->caps.gr && (o->caps.gr_flags & BGP_GR_F_RESTART);
 	p->rcvd_hard_reset = false;
 }
 

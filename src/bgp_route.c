@@ -54,6 +54,7 @@ struct bgp_route_state {
 	uint64_t verdicts[BGP_ACT_RESET + 1];
 	uint64_t eor_rcvd;
 	bool eor_this_session;
+	bool deferred; /* initial table held back (restart selection deferral) */
 	uint64_t nlri_out, withdrawn_out;
 	/* graceful restart helper (RFC 4724 4.2): the peer's routes kept as stale */
 	bool gr_stale;
@@ -290,7 +291,7 @@ void bgp_route_output_ready(struct bgp_peer *p)
 	struct rib *rib = rib_of(p);
 	struct rib_route *rt;
 
-	if (!rs || !rs->rp || p->fsm.state != BGP_ESTABLISHED)
+	if (!rs || !rs->rp || p->fsm.state != BGP_ESTABLISHED || rs->deferred)
 		return;
 	while (bgp_peer_output_queued(p) < OUT_HIGH) {
 		if (rs->dump != DUMP_NONE) {
@@ -393,7 +394,23 @@ void bgp_route_session_up(struct bgp_peer *p)
 		return;
 	}
 	rs->nlri_out = rs->withdrawn_out = 0;
+	if (bgp_defer_initial_table(p->bgp)) {
+		log_info(p->subject, "restarting: our table follows End-of-RIB from every neighbor");
+		rs->deferred = true;
+		return;
+	}
 	start_dump(p, DUMP_INITIAL);
+}
+
+void bgp_route_release_deferred(struct bgp_peer *p)
+{
+	struct bgp_route_state *rs = p->rs;
+
+	if (!rs->deferred)
+		return;
+	rs->deferred = false;
+	if (p->fsm.state == BGP_ESTABLISHED && rs->rp)
+		start_dump(p, DUMP_INITIAL);
 }
 
 void bgp_route_session_down(struct bgp_peer *p, bool graceful)
@@ -403,6 +420,7 @@ void bgp_route_session_down(struct bgp_peer *p, bool graceful)
 
 	if (!rs)
 		return;
+	rs->deferred = false;
 	if (rs->dump != DUMP_NONE)
 		rib_iter_stop(rib, &rs->iter);
 	rs->dump = DUMP_NONE;
@@ -588,6 +606,7 @@ void bgp_route_update_in(struct bgp_peer *p, struct buf *body)
 		rs->eor_this_session = true;
 		log_info(p->subject, "End-of-RIB received");
 		gr_end(p, "End-of-RIB");
+		bgp_eor_received(p->bgp);
 		return;
 	}
 	if (u.mp_unreach_ok && is_evpn(u.mp_unreach.afi, u.mp_unreach.safi))

@@ -256,7 +256,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 static void sweep_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct evpnd *d = arg;
-	bool all_eor = bgp_all_eor(d->bgp);
+	bool all_eor = bgp_all_eor(d->bgp, false);
 
 	if (!all_eor && seconds_since(&d->started) < EVPND_STALE_SWEEP_S)
 		return;

@@ -8,7 +8,7 @@
  *  - evs:  RTNLGRP_LINK, NEIGH (bridge FDB too), IPV4/IPV6_IFADDR; a large
  *          receive buffer and no NETLINK_NO_ENOBUFS: an overrun (ENOBUFS)
  *          means events were lost, and the answer is a resync;
- *  - dump: synchronous dumps (start, resync, a VNI appearing), so that a
+ *  - dump: synchronous dumps (start, resync, a VNI appearing, audits), so that a
  *          dump never interleaves with acknowledgements or events.
  *
  * Batching: requests append ready messages to kn->out (kernel_nl_obj.c) and
@@ -414,6 +414,30 @@ static void op_flush(struct kernel *k)
 		evtimer_del(kn->flush_ev);
 }
 
+/*
+ * Settle, then compare: pending events are applied (a deletion by hand
+ * already read is not undone by a stale event later), queued requests are
+ * sent and their acknowledgements read (rtnetlink answers within sendmsg),
+ * so only objects whose requests could not complete are still pending, and
+ * knl_audit skips those.  Repairs are sent before returning.
+ */
+static int op_audit(struct kernel *k, bool repair, struct kernel_audit *out)
+{
+	struct knl *kn = knl_of(k);
+	int n;
+
+	if (kn->dumping || kn->audit) {
+		log_warn("kernel", "audit: not run while the kernel is being read");
+		return -1;
+	}
+	events_read(kn);
+	op_flush(k);
+	n = knl_audit(kn, repair, out);
+	if (repair)
+		op_flush(k);
+	return n;
+}
+
 static void op_free(struct kernel *k)
 {
 	struct knl *kn = knl_of(k);
@@ -451,6 +475,7 @@ static const struct kernel_ops knl_ops = {
 	.resync = op_resync,
 	.flush = op_flush,
 	.free = op_free,
+	.audit = op_audit,
 };
 
 /* ---- creation -------------------------------------------------------- */

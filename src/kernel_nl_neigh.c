@@ -30,18 +30,6 @@
 #include "kernel_nl_priv.h"
 #include "log.h"
 
-#define NUD_PRESENT (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP)
-
-struct knl_nmsg {
-	bool add;		/* RTM_NEWNEIGH */
-	struct ndmsg ndm;
-	struct knl_attrs a;
-	struct mac mac;		/* lladdr */
-	bool has_mac;
-	struct ipaddr dst;	/* NDA_DST */
-	bool has_dst;
-};
-
 /* ---- local MACs and neighbours --------------------------------------- */
 
 static struct knl_local *local_find(struct knl *kn, const struct knl_key *key)
@@ -302,7 +290,7 @@ static void ip_neigh_ours(struct knl *kn, const struct knl_link *svi, vni_t vni,
 static void ip_neigh_msg(struct knl *kn, const struct knl_nmsg *m)
 {
 	struct knl_link *svi = knl_link_get(kn, m->ndm.ndm_ifindex);
-	bool present = m->add && (m->ndm.ndm_state & NUD_PRESENT) && m->has_mac;
+	bool present = m->add && (m->ndm.ndm_state & KNL_NUD_PRESENT) && m->has_mac;
 	struct knl_key key;
 	vni_t vni;
 
@@ -319,18 +307,26 @@ static void ip_neigh_msg(struct knl *kn, const struct knl_nmsg *m)
 	local_update(kn, &key, present, svi->ifindex, false, &m->mac);
 }
 
+int knl_nmsg_parse(const struct nlmsghdr *h, struct buf *body, struct knl_nmsg *m)
+{
+	if (h->nlmsg_type != RTM_NEWNEIGH && h->nlmsg_type != RTM_DELNEIGH)
+		return -1;
+	memset(m, 0, sizeof(*m));
+	m->add = h->nlmsg_type == RTM_NEWNEIGH;
+	if (buf_get_bytes(body, &m->ndm, sizeof(m->ndm)) == -1 ||
+	    knl_attrs_parse(body, &m->a) == -1)
+		return -1;
+	m->has_mac = knl_attr_mac(&m->a, NDA_LLADDR, &m->mac) == 0;
+	m->has_dst = knl_attr_ip(&m->a, NDA_DST, &m->dst) == 0;
+	return 0;
+}
+
 void knl_neigh_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 {
 	struct knl_nmsg m;
 
-	if (h->nlmsg_type != RTM_NEWNEIGH && h->nlmsg_type != RTM_DELNEIGH)
+	if (knl_nmsg_parse(h, body, &m) == -1)
 		return;
-	memset(&m, 0, sizeof(m));
-	m.add = h->nlmsg_type == RTM_NEWNEIGH;
-	if (buf_get_bytes(body, &m.ndm, sizeof(m.ndm)) == -1 || knl_attrs_parse(body, &m.a) == -1)
-		return;
-	m.has_mac = knl_attr_mac(&m.a, NDA_LLADDR, &m.mac) == 0;
-	m.has_dst = knl_attr_ip(&m.a, NDA_DST, &m.dst) == 0;
 	if (m.ndm.ndm_family == AF_BRIDGE)
 		fdb_msg(kn, &m);
 	else if (m.ndm.ndm_family == AF_INET || m.ndm.ndm_family == AF_INET6)

@@ -11,7 +11,8 @@
  *            remote objects of that VNI (also for VNIs not in the kernel yet);
  *  - objs:   remote state evpnd owns (flood entry, remote MAC, neighbour),
  *            each with what the logic wants, what the kernel holds as far as
- *            we know, and the request in flight;
+ *            we know, and the request in flight (kernel_nl_audit.c compares
+ *            them with a fresh dump and repairs the drift);
  *  - locals: local MACs and neighbours reported to the logic (to report
  *            changes and deletions exactly once, and to diff after a resync).
  *
@@ -28,6 +29,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 #include <net/if.h>
+#include <linux/neighbour.h>
 #include <uthash.h>
 
 #include "buf.h"
@@ -252,6 +254,7 @@ struct knl {
 	bool in_flush;
 	size_t unacked;		/* FIFO entries sent and not acknowledged */
 	uint8_t *dbuf;		/* receive buffer of dumps, KNL_RBUF bytes */
+	struct knl_audit_run *audit; /* the audit whose dump is being read, else NULL */
 };
 
 #define KNL_LOG_BURST 20	/* refusals logged one by one per second */
@@ -301,11 +304,32 @@ void knl_obj_describe(const struct knl_obj *o, const struct knl_val *v, char *bu
 void knl_vni_subject(vni_t vni, char *buf, size_t cap);
 
 /* kernel_nl_neigh.c */
+
+/* States in which a neighbour or FDB entry forwards. */
+#define KNL_NUD_PRESENT                                                                            \
+	(NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP)
+
+/* An RTM_NEWNEIGH/DELNEIGH message, parsed. */
+struct knl_nmsg {
+	bool add;		/* RTM_NEWNEIGH */
+	struct ndmsg ndm;
+	struct knl_attrs a;
+	struct mac mac;		/* lladdr */
+	bool has_mac;
+	struct ipaddr dst;	/* NDA_DST */
+	bool has_dst;
+};
+
+/* 0, or -1 when h is not a neighbour message or is malformed. */
+int knl_nmsg_parse(const struct nlmsghdr *h, struct buf *body, struct knl_nmsg *m);
 void knl_neigh_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body);
 void knl_locals_free(struct knl *kn);
 void knl_dump_begin(struct knl *kn);
 void knl_dump_end(struct knl *kn);
 void knl_locals_vni_gone(struct knl *kn, vni_t vni);
+
+/* kernel_nl_audit.c: the comparison, once requests are settled (op_audit). */
+int knl_audit(struct knl *kn, bool repair, struct kernel_audit *out);
 
 /* kernel_nl.c */
 void knl_kick(struct knl *kn);

@@ -31,9 +31,9 @@ check_eventually 20 "leaf1 has h2's MAC" has_fdb leaf1 vxlan100 "02:aa:00:00:00:
 before=$(session_count)
 mon=$(mktemp)
 on_exit "rm -f $mon"
-ip netns exec "$(node_ns "$T" leaf1)" bridge monitor fdb >"$mon" 2>&1 &
+ip netns exec "$(node_ns "$T" leaf1)" stdbuf -oL bridge monitor fdb >>"$mon" 2>&1 &
 m1=$!
-ip netns exec "$(node_ns "$T" leaf1)" ip monitor neigh >>"$mon" 2>&1 &
+ip netns exec "$(node_ns "$T" leaf1)" stdbuf -oL ip monitor neigh >>"$mon" 2>&1 &
 m2=$!
 cfg="$(node_dir "$T" leaf1)/evpnd.yaml"
 cp "$cfg" "$cfg.orig"

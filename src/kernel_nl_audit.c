@@ -1,0 +1,532 @@
+/*
+ * kernel_nl_audit.c - audit and repair: the kernel's FDB and neighbours,
+ * read again, against the objects evpnd asked for (kn->objs).
+ *
+ * op_audit (kernel_nl.c) settles first: pending events are applied and
+ * queued requests are sent and acknowledged, so that what is merely in
+ * flight is not drift.  knl_audit then:
+ *  1. dumps AF_BRIDGE FDB and IP neighbours into a table of found entries
+ *     (struct knl_found), keyed like the objects.  Kept are the entries
+ *     marked as evpnd's, exactly as kernel_nl_neigh.c recognises them
+ *     (flood: 00:00:00:00:00:00 self permanent on a VNI's VXLAN device
+ *     other than the device's own remote; remote MAC: extern_learn or
+ *     sticky on that device; neighbour: extern_learn on the VNI's bridge),
+ *     and, for keys evpnd has an object for only, the entries that hold
+ *     the key without being marked (a local port holding the MAC, an entry
+ *     on the VXLAN device without the mark, a neighbour without it);
+ *  2. compares every wanted object that can be compared (see audit_skip)
+ *     with its found entry: MISSING or WRONG;
+ *  3. reports every marked entry no object was compared with as EXTRA.
+ * With repair, each drift goes through the request path: the object's
+ * "have" is set to what was found, and knl_obj_schedule sends the add or
+ * the delete.  Entries not marked as evpnd's are never deleted; a MAC a
+ * local port holds is a move, left to the logic (mobility).
+ *
+ * Contract: nothing here runs while another dump is being read (op_audit
+ * refuses), and the found table lives only for one call.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+
+#include "kernel_nl_priv.h"
+#include "log.h"
+
+#define AUDIT_DUMP_TRIES 3 /* dumps interrupted by changes are repeated this often */
+
+/* A key as the kernel holds it. */
+struct knl_found {
+	UT_hash_handle hh;
+	struct knl_key key;
+	int ifindex;	    /* device holding the marked parts */
+	uint8_t ours;	    /* KNL_HAVE_* parts marked as evpnd's */
+	uint8_t other;	    /* parts present on our device without the mark */
+	uint8_t sticky;	    /* parts with NTF_STICKY */
+	bool local;	    /* MAC: a bridge entry on a local port holds it */
+	bool matched;	    /* an object was compared with it (or skipped) */
+	struct knl_val val; /* MAC: dst of the VXLAN entry; neighbour: lladdr */
+};
+
+struct knl_audit_run {
+	struct knl_found *found;
+	struct kernel_audit *out;
+	bool repair;
+	bool nomem;
+	size_t drift;
+	uint64_t checked;
+	uint64_t skipped;
+};
+
+void kernel_audit_clear(struct kernel_audit *a)
+{
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+/* ---- reading --------------------------------------------------------- */
+
+static struct knl_found *found_find(struct knl_audit_run *r, const struct knl_key *key)
+{
+	struct knl_found *f;
+
+	HASH_FIND(hh, r->found, key, sizeof(*key), f);
+	return f;
+}
+
+static struct knl_found *found_get(struct knl_audit_run *r, const struct knl_key *key)
+{
+	struct knl_found *f = found_find(r, key);
+
+	if (f)
+		return f;
+	if (!(f = calloc(1, sizeof(*f)))) {
+		r->nomem = true;
+		return NULL;
+	}
+	f->key = *key;
+	HASH_ADD(hh, r->found, key, sizeof(f->key), f);
+	return f;
+}
+
+static void found_free(struct knl_audit_run *r)
+{
+	struct knl_found *f, *tmp;
+
+	HASH_ITER(hh, r->found, f, tmp) {
+		HASH_DEL(r->found, f);
+		free(f);
+	}
+}
+
+static void audit_flood(struct knl_audit_run *r, const struct knl_link *dev,
+			const struct knl_nmsg *m)
+{
+	struct knl_key key;
+	struct knl_found *f;
+
+	if (!m->has_dst || !(m->ndm.ndm_flags & NTF_SELF) ||
+	    !(m->ndm.ndm_state & NUD_PERMANENT) ||
+	    (ipaddr_is_set(&dev->group) && ipaddr_cmp(&dev->group, &m->dst) == 0))
+		return; /* the device's own default destination is not ours */
+	knl_obj_key(&key, KNL_FLOOD, dev->vni, NULL, &m->dst);
+	if (!(f = found_get(r, &key)))
+		return;
+	f->ours |= KNL_HAVE_SELF;
+	f->ifindex = dev->ifindex;
+}
+
+/* One part of a remote MAC on a VNI's VXLAN device. */
+static void audit_mac(struct knl *kn, struct knl_audit_run *r, const struct knl_link *dev,
+		      const struct knl_nmsg *m, bool master)
+{
+	uint8_t part = master ? KNL_HAVE_MASTER : KNL_HAVE_SELF;
+	bool ours = (m->ndm.ndm_flags & (NTF_EXT_LEARNED | NTF_STICKY)) != 0;
+	struct knl_key key;
+	struct knl_found *f;
+	struct knl_obj *o;
+
+	if (!master && !m->has_dst)
+		return;
+	knl_obj_key(&key, KNL_MAC, dev->vni, &m->mac, NULL);
+	o = knl_obj_find(kn, &key);
+	if ((!ours && !o) || !(f = found_get(r, &key)))
+		return;
+	if (ours) {
+		f->ours |= part;
+		f->ifindex = dev->ifindex;
+	} else {
+		f->other |= part;
+	}
+	if (m->ndm.ndm_flags & NTF_STICKY)
+		f->sticky |= part;
+	/* Several destinations (appended by hand): the wanted one, when there, counts. */
+	if (!master && (!ipaddr_is_set(&f->val.vtep) ||
+			(o && ipaddr_cmp(&m->dst, &o->wval.vtep) == 0)))
+		f->val.vtep = m->dst;
+}
+
+/* A bridge entry on a local port of a VNI's bridge: only for MACs evpnd has. */
+static void audit_local_mac(struct knl *kn, struct knl_audit_run *r, vni_t vni,
+			    const struct knl_nmsg *m)
+{
+	struct knl_key key;
+	struct knl_found *f;
+
+	knl_obj_key(&key, KNL_MAC, vni, &m->mac, NULL);
+	if (knl_obj_find(kn, &key) && (f = found_get(r, &key)))
+		f->local = true;
+}
+
+static void audit_fdb(struct knl *kn, struct knl_audit_run *r, const struct knl_nmsg *m)
+{
+	struct knl_link *port = knl_link_get(kn, m->ndm.ndm_ifindex);
+	bool master = knl_attr_has(&m->a, NDA_MASTER) || (m->ndm.ndm_flags & NTF_MASTER);
+	struct knl_vni *v;
+	uint16_t vlan = 0;
+	vni_t vni;
+
+	knl_attr_u16(&m->a, NDA_VLAN, &vlan);
+	if (!port || !m->has_mac || vlan)
+		return;
+	if (port->kind != KNL_VXLAN) {
+		if (master && port->kind != KNL_BRIDGE && (vni = knl_vni_of_port(kn, port)))
+			audit_local_mac(kn, r, vni, m);
+		return;
+	}
+	v = knl_vni_get(kn, port->vni, false);
+	if (!v || !v->present || v->cur.vxlan_ifindex != port->ifindex)
+		return;
+	if (!mac_is_zero(&m->mac))
+		audit_mac(kn, r, port, m, master);
+	else if (!master)
+		audit_flood(r, port, m);
+}
+
+static void audit_neigh(struct knl *kn, struct knl_audit_run *r, const struct knl_nmsg *m)
+{
+	struct knl_link *svi = knl_link_get(kn, m->ndm.ndm_ifindex);
+	bool ours = (m->ndm.ndm_flags & NTF_EXT_LEARNED) != 0;
+	struct knl_key key;
+	struct knl_found *f;
+
+	if (!svi || svi->kind != KNL_BRIDGE || !svi->br_vni || !m->has_dst || !m->has_mac ||
+	    m->ndm.ndm_type != RTN_UNICAST || !(m->ndm.ndm_state & KNL_NUD_PRESENT))
+		return;
+	knl_obj_key(&key, KNL_NEIGH, svi->br_vni, NULL, &m->dst);
+	if ((!ours && !knl_obj_find(kn, &key)) || !(f = found_get(r, &key)))
+		return;
+	if (ours) {
+		f->ours |= KNL_HAVE_SELF;
+		f->ifindex = svi->ifindex;
+	} else {
+		f->other |= KNL_HAVE_SELF;
+	}
+	f->val.mac = m->mac;
+}
+
+static void audit_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
+{
+	struct knl_nmsg m;
+
+	if (!kn->audit || knl_nmsg_parse(h, body, &m) == -1 || !m.add)
+		return;
+	if (m.ndm.ndm_family == AF_BRIDGE)
+		audit_fdb(kn, kn->audit, &m);
+	else if (m.ndm.ndm_family == AF_INET || m.ndm.ndm_family == AF_INET6)
+		audit_neigh(kn, kn->audit, &m);
+}
+
+/* Fill r->found from the kernel; a dump interrupted by changes is repeated. */
+static int audit_read(struct knl *kn, struct knl_audit_run *r)
+{
+	bool intr = kn->dump_intr;
+	int rc = -1;
+
+	kn->audit = r;
+	for (int i = 0; i < AUDIT_DUMP_TRIES; i++) {
+		found_free(r);
+		kn->dump_intr = false;
+		rc = knl_dump(kn, &kn->dump, RTM_GETNEIGH, AF_BRIDGE, audit_msg);
+		if (rc == 0)
+			rc = knl_dump(kn, &kn->dump, RTM_GETNEIGH, AF_UNSPEC, audit_msg);
+		if (rc == -1 || !kn->dump_intr)
+			break;
+		rc = -1;
+	}
+	if (rc == -1)
+		log_err("kernel", "audit: cannot read FDB and neighbours%s",
+			kn->dump_intr ? " (changing too fast)" : "");
+	kn->dump_intr = intr;
+	kn->audit = NULL;
+	return rc;
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+static void want_text(const struct knl_obj *o, char *buf, size_t cap)
+{
+	char a[IPADDR_STRLEN], m[MAC_STRLEN];
+
+	switch (o->key.type) {
+	case KNL_FLOOD:
+		snprintf(buf, cap, "dst %s", ipaddr_fmt(&o->key.ip, a));
+		break;
+	case KNL_MAC:
+		snprintf(buf, cap, "dst %s%s", ipaddr_fmt(&o->wval.vtep, a),
+			 o->wval.sticky ? " sticky" : "");
+		break;
+	default:
+		snprintf(buf, cap, "lladdr %s", mac_fmt(&o->wval.mac, m));
+		break;
+	}
+}
+
+static void found_mac_text(const struct knl_found *f, char *buf, size_t cap)
+{
+	uint8_t parts = f->ours | f->other;
+	char a[IPADDR_STRLEN];
+	int n;
+
+	if (parts & KNL_HAVE_SELF)
+		n = snprintf(buf, cap, "dst %s%s%s", ipaddr_fmt(&f->val.vtep, a),
+			     (f->sticky & KNL_HAVE_SELF) ? " sticky" : "",
+			     (f->other & KNL_HAVE_SELF) ? " (not extern_learn)" : "");
+	else
+		n = snprintf(buf, cap, "bridge entry only%s",
+			     (f->other & KNL_HAVE_MASTER) ? " (not extern_learn)" : "");
+	if (n < 0 || (size_t)n >= cap || !(parts & KNL_HAVE_SELF))
+		return;
+	if (!(parts & KNL_HAVE_MASTER))
+		snprintf(buf + n, cap - (size_t)n, ", no bridge entry");
+	else if (f->other & KNL_HAVE_MASTER)
+		snprintf(buf + n, cap - (size_t)n, ", bridge entry not extern_learn");
+}
+
+static void found_text(const struct knl_found *f, char *buf, size_t cap)
+{
+	char a[IPADDR_STRLEN], m[MAC_STRLEN];
+
+	if (!f || !(f->ours | f->other)) {
+		snprintf(buf, cap, "-");
+		return;
+	}
+	switch (f->key.type) {
+	case KNL_FLOOD:
+		snprintf(buf, cap, "dst %s", ipaddr_fmt(&f->key.ip, a));
+		break;
+	case KNL_MAC:
+		found_mac_text(f, buf, cap);
+		break;
+	default:
+		snprintf(buf, cap, "lladdr %s%s", mac_fmt(&f->val.mac, m),
+			 (f->other & KNL_HAVE_SELF) ? " (not extern_learn)" : "");
+		break;
+	}
+}
+
+/* The key as text (VTEP, MAC or IP), and as log lines name the object. */
+static void key_text(const struct knl_key *k, char buf[IPADDR_STRLEN])
+{
+	if (k->type == KNL_MAC)
+		mac_fmt(&k->mac, buf);
+	else
+		ipaddr_fmt(&k->ip, buf);
+}
+
+static void key_noun(const struct knl_key *k, char *buf, size_t cap)
+{
+	char a[IPADDR_STRLEN], m[MAC_STRLEN];
+
+	if (k->type == KNL_FLOOD)
+		snprintf(buf, cap, "flood FDB 00:00:00:00:00:00");
+	else if (k->type == KNL_MAC)
+		snprintf(buf, cap, "FDB %s", mac_fmt(&k->mac, m));
+	else
+		snprintf(buf, cap, "neighbour %s", ipaddr_fmt(&k->ip, a));
+}
+
+/* ---- comparing and repairing ----------------------------------------- */
+
+static void drift_record(struct knl_audit_run *r, const struct knl_key *k,
+			 enum kernel_drift_problem p, const char *want, const char *have,
+			 bool repaired)
+{
+	struct kernel_audit *out = r->out;
+	struct kernel_drift *d;
+
+	if (!out)
+		return;
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 16;
+
+		if (!(d = realloc(out->v, cap * sizeof(*d)))) {
+			r->nomem = true;
+			return;
+		}
+		out->v = d;
+		out->cap = cap;
+	}
+	d = &out->v[out->n++];
+	memset(d, 0, sizeof(*d));
+	d->kind = k->type == KNL_FLOOD ? KERNEL_DRIFT_FLOOD
+		  : k->type == KNL_MAC ? KERNEL_DRIFT_MAC
+				       : KERNEL_DRIFT_NEIGH;
+	d->problem = p;
+	d->vni = k->vni;
+	d->mac = k->mac;
+	d->ip = k->ip;
+	d->repaired = repaired;
+	key_text(k, d->key);
+	snprintf(d->expected, sizeof(d->expected), "%s", want);
+	snprintf(d->found, sizeof(d->found), "%s", have);
+}
+
+/*
+ * Repair through the request path: o's "have" becomes what the kernel holds
+ * (only the parts marked as evpnd's), and knl_obj_schedule sends what makes
+ * it converge: the wanted entry again, or the deletion of the extra one.
+ */
+static void obj_repair(struct knl *kn, struct knl_obj *o, const struct knl_found *f)
+{
+	o->have = f ? f->ours : 0;
+	o->hifindex = f && f->ours ? f->ifindex : 0;
+	memset(&o->hval, 0, sizeof(o->hval));
+	if (f) {
+		o->hval = f->val;
+		o->hval.sticky = (f->sticky & f->ours) != 0;
+	}
+	if (o->want != KNL_WANT_PRESENT)
+		o->want = KNL_WANT_ABSENT;
+	o->stale = false;
+	o->failed = false;
+	o->attempts = 0;
+	kn->k.stats.audit_repairs++;
+	knl_obj_schedule(kn, o); /* not freed: something is wanted or held */
+}
+
+static void audit_drift(struct knl *kn, struct knl_audit_run *r, struct knl_obj *o,
+			const struct knl_found *f, enum kernel_drift_problem p)
+{
+	const struct knl_key *k = o ? &o->key : &f->key;
+	char want[KERNEL_DRIFT_TEXT] = "-", have[KERNEL_DRIFT_TEXT], subj[24], noun[64];
+
+	r->drift++;
+	if (p != KERNEL_DRIFT_EXTRA)
+		want_text(o, want, sizeof(want));
+	found_text(f, have, sizeof(have));
+	if (r->repair && o)
+		obj_repair(kn, o, f);
+	drift_record(r, k, p, want, have, r->repair && o);
+	if (!r->repair || !o)
+		return;
+	knl_vni_subject(k->vni, subj, sizeof(subj));
+	key_noun(k, noun, sizeof(noun));
+	if (p == KERNEL_DRIFT_MISSING)
+		log_warn(subj, "audit: repaired missing %s: %s", noun, want);
+	else if (p == KERNEL_DRIFT_WRONG)
+		log_warn(subj, "audit: repaired wrong %s: %s (found %s)", noun, want, have);
+	else
+		log_warn(subj, "audit: removed extra %s: %s", noun, have);
+}
+
+static bool found_ok(const struct knl_obj *o, const struct knl_found *f)
+{
+	const uint8_t full = KNL_HAVE_SELF | KNL_HAVE_MASTER;
+
+	switch (o->key.type) {
+	case KNL_FLOOD:
+		return (f->ours & KNL_HAVE_SELF) != 0;
+	case KNL_MAC:
+		return f->ours == full && ipaddr_cmp(&f->val.vtep, &o->wval.vtep) == 0 &&
+		       f->sticky == (o->wval.sticky ? full : 0);
+	default:
+		return f->ours == KNL_HAVE_SELF && mac_cmp(&f->val.mac, &o->wval.mac) == 0;
+	}
+}
+
+/*
+ * Objects not compared: a request pending (in flight, awaiting a retry, a
+ * loss not yet reported), a leftover awaiting the sweep, a wanted object
+ * whose VNI has no device for it or is down (installed when it comes), a
+ * remote MAC whose bridge entry a local port holds (a move, for the logic).
+ */
+static bool audit_skip(struct knl *kn, const struct knl_obj *o, const struct knl_found *f)
+{
+	struct knl_vni *v;
+	int dev;
+
+	if (o->inflight || o->retry_at || o->lost)
+		return true;
+	if (o->want != KNL_WANT_PRESENT)
+		return o->stale;
+	v = knl_vni_get(kn, o->key.vni, false);
+	if (!v || !v->present || !v->cur.up)
+		return true;
+	dev = o->key.type == KNL_FLOOD ? v->cur.vxlan_ifindex
+	      : o->key.type == KNL_MAC ? v->cur.bridge_ifindex
+				       : v->cur.svi_ifindex;
+	return !dev || (o->key.type == KNL_MAC && f && f->local);
+}
+
+static void audit_objs(struct knl *kn, struct knl_audit_run *r)
+{
+	struct knl_obj *o, *tmp;
+	struct knl_found *f;
+
+	HASH_ITER(hh, kn->objs, o, tmp) {
+		if (o->key.type > KNL_NEIGH)
+			continue;
+		f = found_find(r, &o->key);
+		if (audit_skip(kn, o, f)) {
+			if (f)
+				f->matched = true;
+			r->skipped++;
+			continue;
+		}
+		if (o->want != KNL_WANT_PRESENT)
+			continue; /* held: extra, below */
+		if (f)
+			f->matched = true;
+		r->checked++;
+		if (!f || !(f->ours | f->other))
+			audit_drift(kn, r, o, f, KERNEL_DRIFT_MISSING);
+		else if (!found_ok(o, f))
+			audit_drift(kn, r, o, f, KERNEL_DRIFT_WRONG);
+	}
+}
+
+/* Entries marked as evpnd's that nothing wanted was compared with. */
+static void audit_extra(struct knl *kn, struct knl_audit_run *r)
+{
+	struct knl_found *f, *tmp;
+
+	HASH_ITER(hh, r->found, f, tmp) {
+		struct knl_obj *o;
+
+		if (f->matched || !f->ours)
+			continue;
+		r->checked++;
+		o = knl_obj_find(kn, &f->key);
+		if (!o && r->repair)
+			o = knl_obj_new(kn, &f->key);
+		audit_drift(kn, r, o, f, KERNEL_DRIFT_EXTRA);
+	}
+}
+
+int knl_audit(struct knl *kn, bool repair, struct kernel_audit *out)
+{
+	struct knl_audit_run r;
+
+	memset(&r, 0, sizeof(r));
+	r.out = out;
+	r.repair = repair;
+	if (audit_read(kn, &r) == -1 || r.nomem) {
+		if (r.nomem)
+			log_err("kernel", "audit: out of memory");
+		found_free(&r);
+		return -1;
+	}
+	kn->k.stats.audit_runs++;
+	audit_objs(kn, &r);
+	audit_extra(kn, &r);
+	found_free(&r);
+	kn->k.stats.audit_drift += r.drift;
+	if (out)
+		out->checked += r.checked;
+	if (r.drift)
+		log_notice("kernel", "audit: %zu drift in %llu objects compared (%llu not: "
+			   "pending or waiting for a device)%s", r.drift,
+			   (unsigned long long)r.checked, (unsigned long long)r.skipped,
+			   repair ? ", repaired" : "");
+	else
+		log_debug("kernel", "audit: %llu objects compared, no drift",
+			  (unsigned long long)r.checked);
+	if (r.nomem) {
+		log_err("kernel", "audit: out of memory, drift list incomplete");
+		return -1;
+	}
+	return r.drift > INT_MAX ? INT_MAX : (int)r.drift;
+}
