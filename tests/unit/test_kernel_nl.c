@@ -685,6 +685,298 @@ START_TEST(resync_rereads)
 }
 END_TEST
 
+/* ---- audit and repair ------------------------------------------------ */
+
+/* The drift item of that kind and key (text), or NULL. */
+static const struct kernel_drift *drift(const struct kernel_audit *a, enum kernel_drift_kind kind,
+					const char *key)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].kind == kind && strcmp(a->v[i].key, key) == 0)
+			return &a->v[i];
+	return NULL;
+}
+
+static void drift_is(const struct kernel_audit *a, enum kernel_drift_kind kind, const char *key,
+		     enum kernel_drift_problem p, const char *expected, const char *found)
+{
+	const struct kernel_drift *d = drift(a, kind, key);
+
+	ck_assert_msg(d, "no drift for %s %s (%zu items)", kernel_drift_kind_str(kind), key, a->n);
+	ck_assert_str_eq(kernel_drift_problem_str(d->problem), kernel_drift_problem_str(p));
+	ck_assert_uint_eq(d->vni, 100);
+	ck_assert_str_eq(d->expected, expected);
+	ck_assert_str_eq(d->found, found);
+}
+
+/* VNI 100 with an SVI, a local port veth0, a local MAC and a local neighbour. */
+static void make_audit_vni(void)
+{
+	make_vni(100, "172.16.0.254/24");
+	sh("ip link add veth0 type veth peer name veth1");
+	sh("sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 net.ipv6.conf.veth0.disable_ipv6=1");
+	sh("ip link set veth0 master br100 && ip link set veth0 up && ip link set veth1 up");
+	sh("bridge fdb add 02:00:00:00:00:01 dev veth0 master static");
+	sh("ip neigh add 172.16.0.5 lladdr 02:00:00:00:00:01 dev br100 nud reachable");
+}
+
+/* Flood x, remote MAC a (dst x), sticky MAC s (dst x), neighbours i1 and fd00::1 -> a. */
+static void install_audit_set(struct kernel *k)
+{
+	struct ipaddr x = ip("10.255.0.1"), i1 = ip("172.16.0.1"), i6 = ip("fd00::1");
+	struct mac a = mac("02:aa:00:00:00:01"), s = mac("02:aa:00:00:00:02");
+
+	kernel_flood_add(k, 100, &x);
+	kernel_mac_add(k, 100, &a, &x, false);
+	kernel_mac_add(k, 100, &s, &x, true);
+	kernel_neigh_add(k, 100, &i1, &a);
+	kernel_neigh_add(k, 100, &i6, &a);
+}
+
+START_TEST(audit_clean)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct kernel_audit a = {0};
+	struct ipaddr x = ip("10.255.0.1"), i9 = ip("172.16.0.9");
+	struct mac m = mac("02:aa:00:00:00:09");
+
+	if (!netns())
+		return;
+	make_audit_vni();
+	base = event_base_new();
+	k = start(base, true);
+	install_audit_set(k);
+	/* not flushed: in flight, settled by the audit, not drift */
+	ck_assert_int_eq(kernel_audit(k, false, &a), 0);
+	ck_assert_uint_eq(a.n, 0);
+	ck_assert_uint_eq(a.checked, 5); /* the local MAC and neighbour are not compared */
+	ck_assert_uint_eq(k->stats.errors, 0);
+	/* a request parked for a VNI without a device is not drift either */
+	kernel_mac_add(k, 300, &m, &x, false);
+	kernel_neigh_add(k, 300, &i9, &m);
+	run_loop(base, 50);
+	ck_assert_int_eq(kernel_audit(k, true, &a), 0);
+	ck_assert_uint_eq(a.n, 0);
+	ck_assert_uint_eq(a.checked, 10); /* grows: results are appended */
+	ck_assert_uint_eq(k->stats.audit_runs, 2);
+	ck_assert_uint_eq(k->stats.audit_drift, 0);
+	ck_assert_uint_eq(k->stats.audit_repairs, 0);
+	ck_assert(!log_has("audit:", NULL));
+	kernel_audit_clear(&a);
+	ck_assert_ptr_null(a.v);
+	ck_assert_uint_eq(a.n + a.cap + a.checked, 0);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(audit_missing_repaired)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct kernel_audit a = {0};
+	const char *t;
+
+	if (!netns())
+		return;
+	make_audit_vni();
+	base = event_base_new();
+	k = start(base, true);
+	install_audit_set(k);
+	k->ops->flush(k);
+	run_loop(base, 50);
+	/* removed behind the module's back: a whole MAC, half a MAC, a neighbour */
+	sh("bridge fdb del 02:aa:00:00:00:01 dev vxlan100 self");
+	sh("bridge fdb del 02:aa:00:00:00:01 dev vxlan100 master");
+	sh("bridge fdb del 02:aa:00:00:00:02 dev vxlan100 self");
+	sh("ip neigh del 172.16.0.1 dev br100");
+	run_loop(base, 50); /* the loss is seen and reported to the logic first */
+	ck_assert_int_ge(R.lost, 1);
+	/* a flood entry removed is put back by the event path, which the audit runs first */
+	sh("bridge fdb del 00:00:00:00:00:00 dev vxlan100 dst 10.255.0.1 self");
+	ck_assert_int_eq(kernel_audit(k, false, &a), 3);
+	ck_assert_uint_eq(a.checked, 5);
+	ck_assert_ptr_null(drift(&a, KERNEL_DRIFT_FLOOD, "10.255.0.1"));
+	ck_assert(log_has("flood FDB 00:00:00:00:00:00 dst 10.255.0.1", "installing it again"));
+	drift_is(&a, KERNEL_DRIFT_MAC, "02:aa:00:00:00:01", KERNEL_DRIFT_MISSING,
+		 "dst 10.255.0.1", "-");
+	drift_is(&a, KERNEL_DRIFT_MAC, "02:aa:00:00:00:02", KERNEL_DRIFT_WRONG,
+		 "dst 10.255.0.1 sticky", "bridge entry only");
+	drift_is(&a, KERNEL_DRIFT_NEIGH, "172.16.0.1", KERNEL_DRIFT_MISSING,
+		 "lladdr 02:aa:00:00:00:01", "-");
+	ck_assert(!a.v[0].repaired);
+	ck_assert_uint_eq(k->stats.audit_repairs, 0);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(!strstr(t, "02:aa:00:00:00:01"), "audit without repair changed: %s", t);
+	/* with repair: back in the kernel, one log line each */
+	kernel_audit_clear(&a);
+	ck_assert_int_eq(kernel_audit(k, true, &a), 3);
+	ck_assert(a.v[0].repaired && a.v[1].repaired && a.v[2].repaired);
+	ck_assert_uint_eq(k->stats.audit_repairs, 3);
+	ck_assert_uint_eq(k->stats.audit_drift, 6);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	ck_assert(log_has("vni 100: audit: repaired missing FDB 02:aa:00:00:00:01: dst 10.255.0.1",
+			  NULL));
+	ck_assert(log_has("vni 100: audit: repaired wrong FDB 02:aa:00:00:00:02: dst 10.255.0.1 "
+			  "sticky (found bridge entry only)", NULL));
+	ck_assert(log_has("vni 100: audit: repaired missing neighbour 172.16.0.1", NULL));
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(has_line(t, "00:00:00:00:00:00 dst 10.255.0.1 self permanent"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 extern_learn master br100"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:02 dst 10.255.0.1 self sticky static"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:02 sticky master br100 static"), "%s", t);
+	t = out("ip neigh show dev br100");
+	ck_assert_msg(has_line(t, NEIGH_I1), "%s", t);
+	/* the echoes of the repairs are no loss, and nothing is left */
+	int lost = R.lost;
+
+	run_loop(base, 50);
+	ck_assert_int_eq(R.lost, lost);
+	kernel_audit_clear(&a);
+	ck_assert_int_eq(kernel_audit(k, false, &a), 0);
+	ck_assert_uint_eq(a.checked, 5);
+	kernel_audit_clear(&a);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(audit_extra_removed)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct kernel_audit a = {0};
+	const char *t;
+
+	if (!netns())
+		return;
+	make_audit_vni();
+	base = event_base_new();
+	k = start(base, true);
+	install_audit_set(k);
+	k->ops->flush(k);
+	/* marked as evpnd's, never asked for */
+	sh("bridge fdb add 02:aa:00:00:00:77 dev vxlan100 dst 10.255.0.9 self extern_learn");
+	sh("bridge fdb add 02:aa:00:00:00:77 dev vxlan100 master extern_learn");
+	sh("bridge fdb append 00:00:00:00:00:00 dev vxlan100 dst 10.255.0.9 self permanent");
+	sh("ip neigh add 172.16.0.77 lladdr 02:aa:00:00:00:77 dev br100 extern_learn nud noarp");
+	/* local, not evpnd's: never reported nor touched */
+	sh("bridge fdb add 02:00:00:00:00:02 dev veth0 master dynamic");
+	sh("ip neigh add 172.16.0.6 lladdr 02:00:00:00:00:02 dev br100 nud permanent");
+	sh("bridge fdb add 02:00:00:00:00:03 dev vxlan100 dst 10.255.0.8 self static");
+	run_loop(base, 50);
+	ck_assert_int_eq(kernel_audit(k, false, &a), 3);
+	ck_assert_uint_eq(a.checked, 8);
+	drift_is(&a, KERNEL_DRIFT_MAC, "02:aa:00:00:00:77", KERNEL_DRIFT_EXTRA, "-",
+		 "dst 10.255.0.9");
+	drift_is(&a, KERNEL_DRIFT_FLOOD, "10.255.0.9", KERNEL_DRIFT_EXTRA, "-", "dst 10.255.0.9");
+	drift_is(&a, KERNEL_DRIFT_NEIGH, "172.16.0.77", KERNEL_DRIFT_EXTRA, "-",
+		 "lladdr 02:aa:00:00:00:77");
+	kernel_audit_clear(&a);
+	ck_assert_int_eq(kernel_audit(k, true, &a), 3);
+	ck_assert_uint_eq(k->stats.audit_repairs, 3);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	ck_assert(log_has("vni 100: audit: removed extra FDB 02:aa:00:00:00:77: dst 10.255.0.9",
+			  NULL));
+	ck_assert(log_has("vni 100: audit: removed extra neighbour 172.16.0.77", NULL));
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(!strstr(t, "02:aa:00:00:00:77"), "%s", t);
+	ck_assert_msg(!strstr(t, "10.255.0.9"), "%s", t);
+	ck_assert_msg(has_line(t, "02:00:00:00:00:03 dst 10.255.0.8 self static"), "%s", t);
+	ck_assert_msg(has_line(t, "00:00:00:00:00:00 dst 10.255.0.1 self permanent"), "%s", t);
+	t = out("ip neigh show dev br100");
+	ck_assert_msg(!strstr(t, "172.16.0.77"), "%s", t);
+	ck_assert_msg(has_line(t, "172.16.0.6 lladdr 02:00:00:00:00:02 PERMANENT"), "%s", t);
+	ck_assert_msg(has_line(t, NEIGH_I1), "%s", t);
+	t = out("bridge fdb show dev veth0");
+	ck_assert_msg(has_line(t, "02:00:00:00:00:02 master br100"), "%s", t);
+	kernel_audit_clear(&a);
+	ck_assert_int_eq(kernel_audit(k, false, &a), 0);
+	ck_assert_uint_eq(a.checked, 5);
+	kernel_audit_clear(&a);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(audit_wrong_repaired)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct kernel_audit a = {0};
+	const char *t;
+
+	if (!netns())
+		return;
+	make_audit_vni();
+	base = event_base_new();
+	k = start(base, true);
+	install_audit_set(k);
+	k->ops->flush(k);
+	/* dst changed by hand; a neighbour's lladdr changed, marked or not */
+	sh("bridge fdb replace 02:aa:00:00:00:01 dev vxlan100 dst 10.255.0.9 self extern_learn");
+	sh("ip neigh replace 172.16.0.1 lladdr 02:bb:00:00:00:01 dev br100 extern_learn nud noarp");
+	sh("ip neigh replace fd00::1 lladdr 02:bb:00:00:00:02 dev br100 nud permanent");
+	ck_assert_int_eq(kernel_audit(k, false, &a), 3);
+	ck_assert_uint_eq(a.checked, 5);
+	drift_is(&a, KERNEL_DRIFT_MAC, "02:aa:00:00:00:01", KERNEL_DRIFT_WRONG, "dst 10.255.0.1",
+		 "dst 10.255.0.9");
+	drift_is(&a, KERNEL_DRIFT_NEIGH, "172.16.0.1", KERNEL_DRIFT_WRONG,
+		 "lladdr 02:aa:00:00:00:01", "lladdr 02:bb:00:00:00:01");
+	drift_is(&a, KERNEL_DRIFT_NEIGH, "fd00::1", KERNEL_DRIFT_WRONG,
+		 "lladdr 02:aa:00:00:00:01", "lladdr 02:bb:00:00:00:02 (not extern_learn)");
+	kernel_audit_clear(&a);
+	ck_assert_int_eq(kernel_audit(k, true, &a), 3);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	ck_assert(log_has("vni 100: audit: repaired wrong FDB 02:aa:00:00:00:01: dst 10.255.0.1 "
+			  "(found dst 10.255.0.9)", NULL));
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	ck_assert_msg(!strstr(t, "10.255.0.9"), "%s", t);
+	t = out("ip neigh show dev br100");
+	ck_assert_msg(has_line(t, NEIGH_I1), "%s", t);
+	ck_assert_msg(has_line(t, "fd00::1 lladdr 02:aa:00:00:00:01 extern_learn NOARP proto 181"),
+		      "%s", t);
+	kernel_audit_clear(&a);
+	ck_assert_int_eq(kernel_audit(k, false, &a), 0);
+	kernel_audit_clear(&a);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(audit_move_left_to_logic)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct kernel_audit a = {0};
+	const char *t;
+
+	if (!netns())
+		return;
+	make_audit_vni();
+	base = event_base_new();
+	k = start(base, true);
+	install_audit_set(k);
+	k->ops->flush(k);
+	/* the remote MAC shows up on a local port: a move, not drift, and not undone */
+	sh("bridge fdb replace 02:aa:00:00:00:01 dev veth0 master static");
+	run_loop(base, 50);
+	ck_assert_int_eq(R.lost, 1);
+	ck_assert_int_eq(kernel_audit(k, true, &a), 0);
+	ck_assert_uint_eq(a.checked, 4);
+	ck_assert_uint_eq(k->stats.audit_repairs, 0);
+	t = out("bridge fdb show dev veth0"); /* the kernel may keep extern_learn on the move */
+	ck_assert_msg(strstr(t, "02:aa:00:00:00:01 ") && strstr(t, "master br100 static"), "%s", t);
+	/* once the logic withdraws it, its VXLAN part left behind is extra */
+	kernel_audit_clear(&a);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
 /* ---- volume ---------------------------------------------------------- */
 
 START_TEST(ten_thousand)
@@ -751,6 +1043,11 @@ static Suite *kernel_nl_suite(void)
 	tcase_add_test(tc, restart_reconcile);
 	tcase_add_test(tc, down_up_reinstalls);
 	tcase_add_test(tc, resync_rereads);
+	tcase_add_test(tc, audit_clean);
+	tcase_add_test(tc, audit_missing_repaired);
+	tcase_add_test(tc, audit_extra_removed);
+	tcase_add_test(tc, audit_wrong_repaired);
+	tcase_add_test(tc, audit_move_left_to_logic);
 	tcase_add_test(tc, ten_thousand);
 	suite_add_tcase(s, tc);
 	return s;
