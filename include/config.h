@@ -52,6 +52,7 @@ struct cfg_router {
 	struct ipaddr listen_address; /* unset = any */
 	uint16_t listen_port;	      /* 0 = do not listen */
 	struct in_addr cluster_id;    /* defaults to router-id */
+	uint32_t audit_interval;      /* seconds, 0 = no periodic audit */
 };
 
 struct cfg_neighbor {

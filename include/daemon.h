@@ -44,6 +44,7 @@ struct evpnd {
 	struct ctl_server *ctl;
 	struct event *sig_hup, *sig_term, *sig_int;
 	struct event *sweep_ev; /* removal of stale kernel leftovers */
+	struct event *audit_ev; /* periodic audit and repair */
 	struct timespec started; /* CLOCK_MONOTONIC */
 	time_t started_wall;
 	struct timespec last_reload; /* CLOCK_MONOTONIC, zero before any */

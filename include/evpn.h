@@ -11,6 +11,8 @@
 #ifndef EVPND_EVPN_H
 #define EVPND_EVPN_H
 
+#include <stdbool.h>
+
 #include "config.h"
 #include "types.h"
 
@@ -39,5 +41,11 @@ struct json_object *evpn_show_vnis(const struct evpn *e);
 struct json_object *evpn_show_macs(const struct evpn *e, vni_t vni);
 struct json_object *evpn_show_vteps(const struct evpn *e);
 struct json_object *evpn_show_summary(const struct evpn *e);
+/*
+ * Compare the kernel with what evpnd installed (kernel.h audit); with repair
+ * also fix the drift.  Returns the drift as JSON with *drift set to the
+ * number of items, or NULL with *err when there is no kernel to audit.
+ */
+struct json_object *evpn_audit(struct evpn *e, bool repair, int *drift, char **err);
 
 #endif

@@ -31,6 +31,7 @@ struct y_router {
 	char *listen_address;
 	uint16_t *listen_port;
 	char *cluster_id;
+	uint32_t *audit_interval;
 };
 
 struct y_neighbor {
@@ -106,6 +107,7 @@ static const cyaml_schema_field_t router_fields[] = {
 	CYAML_FIELD_UINT_PTR("listen-port", OPTP, struct y_router, listen_port),
 	CYAML_FIELD_STRING_PTR("cluster-id", OPTP, struct y_router, cluster_id, 0,
 			       CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("audit-interval", OPTP, struct y_router, audit_interval),
 	CYAML_FIELD_END,
 };
 
@@ -263,6 +265,7 @@ static void conv_router(const struct y_router *y, struct cfg_router *r, int *bad
 	conv_addr(y->listen_address, &r->listen_address, bad);
 	r->listen_port = y->listen_port ? *y->listen_port : 179;
 	r->cluster_id = r->router_id;
+	r->audit_interval = y->audit_interval ? *y->audit_interval : 60;
 	if (y->cluster_id && inet_pton(AF_INET, y->cluster_id, &r->cluster_id) != 1)
 		(*bad)++;
 }

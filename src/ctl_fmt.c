@@ -145,8 +145,31 @@ static void fmt_vteps(FILE *out, struct json_object *a)
 	}
 }
 
+static void fmt_audit(FILE *out, struct json_object *d)
+{
+	struct json_object *items = sub(d, "drift");
+	size_t n = items ? json_object_array_length(items) : 0;
+
+	fprintf(out, "%s entries checked, %zu drift%s\n", str(d, "checked"), n,
+		n && json_object_get_boolean(sub(d, "repair")) ? " (repaired)" : "");
+	if (!n)
+		return;
+	fprintf(out, "%-9s %-6s %-8s %-40s %-24s %s\n", "VNI", "Kind", "Problem", "Key", "Expected",
+		"Found");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *x = json_object_array_get_idx(items, i);
+
+		fprintf(out, "%-9s %-6s %-8s %-40s %-24s %s\n", str(x, "vni"), str(x, "kind"),
+			str(x, "problem"), str(x, "key"), str(x, "expected"), str(x, "found"));
+	}
+}
+
 void ctl_fmt_text(FILE *out, const char *const *words, size_t n, struct json_object *data)
 {
+	if (n >= 1 && !strcmp(words[0], "audit")) {
+		fmt_audit(out, data);
+		return;
+	}
 	bool show = n >= 2 && !strcmp(words[0], "show");
 
 	if (show && n == 2 && !strcmp(words[1], "summary"))

@@ -27,6 +27,33 @@ static void log_problems(const struct cfg_diag *diag, const char *file)
 			diag->v[i].msg);
 }
 
+/* Periodic audit (router audit-interval): drift is repaired and logged. */
+static void audit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct evpnd *d = arg;
+	json_object *o;
+	char *err = NULL;
+	int drift = 0;
+
+	o = evpn_audit(d->evpn, true, &drift, &err);
+	if (!o) {
+		log_warn("kernel", "periodic audit: %s", err ? err : "failed");
+		free(err);
+	}
+	json_object_put(o);
+}
+
+static void audit_schedule(struct evpnd *d)
+{
+	struct timeval tv = {d->cfg->router.audit_interval, 0};
+
+	if (!d->audit_ev)
+		d->audit_ev = event_new(d->base, -1, EV_PERSIST, audit_cb, d);
+	event_del(d->audit_ev);
+	if (tv.tv_sec)
+		event_add(d->audit_ev, &tv);
+}
+
 static void rib_config_from(struct rib_config *rc, const struct config *cfg)
 {
 	rc->local_as = cfg->router.asn;
@@ -72,6 +99,7 @@ int evpnd_reload(struct evpnd *d, struct cfg_diag *diag)
 	apply_config(d, next);
 	config_free(d->cfg);
 	d->cfg = next;
+	audit_schedule(d);
 	d->reloads_ok++;
 	clock_gettime(CLOCK_MONOTONIC, &d->last_reload);
 	log_notice(NULL, "configuration %s reloaded", d->config_path);
@@ -192,8 +220,14 @@ static json_object *ctl_dispatch(void *arg, const struct ctl_caller *who, const 
 {
 	struct evpnd *d = arg;
 
-	if ((!strcmp(w[0], "reload") || !strcmp(w[0], "clear")) && !may_change_state(who))
+	if ((!strcmp(w[0], "reload") || !strcmp(w[0], "clear") ||
+	     (n == 2 && !strcmp(w[0], "audit"))) && !may_change_state(who))
 		return denied(w[0], who, err);
+	if (!strcmp(w[0], "audit") && (n == 1 || (n == 2 && !strcmp(w[1], "repair")))) {
+		int drift;
+
+		return evpn_audit(d->evpn, n == 2, &drift, err);
+	}
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "summary"))
 		return evpnd_show_summary(d);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "neighbors"))
@@ -317,6 +351,7 @@ int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
 		return -1;
 	if (evpn_start_kernel(d->evpn) == -1)
 		log_warn("kernel", "netlink unavailable: routes are exchanged but not installed");
+	audit_schedule(d);
 	d->sweep_ev = event_new(d->base, -1, EV_PERSIST, sweep_cb, d);
 	{
 		struct timeval tv = {1, 0};
@@ -357,6 +392,8 @@ void evpnd_fini(struct evpnd *d)
 {
 	if (d->sweep_ev)
 		event_free(d->sweep_ev);
+	if (d->audit_ev)
+		event_free(d->audit_ev);
 	evpn_free(d->evpn);
 	if (d->bgp) {
 		struct timeval flush = {0, 300000};

@@ -456,7 +456,50 @@ json_object *evpn_show_summary(const struct evpn *e)
 		json_object_object_add(k, "resyncs", json_object_new_int64((int64_t)ks->resyncs));
 		json_object_object_add(k, "stale-swept",
 				       json_object_new_int64((int64_t)ks->stale_swept));
+		json_object_object_add(k, "audit-runs", json_object_new_int64((int64_t)ks->audit_runs));
+		json_object_object_add(k, "audit-drift",
+				       json_object_new_int64((int64_t)ks->audit_drift));
+		json_object_object_add(k, "audit-repairs",
+				       json_object_new_int64((int64_t)ks->audit_repairs));
 		json_object_object_add(o, "kernel-stats", k);
 	}
+	return o;
+}
+
+json_object *evpn_audit(struct evpn *e, bool repair, int *drift, char **err)
+{
+	struct kernel_audit a = {0};
+	json_object *o, *items;
+	int n;
+
+	if (!e->kernel || (n = kernel_audit(e->kernel, repair, &a)) < 0) {
+		if (asprintf(err, "%s", e->kernel ? "the kernel could not be read (see the log)"
+						  : "no kernel interface (netlink unavailable)") < 0)
+			*err = NULL;
+		kernel_audit_clear(&a);
+		return NULL;
+	}
+	o = json_object_new_object();
+	items = json_object_new_array();
+	for (size_t i = 0; i < a.n; i++) {
+		const struct kernel_drift *k = &a.v[i];
+		json_object *d = json_object_new_object();
+
+		json_object_object_add(d, "vni", json_object_new_int64(k->vni));
+		json_object_object_add(d, "kind", json_object_new_string(kernel_drift_kind_str(k->kind)));
+		json_object_object_add(d, "problem",
+				       json_object_new_string(kernel_drift_problem_str(k->problem)));
+		json_object_object_add(d, "key", json_object_new_string(k->key));
+		json_object_object_add(d, "expected", json_object_new_string(k->expected));
+		json_object_object_add(d, "found", json_object_new_string(k->found));
+		json_object_object_add(d, "repaired", json_object_new_boolean(k->repaired));
+		json_object_array_add(items, d);
+	}
+	json_object_object_add(o, "checked", json_object_new_int64((int64_t)a.checked));
+	json_object_object_add(o, "drift-count", json_object_new_int(n));
+	json_object_object_add(o, "drift", items);
+	json_object_object_add(o, "repair", json_object_new_boolean(repair));
+	*drift = n;
+	kernel_audit_clear(&a);
 	return o;
 }

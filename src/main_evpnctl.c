@@ -33,6 +33,8 @@ static void usage(FILE *out)
 		     "  clear neighbor ADDR [soft]\n"
 		     "                     reset the session (soft: ask for a route refresh)\n"
 		     "  reload             re-read the configuration file (like SIGHUP)\n"
+		     "  audit [repair]     compare the kernel with what evpnd installed; exit 1\n"
+		     "                     on drift (repair: fix it)\n"
 		     "options:\n"
 		     "  -s, --socket PATH  control socket (default " CTL_DEFAULT_SOCKET ")\n"
 		     "  -j, --json         print JSON\n"
@@ -93,6 +95,14 @@ int main(int argc, char **argv)
 	else
 		ctl_fmt_text(stdout, (const char *const *)argv + optind, (size_t)(argc - optind),
 			     data);
-	json_object_put(data);
-	return 0;
+	{
+		/* audit: drift is a failure for scripts */
+		json_object *v;
+		int drift = !strcmp(argv[optind], "audit") &&
+			    json_object_object_get_ex(data, "drift-count", &v) &&
+			    json_object_get_int(v) > 0;
+
+		json_object_put(data);
+		return drift ? 1 : 0;
+	}
 }

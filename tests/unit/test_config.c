@@ -106,6 +106,8 @@ START_TEST(c_defaults_equal_yang_defaults)
 		      "libyang: %s", ly_errmsg(ctx));
 	snprintf(num, sizeof(num), "%u", c->router.listen_port);
 	ck_assert_str_eq(yang_value(tree, "/evpnd:router/listen-port"), num);
+	snprintf(num, sizeof(num), "%u", c->router.audit_interval);
+	ck_assert_str_eq(yang_value(tree, "/evpnd:router/audit-interval"), num);
 	snprintf(xp, sizeof(xp), "%s/hold-time", nb);
 	snprintf(num, sizeof(num), "%u", c->neighbors[0].hold_time);
 	ck_assert_str_eq(yang_value(tree, xp), num);

@@ -1,0 +1,198 @@
+#!/usr/bin/python3
+"""benchlib.py - helpers of tests/bench/converge.sh (Debian's python3 only).
+
+  benchlib.py pcap PCAP RR_ADDR
+      BGP timestamps seen on a leaf's uplink capture (tshark), from RR_ADDR:
+      prints JSON {t_open, t_keepalive, t_first_update, t_last_data}.
+      t_keepalive (the RR's first KEEPALIVE, which completes the leaf's
+      OpenConfirm) is when the leaf's session reaches Established.
+  benchlib.py json KEY=VALUE... [@FILE:PREFIX]...
+      one JSON object from KEY=VALUE pairs (numbers, true/false, strings)
+      and the JSON objects in FILEs (their keys prefixed with PREFIX)
+  benchlib.py field FILE PATH
+      print one value of a JSON object (PATH like a.b.c), from the last
+      line of FILE that parses and has it
+  benchlib.py frr-peer FIELD PEER < show-bgp-summary-json
+      print FIELD of PEER in `show bgp l2vpn evpn summary json`
+  benchlib.py report RESULTS [MARKDOWN_OUT]
+      print the table of converge results (JSON lines) and optionally
+      write it as Markdown
+"""
+import json
+import subprocess
+import sys
+
+
+def pcap(path, rr):
+    out = subprocess.run(
+        ["tshark", "-r", path, "-Y", "ip.src==%s && tcp" % rr,
+         "-T", "fields", "-e", "frame.time_epoch", "-e", "tcp.len", "-e", "bgp.type"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False).stdout
+    res = {"t_open": 0.0, "t_keepalive": 0.0, "t_first_update": 0.0, "t_last_data": 0.0}
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2:
+            continue
+        t = float(parts[0])
+        tlen = int(parts[1] or 0)
+        types = set((parts[2] if len(parts) > 2 else "").split(","))
+        if "1" in types and not res["t_open"]:
+            res["t_open"] = t
+        if "4" in types and res["t_open"] and not res["t_keepalive"]:
+            res["t_keepalive"] = t
+        if "2" in types and not res["t_first_update"]:
+            res["t_first_update"] = t
+        if tlen > 100:
+            res["t_last_data"] = t
+    print(json.dumps(res))
+
+
+def conv(v):
+    if v in ("true", "false"):
+        return v == "true"
+    try:
+        return int(v)
+    except ValueError:
+        pass
+    try:
+        return float(v)
+    except ValueError:
+        return v
+
+
+def mkjson(args):
+    d = {}
+    for a in args:
+        if a.startswith("@"):
+            path, _, pfx = a[1:].partition(":")
+            try:
+                with open(path) as f:
+                    lines = [l for l in f.read().splitlines() if l.strip()]
+                obj = {}
+                for l in lines:
+                    try:
+                        obj.update(json.loads(l))
+                    except ValueError:
+                        pass
+            except OSError:
+                obj = {}
+            for k, v in obj.items():
+                d[pfx + k] = v
+        else:
+            k, _, v = a.partition("=")
+            d[k] = conv(v)
+    print(json.dumps(d))
+
+
+def field(path, key):
+    val = None
+    with open(path) as f:
+        for line in f:
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            for k in key.split("."):
+                o = o.get(k) if isinstance(o, dict) else None
+            if o is not None:
+                val = o
+    if val is None:
+        sys.exit(1)
+    print(val)
+
+
+def frr_peer(fieldname, peer):
+    d = json.load(sys.stdin)
+    v = d.get("peers", {}).get(peer, {}).get(fieldname)
+    if v is None:
+        sys.exit(1)
+    print(v)
+
+
+def fmt(v, unit="s"):
+    if v is None:
+        return "-"
+    if unit == "s":
+        return "%.3f" % v
+    if unit == "x":
+        return "%.2f" % v
+    if unit == "B":
+        return "%.0f" % v
+    return str(v)
+
+
+def report(path, md_out=None):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            try:
+                rows.append(json.loads(line))
+            except ValueError:
+                pass
+    rows.reverse()          # the latest result of each kind wins
+    conv_ = [r for r in rows if r.get("benchmark") == "converge"]
+    kern = [r for r in rows if r.get("benchmark") == "kernel-insert"]
+    local = [r for r in rows if r.get("benchmark") == "local-learning"]
+    moves = [r for r in rows if r.get("benchmark") == "mac-move"]
+    lines = []
+    hdr = ("scenario", "N", "evpnd s", "FRR s", "kernel s", "evpnd/FRR", "evpnd/kernel",
+           "evpnd B/route", "FRR B/route", "evpnd from Est. s", "FRR from Est. s")
+    lines.append(hdr)
+    keys = sorted({(r["scenario"], r["n"]) for r in conv_}, key=lambda k: (k[1], k[0]))
+    for sc, n in keys:
+        e = next((r for r in conv_ if r["scenario"] == sc and r["n"] == n and r["daemon"] == "evpnd"), {})
+        fr = next((r for r in conv_ if r["scenario"] == sc and r["n"] == n and r["daemon"] == "frr"), {})
+        k = next((r for r in kern if r["scenario"] == sc and r["n"] == n and r.get("observed")), {})
+        te, tf, tk = e.get("from_first_update_s"), fr.get("from_first_update_s"), k.get("seconds")
+        lines.append((sc, str(n), fmt(te), fmt(tf), fmt(tk),
+                      fmt(te / tf, "x") if te and tf else "-",
+                      fmt(te / tk, "x") if te and tk else "-",
+                      fmt(e.get("bytes_per_route"), "B"), fmt(fr.get("bytes_per_route"), "B"),
+                      fmt(e.get("from_established_s")), fmt(fr.get("from_established_s"))))
+    for sc, n in sorted({(r["scenario"], r["n"]) for r in local}, key=lambda k: (k[1], k[0])):
+        e = next((r for r in local if r["n"] == n and r["daemon"] == "evpnd"), {})
+        fr = next((r for r in local if r["n"] == n and r["daemon"] == "frr"), {})
+        te, tf = e.get("seconds"), fr.get("seconds")
+        lines.append(("local-learn", str(n), fmt(te), fmt(tf), "-",
+                      fmt(te / tf, "x") if te and tf else "-", "-", "-", "-", "-", "-"))
+    for n in sorted({r["n"] for r in moves}):
+        e = next((r for r in moves if r["n"] == n and r["daemon"] == "evpnd"), {})
+        fr = next((r for r in moves if r["n"] == n and r["daemon"] == "frr"), {})
+        te, tf = e.get("seconds"), fr.get("seconds")
+        lines.append(("mac-move", "1 (of %d)" % n, fmt(te), fmt(tf), "-",
+                      fmt(te / tf, "x") if te and tf else "-", "-", "-", "-", "-", "-"))
+    w = [max(len(str(r[i])) for r in lines) for i in range(len(hdr))]
+    out = []
+    for i, r in enumerate(lines):
+        out.append("  ".join(str(c).rjust(w[j]) if j else str(c).ljust(w[j]) for j, c in enumerate(r)))
+        if i == 0:
+            out.append("  ".join("-" * x for x in w))
+    print("\n".join(out))
+    if md_out:
+        with open(md_out, "w") as f:
+            f.write("| " + " | ".join(hdr) + " |\n")
+            f.write("|" + "|".join("---" for _ in hdr) + "|\n")
+            for r in lines[1:]:
+                f.write("| " + " | ".join(r) + " |\n")
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.exit(__doc__)
+    cmd = argv[1]
+    if cmd == "pcap":
+        pcap(argv[2], argv[3])
+    elif cmd == "json":
+        mkjson(argv[2:])
+    elif cmd == "field":
+        field(argv[2], argv[3])
+    elif cmd == "frr-peer":
+        frr_peer(argv[2], argv[3])
+    elif cmd == "report":
+        report(argv[2], argv[3] if len(argv) > 3 else None)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# tests/bench/converge.sh - convergence benchmarks (issue 7): an evpnd leaf
+# and an FRR leaf (bgpd + zebra) in the same position of one fabric
+# (topologies/bench-leaf.clab.yml), and the kernel's own limit, measured in
+# one run on this machine.  Called by tests/bench/run.sh (which builds the
+# tools); see docs/performance.md for the method.
+#
+#   converge.sh [--smoke]
+#
+# Environment:
+#   BENCH_N        route counts (default "10000 100000"; --smoke: 1000)
+#   BENCH_OUT      results dir (default <repo>/build-bench); JSON lines are
+#                  appended to $BENCH_OUT/bench-results.json
+#   BENCH_TOOLS    dir with bgp_blast, nl_watch, nl_blast (default $BENCH_OUT/tools)
+#   BENCH_LOCAL    1 (default): also local learning and a MAC move
+#   BENCH_KEEP     1: keep the work dir (pcaps, JSON pieces) for inspection
+#   BENCH_PERF     1: perf record -g evpnd during its remote-install runs
+#   EVPND, EVPNCTL binaries (default $BENCH_OUT/evpnd, evpnctl)
+#   LAB_PREFIX     namespace prefix (default hF-)
+#
+# Scenarios per N (each on a fresh lab):
+#   mac    N Type-2 MAC routes from the route source via the FRR RR
+#   macip  N Type-2 MAC+IP routes (FDB pairs + neighbours)
+# and, in the mac lab, local learning of N MACs and one MAC move per leaf.
+# Pass/fail never depends on a timing: the run fails only when something
+# did not run or not all N entries/routes appeared.
+set -uo pipefail
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+export SRC
+LAB_PREFIX=${LAB_PREFIX:-hF-}
+BENCH_OUT=${BENCH_OUT:-$SRC/build-bench}
+export EVPND=${EVPND:-$BENCH_OUT/evpnd}
+export EVPNCTL=${EVPNCTL:-$BENCH_OUT/evpnctl}
+. "$SRC/tests/netns/lib.sh"
+need_root
+
+SMOKE=0
+[ "${1:-}" = --smoke ] && SMOKE=1
+if [ $SMOKE = 1 ]; then NS_LIST=${BENCH_N:-1000}; else NS_LIST=${BENCH_N:-10000 100000}; fi
+TOOLS=${BENCH_TOOLS:-$BENCH_OUT/tools}
+RESULTS=$BENCH_OUT/bench-results.json
+BENCH_LOCAL=${BENCH_LOCAL:-1}
+PY=/usr/bin/python3
+BL="$PY $SRC/tests/bench/benchlib.py"
+T=bench-leaf
+RR_E=10.1.1.1          # the RR's neighbour address of the evpnd leaf
+RR_F=10.1.2.1          # ... of the FRR leaf
+VTEP_GEN=10.255.0.100  # next hop of the generated routes
+KNS=${LAB_PREFIX}bench-kernel
+WORK=$(mktemp -d /tmp/hF-bench.XXXXXX)
+chmod 755 "$WORK"      # tcpdump drops to its own user and writes here
+[ "${BENCH_KEEP:-0}" = 1 ] || on_exit "rm -rf $WORK"
+on_exit "ip netns del $KNS 2>/dev/null"
+for t in bgp_blast nl_watch nl_blast; do
+  [ -x "$TOOLS/$t" ] || { echo "converge: $TOOLS/$t missing (run tests/bench/run.sh)"; exit 1; }
+done
+touch "$RESULTS"
+
+TMO=$([ $SMOKE = 1 ] && echo 30 || echo 120)
+
+note() { printf '# %s\n' "$*" >&2; }
+emit() { $BL json "$@" | tee -a "$RESULTS" >/dev/null; }
+# node namespaces and state dirs by the runner's naming (topologies/README.md),
+# without starting the runner (Python) for every lookup
+STATE_BASE=${CLAB_NETNS_STATE:-/tmp/clab-netns}
+nsof() { echo "${LAB_PREFIX}${T}-$1"; }
+dirof() { echo "$STATE_BASE/${LAB_PREFIX}${T}/$1"; }
+rr() { local a args=(); for a in "$@"; do args+=(-c "$a"); done; vtysh --vty_socket "$(dirof rr)" "${args[@]}"; }
+rr_neigh() { # rr_neigh shut|unshut ADDR
+  local no=; [ "$1" = unshut ] && no="no "
+  rr 'configure terminal' 'router bgp 65000' "${no}neighbor $2 shutdown" >/dev/null
+}
+rr_peer() { rr 'show bgp l2vpn evpn summary json' | $BL frr-peer "$1" "$2"; }
+rr_has() { [ "$(rr_peer pfxRcd "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
+rr_sent() { [ "$(rr_peer pfxSnt "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
+rr_state() { [ "$(rr_peer state "$1" 2>/dev/null)" = "$2" ]; }
+rr_drops() {
+  rr "show bgp neighbors $1 json" | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+print(next(iter(d.values())).get("connectionsDropped", 0))' 2>/dev/null || echo -1
+}
+rss_kb() { local s=0 p; for p in "$@"; do s=$((s + $(awk '/^VmRSS/ {print $2}' /proc/$p/status))); done; echo $s; }
+cpu_ticks() { local s=0 p; for p in "$@"; do s=$((s + $(awk '{ sub(/.*\) /, ""); print $12 + $13 }' /proc/$p/stat))); done; echo $s; }
+fdb_count() { ip netns exec "$(nsof "$1")" bridge fdb show dev vxlan100 2>/dev/null | grep -c "dst $VTEP_GEN"; }
+fdb_empty() { [ "$(fdb_count "$1")" -le 1 ]; }   # a MAC that moved here may stay
+fdb_full() { [ "$(fdb_count "$1")" -ge "$2" ]; }
+daemon_pids() { # daemon_pids NODE
+  local d; d=$(dirof "$1")
+  if [ "$1" = leafe ]; then cat "$d/evpnd.pid"; else echo "$(cat "$d/bgpd.pid") $(cat "$d/zebra.pid")"; fi
+}
+bg_pids=()
+stop_bg() { local p; for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done; for p in "${bg_pids[@]}"; do wait "$p" 2>/dev/null; done; bg_pids=(); }
+on_exit 'stop_bg'
+
+# wait_file FILE SECS: until FILE exists
+wait_file() { wait_until "$2" test -e "$1"; }
+
+# ---- kernel limit --------------------------------------------------------
+kernel_ns_up() {
+  ip netns del "$KNS" 2>/dev/null
+  ip netns add "$KNS" && ip -n "$KNS" link set lo up &&
+  ip netns exec "$KNS" sh -e -c '
+    ip link add br100 type bridge
+    ip link add vxlan100 type vxlan id 100 local 10.255.0.11 dstport 4789 nolearning
+    ip link set vxlan100 master br100
+    bridge link set dev vxlan100 neigh_suppress on learning off
+    ip link set vxlan100 up; ip link set br100 up
+    ip addr add 172.16.0.251/12 dev br100'
+}
+
+# kernel_run SCENARIO N: the same entries by raw rtnetlink, observed and not
+kernel_run() {
+  local sc=$1 n=$2 mode kinds w=$WORK/k-$1-$2
+  if [ "$sc" = mac ]; then mode=fdb; kinds=dst,master; else mode=macip; kinds=dst,master,neigh; fi
+  check "kernel namespace for $sc N=$n" kernel_ns_up || return 1
+  ip netns exec "$KNS" "$TOOLS/nl_watch" -n "$n" -k "$kinds" -V $VTEP_GEN -t "$TMO" \
+      -r "$w.ready" -l kernel >"$w.watch" &
+  local wp=$!
+  wait_file "$w.ready" 5
+  ip netns exec "$KNS" "$TOOLS/nl_blast" -m $mode -n "$n" -V $VTEP_GEN -l observed >"$w.blast"
+  local brc=$?
+  wait $wp; local wrc=$?
+  check "kernel $sc N=$n observed: all entries seen, no request failed" test $brc -eq 0 -a $wrc -eq 0
+  local t0 t1
+  t0=$($BL field "$w.blast" t_first); t1=$($BL field "$w.watch" t_last)
+  emit benchmark=kernel-insert scenario="$sc" n="$n" observed=true \
+       seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')" \
+       ok=$([ $brc -eq 0 ] && [ $wrc -eq 0 ] && echo true || echo false) \
+       "@$w.blast:blast_" "@$w.watch:watch_"
+  kernel_ns_up || return 1
+  ip netns exec "$KNS" "$TOOLS/nl_blast" -m $mode -n "$n" -V $VTEP_GEN -l unobserved >"$w.blast2"
+  brc=$?
+  check "kernel $sc N=$n unobserved" test $brc -eq 0
+  emit benchmark=kernel-insert scenario="$sc" n="$n" observed=false \
+       seconds="$($BL field "$w.blast2" seconds)" ok=$([ $brc -eq 0 ] && echo true || echo false) \
+       "@$w.blast2:blast_"
+  ip netns del "$KNS"
+}
+
+# ---- remote routes: one leaf --------------------------------------------
+# remote_run SCENARIO N NODE RR_NEIGHBOUR DAEMON
+remote_run() {
+  local sc=$1 n=$2 node=$3 peer=$4 daemon=$5 ns kinds pids w=$WORK/r-$1-$2-$5
+  ns=$(nsof "$node")
+  kinds=dst,master; [ "$sc" = macip ] && kinds=dst,master,neigh
+  pids=$(daemon_pids "$node")
+  local rss0 cpu0 rss1 cpu1
+  # shellcheck disable=SC2086
+  rss0=$(rss_kb $pids); cpu0=$(cpu_ticks $pids)
+  ip netns exec "$ns" tcpdump -U -n -i eth1 -s 0 -w "$w.pcap" tcp port 179 2>"$w.tcpdump" &
+  local tp=$!
+  wait_until 5 grep -q listening "$w.tcpdump"
+  ip netns exec "$ns" "$TOOLS/nl_watch" -n "$n" -k "$kinds" -V $VTEP_GEN -t "$TMO" \
+      -r "$w.ready" -l "$daemon" >"$w.watch" &
+  local wp=$!
+  wait_file "$w.ready" 5
+  local pp=
+  if [ "${BENCH_PERF:-0}" = 1 ] && [ "$daemon" = evpnd ]; then
+    perf record -g -o "$BENCH_OUT/perf-evpnd-$sc-$n.data" -p "$pids" >/dev/null 2>&1 &
+    pp=$!; sleep 0.5
+  fi
+  rr_neigh unshut "$peer"
+  wait $wp; local wrc=$?
+  [ -n "$pp" ] && { kill -INT "$pp"; wait "$pp"; }
+  sleep 1    # let the daemons settle before reading memory
+  # shellcheck disable=SC2086
+  rss1=$(rss_kb $pids); cpu1=$(cpu_ticks $pids)
+  kill "$tp"; wait "$tp" 2>/dev/null
+  $BL pcap "$w.pcap" "${peer%.1}.0" >"$w.bgp"
+  local drops up; drops=$(rr_drops "$peer")
+  up=$(rr_state "$peer" Established && echo true || echo false)
+  check "$daemon leaf, $sc N=$n: all entries in the kernel" test $wrc -eq 0
+  check "$daemon leaf, $sc N=$n: session stayed up (no hold timer expiry)" test "$drops" = 0 -a "$up" = true
+  local tu te tl tk
+  tu=$($BL field "$w.bgp" t_first_update); te=$($BL field "$w.bgp" t_keepalive)
+  tl=$($BL field "$w.watch" t_last); tk=$($BL field "$w.bgp" t_last_data)
+  emit benchmark=converge scenario="$sc" n="$n" daemon="$daemon" \
+       from_first_update_s="$(awk -v a="$tu" -v b="$tl" 'BEGIN { printf "%.6f", b - a }')" \
+       from_established_s="$(awk -v a="$te" -v b="$tl" 'BEGIN { printf "%.6f", b - a }')" \
+       rr_stream_s="$(awk -v a="$tu" -v b="$tk" 'BEGIN { printf "%.6f", b - a }')" \
+       rss_before_kb="$rss0" rss_after_kb="$rss1" \
+       bytes_per_route="$(awk -v a="$rss0" -v b="$rss1" -v n="$n" 'BEGIN { printf "%.1f", (b - a) * 1024 / n }')" \
+       cpu_s="$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')" \
+       session_drops="$drops" ok=$([ $wrc -eq 0 ] && [ "$drops" = 0 ] && echo true || echo false) \
+       "@$w.bgp:" "@$w.watch:watch_"
+}
+
+# ---- local learning and MAC move: one leaf -------------------------------
+# local_run N NODE HOST VTEP DAEMON: the leaf's session is up, the other leaf's down
+local_run() {
+  local n=$1 node=$2 host=$3 vtep=$4 daemon=$5 ns hns gns w=$WORK/l-$1-$5
+  ns=$(nsof "$node"); hns=$(nsof "$host"); gns=$(nsof gen)
+  # MAC move: index 7 of the generated routes (remote, behind $VTEP_GEN) starts
+  # talking behind this leaf; from the bridge learning it to the route
+  # reflector reflecting the leaf's route for it (sequence number 1).
+  local mvmac=02:bb:00:00:00:07
+  ip netns exec "$hns" sh -c "ip link set eth1 down; ip link set eth1 address $mvmac; ip link set eth1 up"
+  ip netns exec "$gns" "$TOOLS/bgp_blast" -q -c 10.1.9.254 -l 10.1.9.2 -M $mvmac -E "$vtep" \
+      -t "$TMO" >"$w.mvobs" 2>&1 &
+  local op=$!
+  wait_until 30 rr_sent 10.1.9.2 "$n"; sleep 0.3
+  ip netns exec "$ns" "$TOOLS/nl_watch" -n 1 -o 7 -k local -L eth2 -t "$TMO" -r "$w.mvready" \
+      -l move >"$w.mvwatch" &
+  local wp=$!
+  wait_file "$w.mvready" 5
+  ip netns exec "$hns" ping -c 1 -W 1 172.16.0.251 >/dev/null 2>&1   # the host talks: learned
+  wait $op; local orc=$?
+  wait $wp; local wrc=$?
+  check "$daemon leaf: MAC move learned and advertised" test $orc -eq 0 -a $wrc -eq 0
+  local tm0 tm1
+  tm0=$($BL field "$w.mvwatch" t_first); tm1=$($BL field "$w.mvobs" t_done)
+  emit benchmark=mac-move n="$n" daemon="$daemon" \
+       seconds="$(awk -v a="$tm0" -v b="$tm1" 'BEGIN { printf "%.6f", b - a }')" \
+       t_learned="$tm0" t_reflected="$tm1" ok=$([ $orc -eq 0 ] && [ $wrc -eq 0 ] && echo true || echo false)
+
+  # Local learning: N MACs (02:cc:...) on the access port, inserted by raw
+  # rtnetlink (master dynamic), until the observer behind the RR has them all.
+  ip netns exec "$gns" "$TOOLS/bgp_blast" -q -c 10.1.9.254 -l 10.1.9.2 -e "$n" -P 02:cc \
+      -E "$vtep" -t "$TMO" >"$w.obs" 2>&1 &
+  op=$!
+  wait_until 30 rr_sent 10.1.9.2 "$n"; sleep 0.3
+  ip netns exec "$ns" "$TOOLS/nl_blast" -m local -L eth2 -n "$n" -P 02:cc -l local >"$w.blast"
+  local brc=$?
+  wait $op; orc=$?
+  check "$daemon leaf: $n local MACs reached the route reflector" test $orc -eq 0 -a $brc -eq 0
+  local t0 t1
+  t0=$($BL field "$w.blast" t_first); t1=$($BL field "$w.obs" t_done)
+  emit benchmark=local-learning scenario=mac n="$n" daemon="$daemon" \
+       seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')" \
+       insert_s="$($BL field "$w.blast" seconds)" \
+       ok=$([ $orc -eq 0 ] && [ $brc -eq 0 ] && echo true || echo false) "@$w.obs:obs_"
+}
+
+# ---- one lab per scenario and N -------------------------------------------
+lab_run() {
+  local sc=$1 n=$2 ip=
+  [ "$sc" = macip ] && ip=-i
+  note "lab: $sc N=$n"
+  check "lab up ($sc N=$n)" topo_up "$T" --reconfigure || return 1
+  local gns; gns=$(nsof gen)
+  # the route source: N routes into the RR before any leaf is released
+  ip netns exec "$gns" "$TOOLS/bgp_blast" -q -c 10.1.9.254 -l 10.1.9.1 -n "$n" $ip \
+      -N $VTEP_GEN -t 3600 >"$WORK/gen-$sc-$n.json" 2>&1 &
+  bg_pids+=($!)
+  check_eventually 60 "RR has the $n routes of the source ($sc)" rr_has 10.1.9.1 "$n" || return 1
+  remote_run "$sc" "$n" leafe $RR_E evpnd
+  # the evpnd leaf leaves (and empties its kernel) before the FRR leaf runs
+  rr_neigh shut $RR_E
+  wait_until 60 fdb_empty leafe
+  remote_run "$sc" "$n" leaff $RR_F frr
+  if [ "$sc" = mac ] && [ "$BENCH_LOCAL" = 1 ]; then
+    local_run "$n" leaff hf 10.255.0.12 frr
+    rr_neigh shut $RR_F
+    wait_until 60 fdb_empty leaff
+    rr_neigh unshut $RR_E
+    check_eventually 60 "evpnd leaf back with the $n remote MACs" fdb_full leafe "$n"
+    local_run "$n" leafe he 10.255.0.11 evpnd
+  fi
+  stop_bg
+  topo_down "$T"
+}
+
+FRR_VER=$(/usr/lib/frr/bgpd --version 2>/dev/null | head -1 | awk '{print $3}')
+emit benchmark=machine nproc="$(nproc)" \
+     cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
+     kernel="$(uname -r)" frr="$FRR_VER" evpnd="$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo ?)"
+for n in $NS_LIST; do
+  for sc in mac macip; do
+    kernel_run "$sc" "$n"
+    lab_run "$sc" "$n"
+  done
+done
+echo
+$BL report "$RESULTS" "$BENCH_OUT/converge-table.md"
+echo
+finish
