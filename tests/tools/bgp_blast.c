@@ -32,7 +32,9 @@
  *            failure (NOTIFICATION, connection lost), 3 when -e/-M was not
  *            met before the timeout.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

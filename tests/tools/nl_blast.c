@@ -21,7 +21,9 @@
  * object: seconds from the first sendmsg to the last ack, rate, errors, and
  * t_first/t_last as CLOCK_REALTIME seconds.  Exit 1 if any request failed.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
@@ -102,7 +104,7 @@ static void flush(int fd, struct req *q, uint8_t *rbuf, size_t rcap)
 	while (q->pending) {
 		ssize_t r = recv(fd, rbuf, rcap, 0);
 		const struct nlmsghdr *h = (const struct nlmsghdr *)rbuf;
-		int len = (int)r;
+		unsigned int len = (unsigned int)r;
 
 		if (r <= 0) {
 			perror("nl_blast: recv");

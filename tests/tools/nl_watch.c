@@ -23,7 +23,9 @@
  * dump and says so ("overruns" in the output).  READYFILE is created once
  * the socket listens.  Exit 0 when all entries appeared, 3 on timeout.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
@@ -152,7 +154,7 @@ static void handle(const struct nlmsghdr *h, double t)
 static void parse(const uint8_t *buf, size_t n, double t)
 {
 	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-	int len = (int)n;
+	unsigned int len = (unsigned int)n;
 
 	for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
 		msgs++;
@@ -184,7 +186,7 @@ static void resync(uint8_t *buf, size_t cap)
 			ssize_t r = recv(fd, buf, cap, 0);
 			double t = now_rt();
 			const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-			int len = (int)r;
+			unsigned int len = (unsigned int)r;
 
 			if (r <= 0)
 				break;
