@@ -11,6 +11,8 @@ PKGS=(
   libevent-dev libjson-c-dev check uthash-dev
   # test fabric and peers
   iproute2 iputils-ping procps psmisc frr gobgpd tcpdump tshark python3 python3-yaml
+  # VRF tests boot Debian 12's own kernel under qemu (tests/vm/)
+  qemu-system-x86 busybox-static cpio
 )
 
 missing=()

@@ -24,6 +24,9 @@
 #                 linux-image-amd64 depends on, per apt-cache)
 #   VM_ENV        extra names of variables to pass into the VM
 #   VM_VERBOSE=1  always print the VM's console log (stderr)
+#   VM_TRACE=1    print an xtrace of stage 2 (vm-stage2.sh)
+#   VM_APPEND     extra kernel command line (e.g. loglevel=7 to see boot)
+#   VM_CPU, VM_QEMU, VM_BUSYBOX   qemu -cpu (max), qemu binary, static busybox
 # Passed into the VM when set: EVPND EVPNCTL SRC LAB_PREFIX YAML2JSON PYTHON
 # WAIT_INTERVAL CLAB_NETNS_WAIT, every EVPND_* variable, and those in VM_ENV.
 # Inside, EVPND_IN_VM=1 is set.
@@ -73,11 +76,18 @@ resolve_deps() {
         }' "$1"
 }
 
-# kernel_pkg: the versioned image package to use.
+# kernel_pkg: the versioned image package to use (apt-cache's answer is
+# remembered in $CACHE/kernel-pkg until apt's lists change).
 kernel_pkg() {
+    local stamp=$CACHE/kernel-pkg pkg
     if [ -n "${VM_KERNEL_PKG:-}" ]; then echo "$VM_KERNEL_PKG"; return; fi
-    apt-cache depends linux-image-amd64 2>/dev/null |
-        awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
+    if [ -s "$stamp" ] && [ -z "$(find /var/lib/apt/lists -maxdepth 1 -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+        cat "$stamp"; return
+    fi
+    pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+          awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+    [ -n "$pkg" ] && echo "$pkg" >"$stamp"
+    echo "$pkg"
 }
 
 # prepare: fill $CACHE/<pkg>/ (idempotent; serialised with flock); sets KDIR.
@@ -98,7 +108,8 @@ prepare() {
     if [ ! -e "$dir/.ready" ]; then
         say "preparing $dir (downloading $pkg)"
         tmp=$dir.tmp.$$
-        rm -rf "$tmp" && mkdir -p "$tmp" || die "cannot write $tmp"
+        rm -rf "$tmp"
+        mkdir -p "$tmp" || die "cannot write $tmp"
         (cd "$tmp" && apt-get download -q "$pkg" >download.log 2>&1) ||
             { cat "$tmp/download.log" >&2; rm -rf "$tmp"; die "apt-get download $pkg failed"; }
         deb=$(ls "$tmp"/*.deb)
@@ -112,16 +123,18 @@ prepare() {
         find "$tmp/root/lib/modules" -name '*.ko.xz' -exec xz -d {} + 2>/dev/null
         find "$tmp/root/lib/modules" -name '*.ko.zst' -exec zstd -q -d --rm {} + 2>/dev/null
         "$BUSYBOX" depmod -b "$tmp/root" "$kver" || { rm -rf "$tmp"; die "depmod failed"; }
-        rm -rf "$dir" && mv "$tmp" "$dir" && touch "$dir/.ready" || die "cannot install $dir"
+        rm -rf "$dir"
+        if ! mv "$tmp" "$dir" || ! touch "$dir/.ready"; then die "cannot install $dir"; fi
     fi
     KDIR=$dir
     KVER=$(ls "$dir/root/lib/modules")
     VMLINUZ=$dir/root/boot/vmlinuz-$KVER
     MODDIR=$dir/root/lib/modules/$KVER
-    [ -r "$VMLINUZ" ] && [ -r "$MODDIR/modules.dep" ] || die "$dir is incomplete: remove it"
+    if [ ! -r "$VMLINUZ" ] || [ ! -r "$MODDIR/modules.dep" ]; then die "$dir is incomplete: remove it"; fi
 
     # the initramfs, rebuilt when its ingredients change
     local mods
+    # shellcheck disable=SC2086
     mods=$(resolve_deps "$MODDIR/modules.dep" $INITRD_MODULES) || die "module resolution failed"
     hash=$( { cat "$HERE/vm-init.sh"; echo "$mods"; sha256sum "$BUSYBOX"; } | sha256sum | cut -c1-16)
     INITRD=$dir/initrd-$hash.cpio
@@ -169,9 +182,10 @@ shift
 JOB=$(mktemp -d "${TMPDIR:-/tmp}/evpnd-vm.XXXXXX") || die "mktemp"
 QPID=""
 TAILPID=""
+# shellcheck disable=SC2317
 cleanup() {
-    [ -n "$QPID" ] && kill "$QPID" 2>/dev/null && wait "$QPID" 2>/dev/null
-    [ -n "$TAILPID" ] && kill "$TAILPID" 2>/dev/null
+    if [ -n "$QPID" ]; then kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; fi
+    if [ -n "$TAILPID" ]; then kill "$TAILPID" 2>/dev/null; wait "$TAILPID" 2>/dev/null; fi
     rm -rf "$JOB"
 }
 trap cleanup EXIT
@@ -183,8 +197,9 @@ fresh_tmp=1
 for p in "$SCRIPT" "$SRC" "${EVPND:-}" "${EVPNCTL:-}" "${YAML2JSON:-}"; do
     case $(readlink -f "$p" 2>/dev/null) in /tmp/*) fresh_tmp=0 ;; esac
 done
+# shellcheck disable=SC2086
 modfiles=$(resolve_deps "$MODDIR/modules.dep" $MODULES) || die "VM_MODULES: unknown module"
-modfiles=$(echo $modfiles)
+modfiles=${modfiles//$'\n'/ }
 printf 'KVER=%s\nMODDIR=%s\nVM_MODULE_FILES="%s"\nVM_FRESH_TMP=%s\n' \
     "$KVER" "$MODDIR" "$modfiles" "$fresh_tmp" >"$JOB/vm.conf"
 {
@@ -196,7 +211,11 @@ printf 'KVER=%s\nMODDIR=%s\nVM_MODULE_FILES="%s"\nVM_FRESH_TMP=%s\n' \
         [ -n "${!n+x}" ] && printf 'export %s=%q\n' "$n" "${!n}"
     done
 } >"$JOB/env.sh"
-printf 'cd %q || exit 125\nexec %q' "$SRC" "$SCRIPT" >"$JOB/cmd.sh"
+if [ -x "$SCRIPT" ]; then
+    printf 'cd %q || exit 125\nexec %q' "$SRC" "$SCRIPT" >"$JOB/cmd.sh"
+else
+    printf 'cd %q || exit 125\nexec bash %q' "$SRC" "$SCRIPT" >"$JOB/cmd.sh"
+fi
 for a in "$@"; do printf ' %q' "$a" >>"$JOB/cmd.sh"; done
 echo >>"$JOB/cmd.sh"
 cp "$HERE/vm-stage2.sh" "$JOB/stage2.sh"
@@ -250,7 +269,8 @@ if [ -s "$JOB/rc" ]; then
     exit "$rc"
 fi
 say "the VM stopped without an exit status ($([ $timed_out = 1 ] && echo timeout || echo crash or boot failure))"
-say "console log:"; sed 's/^/console: /' "$JOB/console.log" | tail -60 >&2
+say "console log (last 60 lines):"; sed 's/^/console: /' "$JOB/console.log" | tail -60 >&2
+[ -s "$JOB/console.log" ] || say "(empty: the kernel boots with quiet; try VM_APPEND=loglevel=7)"
 [ -s "$JOB/qemu.log" ] && { say "qemu:"; tail -20 "$JOB/qemu.log" >&2; }
 [ $timed_out = 1 ] && exit 124
 exit 125

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # tests/vm/vm-init.sh - stage 1 of the test VM: /init of the initramfs that
 # tests/vm/run-in-vm.sh builds (busybox-static + the modules listed in
 # /modules.list, in dependency order).  Not meant to be run on the host.
@@ -50,7 +51,10 @@ mount -t tmpfs -o mode=0755,nosuid,nodev run $R/run || die "tmpfs on /run"
 J=$R/run/evpnd-vm
 mkdir -p $J
 mount -t 9p -o "$P9,cache=none" job $J || die "mount job (9p)"
-[ -f $J/stage2.sh ] && [ -f $J/vm.conf ] || die "no stage2.sh or vm.conf in the job directory"
+if [ ! -f $J/stage2.sh ] || [ ! -f $J/vm.conf ]; then
+    die "no stage2.sh or vm.conf in the job directory"
+fi
+# shellcheck source=/dev/null
 . $J/vm.conf
 
 for d in dev proc sys; do

@@ -31,6 +31,6 @@ bash "$J/cmd.sh" >"$J/out.log" 2>&1
 rc=$?
 echo "$rc" >"$J/rc.tmp" && mv "$J/rc.tmp" "$J/rc"
 sync
-/usr/bin/busybox poweroff -f
+/usr/bin/busybox reboot -f     # a reset: qemu runs with -no-reboot, so it exits
 sleep 5
 echo o >/proc/sysrq-trigger
