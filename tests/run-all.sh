@@ -26,7 +26,7 @@ if [ "${EVPND_SKIP_SANITIZE:-0}" != 1 ]; then
   # all but the longest topology tests (restarts, runner self-test), which the
   # plain pass covers: evpnd under ASan+UBSan against FRR, GoBGP and crafted input
   (cd "$src/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-     ctest -j"$jobs" --output-on-failure -E 'netns/test-(gr-restart|runner|reload|audit)|vm/')
+     ctest -j"$jobs" --output-on-failure -E 'netns/test-(gr-restart|runner|reload|audit)|vm/|bench/converge')
 fi
 
 if [ "${EVPND_SKIP_FUZZ:-0}" != 1 ]; then

@@ -136,37 +136,67 @@ def report(path, md_out=None):
     moves = [r for r in rows if r.get("benchmark") == "mac-move"]
     lines = []
     hdr = ("scenario", "N", "evpnd s", "FRR s", "kernel s", "evpnd/FRR", "evpnd/kernel",
-           "evpnd B/route", "FRR B/route", "evpnd from Est. s", "FRR from Est. s")
+           "evpnd B/route", "FRR B/route", "evpnd from Est. s", "FRR from Est. s",
+           "evpnd CPU s", "FRR CPU s")
     lines.append(hdr)
+
+    def med(vals):
+        vals = sorted(v for v in vals if v is not None)
+        return vals[len(vals) // 2] if vals else None
+
+    def pick(rs, sc, n, **kw):
+        return [r for r in rs if r.get("scenario") == sc and r.get("n") == n
+                and all(r.get(k) == v for k, v in kw.items())]
+
     keys = sorted({(r["scenario"], r["n"]) for r in conv_}, key=lambda k: (k[1], k[0]))
     for sc, n in keys:
-        e = next((r for r in conv_ if r["scenario"] == sc and r["n"] == n and r["daemon"] == "evpnd"), {})
-        fr = next((r for r in conv_ if r["scenario"] == sc and r["n"] == n and r["daemon"] == "frr"), {})
-        k = next((r for r in kern if r["scenario"] == sc and r["n"] == n and r.get("observed")), {})
-        te, tf, tk = e.get("from_first_update_s"), fr.get("from_first_update_s"), k.get("seconds")
+        e, fr = pick(conv_, sc, n, daemon="evpnd"), pick(conv_, sc, n, daemon="frr")
+        k = pick(kern, sc, n, observed=True)
+        te = med(r.get("from_first_update_s") for r in e)
+        tf = med(r.get("from_first_update_s") for r in fr)
+        tk = med(r.get("seconds") for r in k)
+        # memory: the first measurement (growth from a fresh daemon)
+        e1 = [r for r in e if r.get("rep", 1) == 1][:1] or e[:1]
+        f1 = [r for r in fr if r.get("rep", 1) == 1][:1] or fr[:1]
         lines.append((sc, str(n), fmt(te), fmt(tf), fmt(tk),
                       fmt(te / tf, "x") if te and tf else "-",
                       fmt(te / tk, "x") if te and tk else "-",
-                      fmt(e.get("bytes_per_route"), "B"), fmt(fr.get("bytes_per_route"), "B"),
-                      fmt(e.get("from_established_s")), fmt(fr.get("from_established_s"))))
+                      fmt(e1[0].get("bytes_per_route") if e1 else None, "B"),
+                      fmt(f1[0].get("bytes_per_route") if f1 else None, "B"),
+                      fmt(med(r.get("from_established_s") for r in e)),
+                      fmt(med(r.get("from_established_s") for r in fr)),
+                      fmt(med(r.get("cpu_s") for r in e), "x"),
+                      fmt(med(r.get("cpu_s") for r in fr), "x")))
     for sc, n in sorted({(r["scenario"], r["n"]) for r in local}, key=lambda k: (k[1], k[0])):
         e = next((r for r in local if r["n"] == n and r["daemon"] == "evpnd"), {})
         fr = next((r for r in local if r["n"] == n and r["daemon"] == "frr"), {})
         te, tf = e.get("seconds"), fr.get("seconds")
         lines.append(("local-learn", str(n), fmt(te), fmt(tf), "-",
-                      fmt(te / tf, "x") if te and tf else "-", "-", "-", "-", "-", "-"))
+                      fmt(te / tf, "x") if te and tf else "-", "-", "-", "-", "-", "-", "-", "-"))
     for n in sorted({r["n"] for r in moves}):
         e = next((r for r in moves if r["n"] == n and r["daemon"] == "evpnd"), {})
         fr = next((r for r in moves if r["n"] == n and r["daemon"] == "frr"), {})
         te, tf = e.get("seconds"), fr.get("seconds")
         lines.append(("mac-move", "1 (of %d)" % n, fmt(te), fmt(tf), "-",
-                      fmt(te / tf, "x") if te and tf else "-", "-", "-", "-", "-", "-"))
+                      fmt(te / tf, "x") if te and tf else "-", "-", "-", "-", "-", "-", "-", "-"))
     w = [max(len(str(r[i])) for r in lines) for i in range(len(hdr))]
     out = []
     for i, r in enumerate(lines):
         out.append("  ".join(str(c).rjust(w[j]) if j else str(c).ljust(w[j]) for j, c in enumerate(r)))
         if i == 0:
             out.append("  ".join("-" * x for x in w))
+    micro = []
+    for r in reversed(rows):
+        if r.get("benchmark") == "update-decode":
+            micro.append("decode   N=%-8d %-6s %6.2f M NLRI/s (one core)" % (
+                r["routes"], "MAC+IP" if r.get("ip") else "MAC", r["nlri_per_second"] / 1e6))
+        elif r.get("benchmark") == "rib":
+            micro.append("rib      N=%-8d %-6s insert %5.2f M/s, second path %5.2f M/s, "
+                         "best-path move %6.2f M/s, %4.0f B/route" % (
+                             r["routes"], "MAC+IP" if r.get("ip") else "MAC",
+                             r["insert_per_second"] / 1e6, r["second_path_per_second"] / 1e6,
+                             r["flush_per_second"] / 1e6, r["bytes_per_route"]))
+    out += [""] + micro if micro else []
     print("\n".join(out))
     if md_out:
         with open(md_out, "w") as f:
@@ -174,6 +204,8 @@ def report(path, md_out=None):
             f.write("|" + "|".join("---" for _ in hdr) + "|\n")
             for r in lines[1:]:
                 f.write("| " + " | ".join(r) + " |\n")
+            if micro:
+                f.write("\n```\n" + "\n".join(micro) + "\n```\n")
 
 
 def main(argv):

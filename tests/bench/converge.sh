@@ -12,9 +12,13 @@
 #   BENCH_OUT      results dir (default <repo>/build-bench); JSON lines are
 #                  appended to $BENCH_OUT/bench-results.json
 #   BENCH_TOOLS    dir with bgp_blast, nl_watch, nl_blast (default $BENCH_OUT/tools)
+#   BENCH_SCENARIOS  "mac macip" (default) or one of them
+#   BENCH_REPEAT   measurements per daemon, scenario and N (default 3, smoke 1);
+#                  the table shows the median, memory comes from the first
 #   BENCH_LOCAL    1 (default): also local learning and a MAC move
 #   BENCH_KEEP     1: keep the work dir (pcaps, JSON pieces) for inspection
 #   BENCH_PERF     1: perf record -g evpnd during its remote-install runs
+#                  ($BENCH_OUT/perf-evpnd-SCENARIO-N.data, top symbols in .txt)
 #   EVPND, EVPNCTL binaries (default $BENCH_OUT/evpnd, evpnctl)
 #   LAB_PREFIX     namespace prefix (default hF-)
 #
@@ -54,9 +58,10 @@ on_exit "ip netns del $KNS 2>/dev/null"
 for t in bgp_blast nl_watch nl_blast; do
   [ -x "$TOOLS/$t" ] || { echo "converge: $TOOLS/$t missing (run tests/bench/run.sh)"; exit 1; }
 done
-touch "$RESULTS"
+mkdir -p "$BENCH_OUT" && touch "$RESULTS"
 
 TMO=$([ $SMOKE = 1 ] && echo 30 || echo 120)
+REPEAT=${BENCH_REPEAT:-$([ $SMOKE = 1 ] && echo 1 || echo 3)}
 
 note() { printf '# %s\n' "$*" >&2; }
 emit() { $BL json "$@" | tee -a "$RESULTS" >/dev/null; }
@@ -80,8 +85,10 @@ import json, sys
 d = json.load(sys.stdin)
 print(next(iter(d.values())).get("connectionsDropped", 0))' 2>/dev/null || echo -1
 }
-rss_kb() { local s=0 p; for p in "$@"; do s=$((s + $(awk '/^VmRSS/ {print $2}' /proc/$p/status))); done; echo $s; }
-cpu_ticks() { local s=0 p; for p in "$@"; do s=$((s + $(awk '{ sub(/.*\) /, ""); print $12 + $13 }' /proc/$p/stat))); done; echo $s; }
+rss_kb() { local s=0 p; for p in "$@"; do s=$((s + $(awk '/^VmRSS/ {print $2}' /proc/"$p"/status))); done; echo $s; }
+cpu_ticks() { local s=0 p; for p in "$@"; do s=$((s + $(awk '{ sub(/.*\) /, ""); print $12 + $13 }' /proc/"$p"/stat))); done; echo $s; }
+# run-queue wait (runnable, not running) in ns, summed over PIDs (/proc/PID/schedstat)
+rq_wait_ns() { local s=0 p; for p in "$@"; do s=$((s + $(awk '{print $2}' /proc/"$p"/schedstat))); done; echo $s; }
 fdb_count() { ip netns exec "$(nsof "$1")" bridge fdb show dev vxlan100 2>/dev/null | grep -c "dst $VTEP_GEN"; }
 fdb_empty() { [ "$(fdb_count "$1")" -le 1 ]; }   # a MAC that moved here may stay
 fdb_full() { [ "$(fdb_count "$1")" -ge "$2" ]; }
@@ -109,9 +116,9 @@ kernel_ns_up() {
     ip addr add 172.16.0.251/12 dev br100'
 }
 
-# kernel_run SCENARIO N: the same entries by raw rtnetlink, observed and not
+# kernel_run SCENARIO N REP: the same entries by raw rtnetlink, observed and not
 kernel_run() {
-  local sc=$1 n=$2 mode kinds w=$WORK/k-$1-$2
+  local sc=$1 n=$2 r=$3 mode kinds w=$WORK/k-$1-$2-$3
   if [ "$sc" = mac ]; then mode=fdb; kinds=dst,master; else mode=macip; kinds=dst,master,neigh; fi
   check "kernel namespace for $sc N=$n" kernel_ns_up || return 1
   ip netns exec "$KNS" "$TOOLS/nl_watch" -n "$n" -k "$kinds" -V $VTEP_GEN -t "$TMO" \
@@ -124,30 +131,31 @@ kernel_run() {
   check "kernel $sc N=$n observed: all entries seen, no request failed" test $brc -eq 0 -a $wrc -eq 0
   local t0 t1
   t0=$($BL field "$w.blast" t_first); t1=$($BL field "$w.watch" t_last)
-  emit benchmark=kernel-insert scenario="$sc" n="$n" observed=true \
+  emit benchmark=kernel-insert scenario="$sc" n="$n" rep="$r" observed=true \
        seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')" \
-       ok=$([ $brc -eq 0 ] && [ $wrc -eq 0 ] && echo true || echo false) \
+       ok="$([ $brc -eq 0 ] && [ $wrc -eq 0 ] && echo true || echo false)" \
        "@$w.blast:blast_" "@$w.watch:watch_"
   kernel_ns_up || return 1
   ip netns exec "$KNS" "$TOOLS/nl_blast" -m $mode -n "$n" -V $VTEP_GEN -l unobserved >"$w.blast2"
   brc=$?
   check "kernel $sc N=$n unobserved" test $brc -eq 0
-  emit benchmark=kernel-insert scenario="$sc" n="$n" observed=false \
-       seconds="$($BL field "$w.blast2" seconds)" ok=$([ $brc -eq 0 ] && echo true || echo false) \
+  emit benchmark=kernel-insert scenario="$sc" n="$n" rep="$r" observed=false \
+       seconds="$($BL field "$w.blast2" seconds)" ok="$([ $brc -eq 0 ] && echo true || echo false)" \
        "@$w.blast2:blast_"
   ip netns del "$KNS"
 }
 
 # ---- remote routes: one leaf --------------------------------------------
-# remote_run SCENARIO N NODE RR_NEIGHBOUR DAEMON
+# remote_run SCENARIO N NODE RR_NEIGHBOUR DAEMON REP
 remote_run() {
-  local sc=$1 n=$2 node=$3 peer=$4 daemon=$5 ns kinds pids w=$WORK/r-$1-$2-$5
+  local sc=$1 n=$2 node=$3 peer=$4 daemon=$5 r=$6 ns kinds pids w=$WORK/r-$1-$2-$5-$6
   ns=$(nsof "$node")
   kinds=dst,master; [ "$sc" = macip ] && kinds=dst,master,neigh
   pids=$(daemon_pids "$node")
   local rss0 cpu0 rss1 cpu1
   # shellcheck disable=SC2086
-  rss0=$(rss_kb $pids); cpu0=$(cpu_ticks $pids)
+  rss0=$(rss_kb $pids); cpu0=$(cpu_ticks $pids); local rq0 rq1; rq0=$(rq_wait_ns $pids)
+  local drops0; drops0=$(rr_drops "$peer")
   ip netns exec "$ns" tcpdump -U -n -i eth1 -s 0 -w "$w.pcap" tcp port 179 2>"$w.tcpdump" &
   local tp=$!
   wait_until 5 grep -q listening "$w.tcpdump"
@@ -156,33 +164,38 @@ remote_run() {
   local wp=$!
   wait_file "$w.ready" 5
   local pp=
-  if [ "${BENCH_PERF:-0}" = 1 ] && [ "$daemon" = evpnd ]; then
+  if [ "${BENCH_PERF:-0}" = 1 ] && [ "$daemon" = evpnd ] && [ "$r" = 1 ]; then
     perf record -g -o "$BENCH_OUT/perf-evpnd-$sc-$n.data" -p "$pids" >/dev/null 2>&1 &
     pp=$!; sleep 0.5
   fi
   rr_neigh unshut "$peer"
   wait $wp; local wrc=$?
-  [ -n "$pp" ] && { kill -INT "$pp"; wait "$pp"; }
+  if [ -n "$pp" ]; then
+    kill -INT "$pp"; wait "$pp"
+    perf report -i "$BENCH_OUT/perf-evpnd-$sc-$n.data" --no-children --sort symbol --stdio -g none \
+      2>/dev/null | grep '%' | head -40 >"$BENCH_OUT/perf-evpnd-$sc-$n.txt"
+  fi
   sleep 1    # let the daemons settle before reading memory
   # shellcheck disable=SC2086
-  rss1=$(rss_kb $pids); cpu1=$(cpu_ticks $pids)
+  rss1=$(rss_kb $pids); cpu1=$(cpu_ticks $pids); rq1=$(rq_wait_ns $pids)
   kill "$tp"; wait "$tp" 2>/dev/null
   $BL pcap "$w.pcap" "${peer%.1}.0" >"$w.bgp"
-  local drops up; drops=$(rr_drops "$peer")
+  local drops up; drops=$(( $(rr_drops "$peer") - drops0 ))
   up=$(rr_state "$peer" Established && echo true || echo false)
-  check "$daemon leaf, $sc N=$n: all entries in the kernel" test $wrc -eq 0
-  check "$daemon leaf, $sc N=$n: session stayed up (no hold timer expiry)" test "$drops" = 0 -a "$up" = true
+  check "$daemon leaf, $sc N=$n ($r): all entries in the kernel" test $wrc -eq 0
+  check "$daemon leaf, $sc N=$n ($r): session stayed up (no hold timer expiry)" test "$drops" = 0 -a "$up" = true
   local tu te tl tk
   tu=$($BL field "$w.bgp" t_first_update); te=$($BL field "$w.bgp" t_keepalive)
   tl=$($BL field "$w.watch" t_last); tk=$($BL field "$w.bgp" t_last_data)
-  emit benchmark=converge scenario="$sc" n="$n" daemon="$daemon" \
+  emit benchmark=converge scenario="$sc" n="$n" daemon="$daemon" rep="$r" \
        from_first_update_s="$(awk -v a="$tu" -v b="$tl" 'BEGIN { printf "%.6f", b - a }')" \
        from_established_s="$(awk -v a="$te" -v b="$tl" 'BEGIN { printf "%.6f", b - a }')" \
        rr_stream_s="$(awk -v a="$tu" -v b="$tk" 'BEGIN { printf "%.6f", b - a }')" \
        rss_before_kb="$rss0" rss_after_kb="$rss1" \
        bytes_per_route="$(awk -v a="$rss0" -v b="$rss1" -v n="$n" 'BEGIN { printf "%.1f", (b - a) * 1024 / n }')" \
        cpu_s="$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')" \
-       session_drops="$drops" ok=$([ $wrc -eq 0 ] && [ "$drops" = 0 ] && echo true || echo false) \
+       runqueue_wait_s="$(awk -v a="$rq0" -v b="$rq1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" \
+       session_drops="$drops" ok="$([ $wrc -eq 0 ] && [ "$drops" = 0 ] && echo true || echo false)" \
        "@$w.bgp:" "@$w.watch:watch_"
 }
 
@@ -212,7 +225,7 @@ local_run() {
   tm0=$($BL field "$w.mvwatch" t_first); tm1=$($BL field "$w.mvobs" t_done)
   emit benchmark=mac-move n="$n" daemon="$daemon" \
        seconds="$(awk -v a="$tm0" -v b="$tm1" 'BEGIN { printf "%.6f", b - a }')" \
-       t_learned="$tm0" t_reflected="$tm1" ok=$([ $orc -eq 0 ] && [ $wrc -eq 0 ] && echo true || echo false)
+       t_learned="$tm0" t_reflected="$tm1" ok="$([ $orc -eq 0 ] && [ $wrc -eq 0 ] && echo true || echo false)"
 
   # Local learning: N MACs (02:cc:...) on the access port, inserted by raw
   # rtnetlink (master dynamic), until the observer behind the RR has them all.
@@ -229,7 +242,7 @@ local_run() {
   emit benchmark=local-learning scenario=mac n="$n" daemon="$daemon" \
        seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')" \
        insert_s="$($BL field "$w.blast" seconds)" \
-       ok=$([ $orc -eq 0 ] && [ $brc -eq 0 ] && echo true || echo false) "@$w.obs:obs_"
+       ok="$([ $orc -eq 0 ] && [ $brc -eq 0 ] && echo true || echo false)" "@$w.obs:obs_"
 }
 
 # ---- one lab per scenario and N -------------------------------------------
@@ -244,11 +257,18 @@ lab_run() {
       -N $VTEP_GEN -t 3600 >"$WORK/gen-$sc-$n.json" 2>&1 &
   bg_pids+=($!)
   check_eventually 60 "RR has the $n routes of the source ($sc)" rr_has 10.1.9.1 "$n" || return 1
-  remote_run "$sc" "$n" leafe $RR_E evpnd
-  # the evpnd leaf leaves (and empties its kernel) before the FRR leaf runs
-  rr_neigh shut $RR_E
-  wait_until 60 fdb_empty leafe
-  remote_run "$sc" "$n" leaff $RR_F frr
+  # each measurement starts from an empty leaf; the evpnd leaf leaves (and
+  # empties its kernel) before the FRR leaf runs
+  local r
+  for r in $(seq 1 "$REPEAT"); do
+    remote_run "$sc" "$n" leafe $RR_E evpnd "$r"
+    rr_neigh shut $RR_E
+    wait_until 60 fdb_empty leafe
+  done
+  for r in $(seq 1 "$REPEAT"); do
+    remote_run "$sc" "$n" leaff $RR_F frr "$r"
+    if [ "$r" -lt "$REPEAT" ]; then rr_neigh shut $RR_F; wait_until 60 fdb_empty leaff; fi
+  done
   if [ "$sc" = mac ] && [ "$BENCH_LOCAL" = 1 ]; then
     local_run "$n" leaff hf 10.255.0.12 frr
     rr_neigh shut $RR_F
@@ -266,8 +286,8 @@ emit benchmark=machine nproc="$(nproc)" \
      cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
      kernel="$(uname -r)" frr="$FRR_VER" evpnd="$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo ?)"
 for n in $NS_LIST; do
-  for sc in mac macip; do
-    kernel_run "$sc" "$n"
+  for sc in ${BENCH_SCENARIOS:-mac macip}; do
+    for r in $(seq 1 "$REPEAT"); do kernel_run "$sc" "$n" "$r"; done
     lab_run "$sc" "$n"
   done
 done
