@@ -39,6 +39,7 @@ struct out_msg {
 	const struct rib_peer *from;   /* ... and where they came from (ORIGINATOR_ID) */
 	struct bgp_upd_writer u;
 	struct wbuf w;
+	struct rib_out ro; /* attributes as sent; reused for every UPDATE */
 	uint8_t attr_buf[4096];
 	uint8_t buf[BGP_EXT_MAX_LEN];
 };
@@ -121,15 +122,12 @@ static int out_begin_announce(struct bgp_peer *p, struct out_msg *m, const struc
 	const struct bgp_identity *id = bgp_identity(p->bgp);
 	struct bgp_upd_ctx ctx = {p->cfg.remote_asn == id->asn, p->as4, p->ext_msg};
 	struct bgp_mp_out mp = {.afi = BGP_AFI_L2VPN, .safi = BGP_SAFI_EVPN, .max_len = max_len(p)};
-	struct rib_out *ro = malloc(sizeof(*ro));
 	struct wbuf aw;
 	int rc = -1;
 
-	if (!ro)
-		abort();
 	wbuf_init(&aw, m->attr_buf, sizeof(m->attr_buf));
-	if (rib_out_build(rib_of(p), path, p->rs->rp, ro) == 0 &&
-	    bgp_attrs_encode(&aw, &ro->attr, &ctx) == 0 && !aw.overflow) {
+	if (rib_out_build(rib_of(p), path, p->rs->rp, &m->ro) == 0 &&
+	    bgp_attrs_encode(&aw, &m->ro.attr, &ctx) == 0 && !aw.overflow) {
 		buf_init(&mp.attrs, m->attr_buf, aw.len);
 		mp.nh = path->attrs->next_hop;
 		if (!ipaddr_is_set(&mp.nh))
@@ -137,7 +135,6 @@ static int out_begin_announce(struct bgp_peer *p, struct out_msg *m, const struc
 		wbuf_init(&m->w, m->buf, sizeof(m->buf));
 		rc = bgp_mp_reach_begin(&m->u, &m->w, &mp);
 	}
-	free(ro);
 	if (rc == -1) {
 		log_err(p->subject, "cannot encode the attributes of a route; not advertised");
 		return -1;

@@ -80,13 +80,16 @@ static bool originate(struct evpn *e, const struct evpn_vni *v, const struct evp
 	}
 	*adv_key = k;
 	*advertised = true;
+	bgp_export_schedule(e->bgp); /* peers hear of it when the loop turns */
 	return true;
 }
 
 static void withdraw_key(struct evpn *e, struct evpn_key *k, bool *advertised)
 {
-	if (*advertised)
+	if (*advertised) {
 		rib_withdraw(e->rib, rib_peer_local(e->rib), k);
+		bgp_export_schedule(e->bgp);
+	}
 	*advertised = false;
 }
 
@@ -267,42 +270,6 @@ static void ev_vni_add(void *arg, const struct kernel_vni *k)
 	evpn_kernel_vni_add(arg, k);
 }
 
-/*
- * Every local change may change what our peers must hear: the handlers of
- * the events table end by scheduling BGP output (coalesced per loop turn).
- */
-static void ev_mac_add_out(void *arg, const struct kernel_mac *km)
-{
-	struct evpn *e = arg;
-
-	ev_mac_add(e, km);
-	bgp_export_schedule(e->bgp);
-}
-
-static void ev_mac_del_out(void *arg, const struct kernel_mac *km)
-{
-	struct evpn *e = arg;
-
-	ev_mac_del(e, km);
-	bgp_export_schedule(e->bgp);
-}
-
-static void ev_neigh_add_out(void *arg, const struct kernel_neigh *kn)
-{
-	struct evpn *e = arg;
-
-	ev_neigh_add(e, kn);
-	bgp_export_schedule(e->bgp);
-}
-
-static void ev_neigh_del_out(void *arg, const struct kernel_neigh *kn)
-{
-	struct evpn *e = arg;
-
-	ev_neigh_del(e, kn);
-	bgp_export_schedule(e->bgp);
-}
-
 static void ev_vni_del(void *arg, vni_t vni)
 {
 	evpn_kernel_vni_del(arg, vni);
@@ -311,10 +278,10 @@ static void ev_vni_del(void *arg, vni_t vni)
 const struct kernel_events evpn_kernel_events = {
 	.vni_add = ev_vni_add,
 	.vni_del = ev_vni_del,
-	.mac_add = ev_mac_add_out,
-	.mac_del = ev_mac_del_out,
-	.neigh_add = ev_neigh_add_out,
-	.neigh_del = ev_neigh_del_out,
+	.mac_add = ev_mac_add,
+	.mac_del = ev_mac_del,
+	.neigh_add = ev_neigh_add,
+	.neigh_del = ev_neigh_del,
 	.remote_lost = ev_remote_lost,
 };
 
