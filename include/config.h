@@ -85,6 +85,8 @@ struct cfg_vrf {
 	struct cfg_rt_list rt_import;
 	struct cfg_rt_list rt_export;
 	uint32_t advertise; /* enum cfg_ip_family bits */
+	bool has_router_mac;
+	struct mac router_mac; /* valid with has_router_mac; else the L3VNI SVI's MAC */
 };
 
 struct config {
@@ -125,6 +127,7 @@ void config_dump(const struct config *c, FILE *out);
 /* Lookups used by the daemon. */
 const struct cfg_neighbor *config_neighbor(const struct config *c, const struct ipaddr *a);
 const struct cfg_l2vni *config_l2vni(const struct config *c, vni_t vni);
+const struct cfg_vrf *config_vrf_by_l3vni(const struct config *c, vni_t l3vni);
 
 void cfg_diag_add(struct cfg_diag *d, unsigned int line, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -1,9 +1,11 @@
 /*
  * evpn.h - EVPN instances: the VNIs this VTEP serves (VXLAN devices found in
  * the kernel: all of them with advertise-all-vni, else those listed in the
- * configuration), the routes it originates for them (Type-3 inclusive
- * multicast, Type-2 for local MACs and MAC+IP bindings), and what received
- * routes become in the kernel (flood lists, remote MACs, neighbours).
+ * configuration; the L3VNIs of the configured VRFs are not L2 instances), the
+ * routes it originates for them (Type-3 inclusive multicast, Type-2 for local
+ * MACs and MAC+IP bindings, Type-5 for a VRF's prefixes), and what received
+ * routes become in the kernel (flood lists, remote MACs, neighbours, VRF
+ * routes through remote VTEPs' router MACs).
  *
  * It sits between the RIB (routes) and the kernel interface (kernel.h): it
  * originates local paths into the RIB and observes best-path changes.
@@ -41,6 +43,10 @@ struct json_object *evpn_show_vnis(const struct evpn *e);
 struct json_object *evpn_show_macs(const struct evpn *e, vni_t vni);
 struct json_object *evpn_show_vteps(const struct evpn *e);
 struct json_object *evpn_show_summary(const struct evpn *e);
+/* IP VRFs (symmetric IRB, Type-5), their next hops (remote VTEPs) and router MACs. */
+struct json_object *evpn_show_vrfs(const struct evpn *e);
+struct json_object *evpn_show_nexthops(const struct evpn *e);
+struct json_object *evpn_show_rmacs(const struct evpn *e);
 /*
  * Compare the kernel with what evpnd installed (kernel.h audit); with repair
  * also fix the drift.  Returns the drift as JSON with *drift set to the

@@ -48,6 +48,8 @@ struct kernel_vni {
 	int svi_ifindex;	 /* the bridge itself when it has an address, else 0 */
 	struct mac svi_mac;
 	int vrf_ifindex;	 /* master of the SVI when it is a VRF, else 0 */
+	uint32_t vrf_table;	 /* the VRF's routing table; RT_TABLE_MAIN (254) without a VRF */
+	bool l3;		 /* marked as an L3VNI (kernel_ops.l3vni_set) */
 };
 
 /* A MAC learned (or configured) on a bridge port that is not a VXLAN device. */
@@ -66,6 +68,26 @@ struct kernel_neigh {
 	int ifindex; /* the SVI */
 };
 
+/*
+ * A unicast route of the kernel's, not evpnd's own (protocol other than
+ * KERNEL_RTPROT), in any table but the local one: what Type-5 routes are
+ * originated from (the logic picks the tables of its VRFs).  The key is
+ * (table, prefix, metric); a multipath route is reported once, with its
+ * first nexthop's device.
+ */
+struct kernel_route {
+	uint32_t table;
+	struct prefix prefix;
+	uint32_t metric;	/* RTA_PRIORITY */
+	int oif;		/* output device of the (first) nexthop, 0: none */
+	uint8_t protocol;	/* RTPROT_* (RTPROT_KERNEL: a connected route) */
+	uint8_t scope;		/* RT_SCOPE_* */
+	bool has_gateway;
+};
+
+#define KERNEL_ROUTE_METRIC 20	/* priority of evpnd's routes: connected/static ones (0) win */
+#define KERNEL_ROUTE_NH_MAX 16	/* nexthops of one route (ECMP) */
+
 /* What the kernel tells the logic.  Each may be NULL.  arg: kernel_cfg.arg. */
 struct kernel_events {
 	void (*vni_add)(void *arg, const struct kernel_vni *v); /* new or changed */
@@ -80,6 +102,9 @@ struct kernel_events {
 	 * to put it back.
 	 */
 	void (*remote_lost)(void *arg, vni_t vni, const struct mac *mac);
+	/* Local routes (struct kernel_route), new or changed, and removed. */
+	void (*route_add)(void *arg, const struct kernel_route *r);
+	void (*route_del)(void *arg, const struct kernel_route *r);
 };
 
 /*
@@ -99,6 +124,26 @@ struct kernel_ops {
 	void (*neigh_add)(struct kernel *k, vni_t vni, const struct ipaddr *ip,
 			  const struct mac *mac);
 	void (*neigh_del)(struct kernel *k, vni_t vni, const struct ipaddr *ip);
+	/*
+	 * Mark vni as an L3VNI (symmetric IRB, RFC 9135) or not.  For an L3VNI
+	 * the SVI is its bridge whether or not it has an address, its local
+	 * MACs and neighbours are not reported, and routes may be requested in
+	 * its VRF.  Reported again through vni_add with l3 set.
+	 */
+	void (*l3vni_set)(struct kernel *k, vni_t vni, bool l3);
+	/*
+	 * A route in the table of l3vni's VRF (kernel_vni.vrf_table): p via
+	 * each of the n VTEPs (1..KERNEL_ROUTE_NH_MAX, ECMP when several)
+	 * "dev SVI onlink", protocol KERNEL_RTPROT, metric KERNEL_ROUTE_METRIC.
+	 * A new request for (l3vni, p) replaces the nexthops.  For an IPv6 p and
+	 * an IPv4 VTEP the gateway is the IPv4-mapped address ::ffff:VTEP (as FRR
+	 * installs it); its neighbour entry is the logic's to request
+	 * (neigh_add(l3vni, ::ffff:VTEP, router MAC)).  Requests for a VNI
+	 * whose devices are absent wait for them, as for MACs.
+	 */
+	void (*route_add)(struct kernel *k, vni_t l3vni, const struct prefix *p,
+			  const struct ipaddr *vteps, size_t n);
+	void (*route_del)(struct kernel *k, vni_t l3vni, const struct prefix *p);
 	/*
 	 * Start-up reconciliation: everything evpnd installed before (extern_learn
 	 * on VXLAN devices and SVIs) is "stale" until requested again; sweep
@@ -240,6 +285,20 @@ static inline void kernel_neigh_add(struct kernel *k, vni_t v, const struct ipad
 static inline void kernel_neigh_del(struct kernel *k, vni_t v, const struct ipaddr *ip)
 {
 	k->ops->neigh_del(k, v, ip);
+}
+static inline void kernel_l3vni_set(struct kernel *k, vni_t v, bool l3)
+{
+	if (k->ops->l3vni_set)
+		k->ops->l3vni_set(k, v, l3);
+}
+static inline void kernel_route_add(struct kernel *k, vni_t l3vni, const struct prefix *p,
+				    const struct ipaddr *vteps, size_t n)
+{
+	k->ops->route_add(k, l3vni, p, vteps, n);
+}
+static inline void kernel_route_del(struct kernel *k, vni_t l3vni, const struct prefix *p)
+{
+	k->ops->route_del(k, l3vni, p);
 }
 /* -1 when the implementation has no audit (mocks). */
 static inline int kernel_audit(struct kernel *k, bool repair, struct kernel_audit *out)

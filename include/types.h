@@ -97,6 +97,8 @@ int ipaddr_from_bytes(struct ipaddr *out, const uint8_t *b, size_t len);
 int prefix_parse(const char *s, struct prefix *out);
 char *prefix_fmt(const struct prefix *p, char buf[PREFIX_STRLEN]);
 void prefix_normalise(struct prefix *p);
+/* True when a (of p's family) lies inside p. */
+bool prefix_contains(const struct prefix *p, const struct ipaddr *a);
 
 /*
  * Route distinguishers and route-target values share their text forms:

@@ -131,6 +131,14 @@ const struct cfg_l2vni *config_l2vni(const struct config *c, vni_t vni)
 	return NULL;
 }
 
+const struct cfg_vrf *config_vrf_by_l3vni(const struct config *c, vni_t l3vni)
+{
+	for (size_t i = 0; i < c->n_vrfs; i++)
+		if (c->vrfs[i].l3vni == l3vni)
+			return &c->vrfs[i];
+	return NULL;
+}
+
 static const char *yesno(bool b)
 {
 	return b ? "true" : "false";
@@ -190,6 +198,10 @@ static void dump_vrf(FILE *out, const struct cfg_vrf *v)
 	fprintf(out, "    - name: %s\n      l3vni: %u\n", v->name, v->l3vni);
 	dump_rd(out, "      ", &v->rd);
 	dump_rts(out, "      ", &v->rt_import, &v->rt_export);
+	if (v->has_router_mac)
+		fprintf(out, "      router-mac: %s\n", mac_fmt(&v->router_mac, (char[MAC_STRLEN]){0}));
+	else
+		fprintf(out, "      # router-mac: the MAC of the L3VNI's SVI\n");
 	fprintf(out, "      advertise: [%s%s%s]\n",
 		(v->advertise & CFG_ADV_IPV4_UNICAST) ? "ipv4-unicast" : "",
 		(v->advertise & CFG_ADV_IPV4_UNICAST) && (v->advertise & CFG_ADV_IPV6_UNICAST)

@@ -62,6 +62,7 @@ struct y_vrf {
 	uint32_t l3vni;
 	char *rd;
 	struct y_rts *rts;
+	char *router_mac;
 	char **advertise;
 	unsigned int advertise_count;
 };
@@ -152,6 +153,7 @@ static const cyaml_schema_field_t vrf_fields[] = {
 	CYAML_FIELD_UINT("l3vni", CYAML_FLAG_DEFAULT, struct y_vrf, l3vni),
 	CYAML_FIELD_STRING_PTR("rd", OPTP, struct y_vrf, rd, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_MAPPING_PTR("route-targets", OPTP, struct y_vrf, rts, rts_fields),
+	CYAML_FIELD_STRING_PTR("router-mac", OPTP, struct y_vrf, router_mac, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("advertise", OPTP, struct y_vrf, advertise, &string_entry, 0,
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_END,
@@ -302,6 +304,11 @@ static void conv_vrf(const struct y_vrf *y, struct cfg_vrf *v, int *bad)
 		 bad);
 	conv_rts(y->rts ? y->rts->export : NULL, y->rts ? y->rts->export_count : 0, &v->rt_export,
 		 bad);
+	if (y->router_mac) {
+		v->has_router_mac = true;
+		if (mac_parse(y->router_mac, &v->router_mac) == -1)
+			(*bad)++;
+	}
 	for (unsigned int i = 0; i < y->advertise_count; i++) {
 		if (!strcmp(y->advertise[i], "ipv4-unicast"))
 			v->advertise |= CFG_ADV_IPV4_UNICAST;

@@ -145,6 +145,52 @@ static void fmt_vteps(FILE *out, struct json_object *a)
 	}
 }
 
+static void rt_join(struct json_object *l, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	for (size_t j = 0; l && j < json_object_array_length(l); j++)
+		snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", j ? " " : "",
+			 json_object_get_string(json_object_array_get_idx(l, j)));
+}
+
+static void fmt_vrfs(FILE *out, struct json_object *a)
+{
+	fprintf(out, "%-15s %-9s %-22s %-10s %-6s %-18s %6s %6s %-18s %s\n", "VRF", "L3VNI", "RD",
+		"SVI", "Table", "Router MAC", "Routes", "Type-5", "Import RTs", "Export RTs");
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *v = json_object_array_get_idx(a, i);
+		char imp[256], exp[256];
+
+		rt_join(sub(v, "import-rts"), imp, sizeof(imp));
+		rt_join(sub(v, "export-rts"), exp, sizeof(exp));
+		fprintf(out, "%-15s %-9s %-22s %-10s %-6s %-18s %6s %6s %-18s %s\n", str(v, "name"),
+			str(v, "l3vni"), str(v, "rd"),
+			json_object_get_boolean(sub(v, "active")) ? str(v, "svi") : "(inactive)",
+			str(v, "table"), str(v, "router-mac"), str(v, "routes-installed"),
+			str(v, "type5-advertised"), imp, exp);
+	}
+}
+
+static void fmt_nexthops(FILE *out, struct json_object *a, bool rmacs)
+{
+	if (rmacs)
+		fprintf(out, "%-15s %-9s %-18s %s\n", "VRF", "L3VNI", "Router MAC", "Remote VTEP");
+	else
+		fprintf(out, "%-15s %-9s %-40s %-18s %6s %s\n", "VRF", "L3VNI", "Remote VTEP",
+			"Router MAC", "Routes", "Installed");
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *v = json_object_array_get_idx(a, i);
+
+		if (rmacs)
+			fprintf(out, "%-15s %-9s %-18s %s\n", str(v, "vrf"), str(v, "l3vni"),
+				str(v, "router-mac"), str(v, "vtep"));
+		else
+			fprintf(out, "%-15s %-9s %-40s %-18s %6s %s\n", str(v, "vrf"),
+				str(v, "l3vni"), str(v, "vtep"), str(v, "router-mac"),
+				str(v, "routes"), str(v, "installed"));
+	}
+}
+
 static void fmt_audit(FILE *out, struct json_object *d)
 {
 	struct json_object *items = sub(d, "drift");
@@ -184,6 +230,12 @@ void ctl_fmt_text(FILE *out, const char *const *words, size_t n, struct json_obj
 		fmt_macs(out, data);
 	else if (show && n == 2 && !strcmp(words[1], "vteps"))
 		fmt_vteps(out, data);
+	else if (show && n == 2 && !strcmp(words[1], "vrfs"))
+		fmt_vrfs(out, data);
+	else if (show && n == 2 && !strcmp(words[1], "nexthops"))
+		fmt_nexthops(out, data, false);
+	else if (show && n == 2 && !strcmp(words[1], "rmacs"))
+		fmt_nexthops(out, data, true);
 	else if (n == 1 && !strcmp(words[0], "reload"))
 		fprintf(out, "reloaded %s\n", str(data, "config-file"));
 	else

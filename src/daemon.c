@@ -236,6 +236,12 @@ static json_object *ctl_dispatch(void *arg, const struct ctl_caller *who, const 
 		return evpn_show_vnis(d->evpn);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "vteps"))
 		return evpn_show_vteps(d->evpn);
+	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "vrfs"))
+		return evpn_show_vrfs(d->evpn);
+	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "nexthops"))
+		return evpn_show_nexthops(d->evpn);
+	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "rmacs"))
+		return evpn_show_rmacs(d->evpn);
 	if ((n == 2 || (n == 4 && !strcmp(w[2], "vni"))) && !strcmp(w[0], "show") &&
 	    !strcmp(w[1], "macs"))
 		return evpn_show_macs(d->evpn, n == 4 ? (vni_t)strtoul(w[3], NULL, 10) : 0);

@@ -34,6 +34,7 @@ static void work_cb(evutil_socket_t fd, short what, void *arg)
 
 	e->work_pending = false;
 	evpn_local_work(e);
+	evpn_l3_work(e);
 	bgp_export_schedule(e->bgp);
 }
 
@@ -69,7 +70,8 @@ struct evpn_vni *evpn_vni_get(struct evpn *e, vni_t vni)
 
 static bool vni_active(const struct evpn *e, const struct evpn_vni *v)
 {
-	return v->in_kernel && (e->advertise_all_vni || v->from_config);
+	return v->in_kernel && (e->advertise_all_vni || v->from_config) &&
+	       !evpn_l3_is_l3vni(e, v->vni);
 }
 
 /* RD index: the VNI itself when it fits 16 bits (stable across restarts), else a free one. */
@@ -121,23 +123,33 @@ static bool vni_settings(struct evpn *e, struct evpn_vni *v, const struct cfg_l2
 	       memcmp(old.rt_import, v->rt_import, v->n_import * sizeof(struct ecomm)) != 0;
 }
 
-/* Interned attributes of a local route of v: export RTs, VXLAN encapsulation, extra. */
-const struct rib_attrs *evpn_local_attrs(struct evpn *e, const struct evpn_vni *v,
+/*
+ * Interned attributes of a local route: route targets rts, the VXLAN
+ * encapsulation, then extra (MAC mobility, a VRF's RTs, router's MAC).
+ */
+const struct rib_attrs *evpn_attrs_local(struct evpn *e, const struct ecomm *rts, size_t n_rts,
 					 const struct ecomm *extra, size_t n_extra)
 {
-	struct ecomm ec[EVPN_MAX_RT + 4];
+	struct ecomm ec[EVPN_MAX_ECOMM];
 	struct rib_attrs t = {0};
-	size_t n = v->n_export;
+	size_t n = 0;
 
-	memcpy(ec, v->rt_export, n * sizeof(ec[0]));
+	for (size_t i = 0; i < n_rts && n < EVPN_MAX_ECOMM - 1; i++)
+		ec[n++] = rts[i];
 	evpn_ecomm_encap(&ec[n++], EVPN_TUNNEL_VXLAN);
-	for (size_t i = 0; i < n_extra && n < sizeof(ec) / sizeof(ec[0]); i++)
+	for (size_t i = 0; i < n_extra && n < EVPN_MAX_ECOMM; i++)
 		ec[n++] = extra[i];
 	t.origin = BGP_ORIGIN_IGP;
 	t.ecomm = ec;
 	t.n_ecomm = (uint16_t)n;
 	t.next_hop = e->vtep;
 	return rib_attrs_intern(e->rib, &t);
+}
+
+const struct rib_attrs *evpn_local_attrs(struct evpn *e, const struct evpn_vni *v,
+					 const struct ecomm *extra, size_t n_extra)
+{
+	return evpn_attrs_local(e, v->rt_export, v->n_export, extra, n_extra);
 }
 
 static void withdraw_t3(struct evpn *e, struct evpn_vni *v)
@@ -238,6 +250,7 @@ void evpn_configure(struct evpn *e, const struct config *cfg)
 	e->vtep = cfg->router.vtep_ip;
 	e->advertise_all_vni = cfg->advertise_all_vni;
 	e->arp_nd_suppression = cfg->arp_nd_suppression;
+	evpn_l3_configure(e, cfg);
 	HASH_ITER(hh, e->vnis, v, tmp)
 		v->from_config = config_l2vni(cfg, v->vni) != NULL;
 	for (size_t i = 0; i < cfg->n_l2vnis; i++) {
@@ -250,7 +263,7 @@ void evpn_configure(struct evpn *e, const struct config *cfg)
 		bool changed = vni_settings(e, v, config_l2vni(cfg, v->vni));
 
 		vni_refresh(e, v, changed);
-		if (!v->from_config && !v->in_kernel)
+		if ((!v->from_config && !v->in_kernel) || evpn_l3_is_l3vni(e, v->vni))
 			vni_free(e, v);
 	}
 	vnis_changed(e);
@@ -259,12 +272,18 @@ void evpn_configure(struct evpn *e, const struct config *cfg)
 void evpn_kernel_vni_add(struct evpn *e, const struct kernel_vni *k)
 {
 	struct evpn_vni *v = evpn_vni_get(e, k->vni);
+	const struct evpn_vrf *vrf_before;
 	bool was_active, fresh = !v;
 	char subj[32];
 
+	if (evpn_l3_is_l3vni(e, k->vni)) {
+		evpn_l3_vni_add(e, k);
+		return;
+	}
 	if (!v)
 		v = vni_new(e, k->vni);
 	was_active = vni_active(e, v);
+	vrf_before = evpn_l3_vrf_of(e, v);
 	v->in_kernel = true;
 	v->k = *k;
 	if (fresh)
@@ -273,7 +292,8 @@ void evpn_kernel_vni_add(struct evpn *e, const struct kernel_vni *k)
 	if (!was_active && vni_active(e, v))
 		log_info(subj, "VXLAN device %s (bridge %s) found", k->vxlan_name,
 			 k->bridge_ifindex ? k->bridge_name : "none");
-	vni_refresh(e, v, false);
+	/* its SVI moved into or out of a VRF: MAC+IP routes change attributes */
+	vni_refresh(e, v, !fresh && vrf_before != evpn_l3_vrf_of(e, v));
 	vnis_changed(e);
 }
 
@@ -282,6 +302,8 @@ void evpn_kernel_vni_del(struct evpn *e, vni_t vni)
 	struct evpn_vni *v = evpn_vni_get(e, vni);
 	char subj[32];
 
+	if (evpn_l3_is_l3vni(e, vni))
+		evpn_l3_vni_del(e, vni);
 	if (!v)
 		return;
 	evpn_subject(subj, vni);
@@ -312,6 +334,7 @@ int evpn_start_kernel(struct evpn *e)
 void evpn_set_kernel(struct evpn *e, struct kernel *k)
 {
 	e->kernel = k;
+	evpn_l3_kernel_start(e);
 	vnis_changed(e); /* push what the RIB already says */
 }
 
@@ -329,6 +352,7 @@ void evpn_free(struct evpn *e)
 		return;
 	rib_set_observer(e->rib, NULL, NULL);
 	evpn_import_free(e);
+	evpn_l3_free(e);
 	HASH_ITER(hh, e->vnis, v, tmp)
 		vni_free(e, v);
 	kernel_free(e->kernel);

@@ -394,6 +394,10 @@ void evpn_import_observer(void *arg, const struct rib_route *rt, const struct ri
 			t2_register(e, rt, old_best, false, new_best == NULL);
 		if (new_best)
 			t2_register(e, rt, new_best, true, true);
+		evpn_l3_observer(e, rt, old_best, new_best);
+		break;
+	case EVPN_RT_PREFIX:
+		evpn_l3_observer(e, rt, old_best, new_best);
 		break;
 	default:
 		break;
@@ -446,6 +450,7 @@ void evpn_import_rebuild(struct evpn *e)
 		neigh_reevaluate(e, n);
 	HASH_ITER(hh, e->floods, f, ft)
 		flood_reconcile(e, f);
+	evpn_l3_rebuild(e);
 }
 
 void evpn_import_free(struct evpn *e)

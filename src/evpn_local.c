@@ -52,13 +52,19 @@ static void local_route(const struct evpn_vni *v, const struct mac *mac, const s
 	r->label[0] = v->vni;
 }
 
-/* Originate (or replace) one local Type-2 route; returns its key. */
-static bool originate(struct evpn *e, const struct evpn_vni *v, const struct evpn_route *r,
+/*
+ * Originate (or replace) one local Type-2 route.  A MAC+IP route of a VNI
+ * whose SVI routes in a VRF (symmetric IRB, RFC 9135 9.1) also carries the
+ * L3VNI as second label, the VRF's route targets and its router's MAC.
+ */
+static bool originate(struct evpn *e, const struct evpn_vni *v, struct evpn_route *r,
 		      uint32_t seq, bool sticky, struct evpn_key *adv_key, bool *advertised)
 {
-	struct ecomm mm;
+	const struct evpn_vrf *f = r->ip.family ? evpn_l3_vrf_of(e, v) : NULL;
+	struct ecomm extra[EVPN_MAX_RT + 2];
 	const struct rib_attrs *a;
 	struct evpn_key k;
+	size_t n = 0;
 	int rc = -1;
 
 	evpn_key_from_route(r, &k);
@@ -66,8 +72,16 @@ static bool originate(struct evpn *e, const struct evpn_vni *v, const struct evp
 		rib_withdraw(e->rib, rib_peer_local(e->rib), adv_key); /* the RD changed */
 		*advertised = false;
 	}
-	evpn_ecomm_mac_mobility(&mm, seq, sticky);
-	a = evpn_local_attrs(e, v, &mm, seq || sticky ? 1 : 0);
+	if (seq || sticky)
+		evpn_ecomm_mac_mobility(&extra[n++], seq, sticky);
+	if (f) {
+		r->nlabels = 2;
+		r->label[1] = f->l3vni;
+		for (size_t i = 0; i < f->n_export; i++)
+			extra[n++] = f->rt_export[i];
+		evpn_ecomm_router_mac(&extra[n++], &f->rmac);
+	}
+	a = evpn_local_attrs(e, v, extra, n);
 	if (a)
 		rc = rib_update(e->rib, rib_peer_local(e->rib), r, a);
 	rib_attrs_unref(e->rib, a);
@@ -283,6 +297,8 @@ const struct kernel_events evpn_kernel_events = {
 	.neigh_add = ev_neigh_add,
 	.neigh_del = ev_neigh_del,
 	.remote_lost = ev_remote_lost,
+	.route_add = evpn_l3_route_add,
+	.route_del = evpn_l3_route_del,
 };
 
 void evpn_local_work(struct evpn *e)

@@ -22,6 +22,7 @@
 #include "rib.h"
 
 #define EVPN_MAX_RT 32
+#define EVPN_MAX_ECOMM (2 * EVPN_MAX_RT + 4) /* of a local route: L2 and VRF RTs, 4 others */
 #define EVPN_DAD_MOVES 5	/* FRR's default: 5 moves ... */
 #define EVPN_DAD_WINDOW_S 180	/* ... within 180 s */
 
@@ -115,6 +116,95 @@ struct evpn_flood {
 	bool installed;
 };
 
+/* ---- L3: VRFs, symmetric IRB host routes and Type-5 prefixes (evpn_l3.c) ---- */
+
+/* An IP VRF of the configuration, identified by its L3VNI. */
+struct evpn_vrf {
+	UT_hash_handle hh;	      /* by l3vni */
+	vni_t l3vni;
+	char name[16];
+	struct rd rd;
+	struct ecomm rt_import[EVPN_MAX_RT];
+	size_t n_import;
+	struct ecomm rt_export[EVPN_MAX_RT];
+	size_t n_export;
+	uint32_t advertise;	      /* CFG_ADV_* */
+	bool has_cfg_rmac;
+	struct mac cfg_rmac;
+	bool in_kernel;		      /* the L3VNI's VXLAN device exists */
+	struct kernel_vni k;	      /* ... and its bridge (the L3 SVI), VRF, table */
+	bool active;		      /* in the kernel with an SVI and a router MAC */
+	struct mac rmac;	      /* configured, else the L3 SVI's MAC */
+	bool t5_dirty;		      /* local routes changed: recompute its Type-5s */
+	bool seen;		      /* configuration pass mark */
+};
+
+/* Route target -> the VRFs importing it. */
+struct evpn_rt_vrf {
+	UT_hash_handle hh;
+	struct ecomm rt;
+	vni_t *l3vnis;
+	size_t n;
+};
+
+struct evpn_l3key {
+	vni_t l3vni;
+	struct prefix p; /* zero padding: the whole key is hashed */
+	uint8_t pad;
+};
+
+/*
+ * One prefix of a VRF: the routes that offer it (remote Type-2 MAC+IP host
+ * routes and Type-5 routes, any RD, and our own), what the kernel was given,
+ * and our own Type-5 for it.
+ */
+struct evpn_l3route {
+	UT_hash_handle hh;
+	struct evpn_l3key key;
+	struct evpn_cands cands;
+	uint8_t n_inst;		      /* nexthops installed; 0: no route */
+	struct ipaddr inst[KERNEL_ROUTE_NH_MAX];
+	bool local;		      /* a local route of the VRF's table offers it */
+	bool local_advertised;	      /* our Type-5 for it is in the RIB */
+	struct evpn_key adv_key;
+};
+
+struct evpn_nh_key {
+	vni_t l3vni;
+	struct ipaddr vtep;
+};
+
+/*
+ * A remote VTEP as next hop of a VRF's routes (RFC 9135 symmetric IRB):
+ * neighbour VTEP -> router MAC on the L3 SVI (and ::ffff:VTEP for IPv6
+ * routes over an IPv4 underlay), FDB router MAC -> VTEP on the L3VNI's VXLAN
+ * device.  Shared by every route through it: refs counts installed routes.
+ */
+struct evpn_nh {
+	UT_hash_handle hh;
+	struct evpn_nh_key key;
+	uint32_t refs;
+	struct mac rmac;	      /* from the latest route through it */
+	bool installed;
+	struct mac inst_rmac;
+	bool inst_mapped;	      /* the ::ffff:VTEP neighbour too */
+	uint32_t refs_v6;	      /* installed IPv6 routes through it */
+};
+
+/* A route of the kernel's (kernel_route) in some table. */
+struct evpn_lroute_key {
+	uint32_t table;
+	uint32_t metric;
+	struct prefix p;
+	uint8_t pad[2];
+};
+
+struct evpn_lroute {
+	UT_hash_handle hh;
+	struct evpn_lroute_key key;
+	struct kernel_route r;
+};
+
 struct evpn {
 	struct rib *rib;
 	struct bgp *bgp;
@@ -131,6 +221,13 @@ struct evpn {
 	struct evpn_mac *macs;
 	struct evpn_neigh *neighs;
 	struct evpn_flood *floods;
+	struct evpn_vrf *vrfs;
+	struct evpn_rt_vrf *rt_vrf_index;
+	struct evpn_l3route *l3routes;
+	struct evpn_nh *nhs;
+	struct evpn_lroute *lroutes;
+	struct ipaddr *underlay;      /* neighbor addresses (default-VRF Type-5 filter) */
+	size_t n_underlay;
 	bool work_pending;
 	struct evpn_mac_key *pending; /* MACs to look at again outside RIB callbacks */
 	size_t n_pending, cap_pending;
@@ -138,6 +235,7 @@ struct evpn {
 		uint64_t mac_moves, local_macs, local_neighs, remote_macs, remote_neighs;
 		uint64_t duplicates;
 		uint64_t vteps;
+		uint64_t l3_routes, t5_local;
 	} st;
 };
 
@@ -145,6 +243,8 @@ struct evpn {
 struct evpn_vni *evpn_vni_get(struct evpn *e, vni_t vni);
 void evpn_subject(char out[32], vni_t vni);
 void evpn_schedule_work(struct evpn *e);
+const struct rib_attrs *evpn_attrs_local(struct evpn *e, const struct ecomm *rts, size_t n_rts,
+					 const struct ecomm *extra, size_t n_extra);
 const struct rib_attrs *evpn_local_attrs(struct evpn *e, const struct evpn_vni *v,
 					 const struct ecomm *extra, size_t n_extra);
 
@@ -163,6 +263,22 @@ void evpn_import_free(struct evpn *e);
 
 void evpn_kernel_vni_add(struct evpn *e, const struct kernel_vni *k);
 void evpn_kernel_vni_del(struct evpn *e, vni_t vni);
+
+/* evpn_l3.c */
+void evpn_l3_configure(struct evpn *e, const struct config *cfg);
+bool evpn_l3_is_l3vni(const struct evpn *e, vni_t vni);
+void evpn_l3_vni_add(struct evpn *e, const struct kernel_vni *k);
+void evpn_l3_vni_del(struct evpn *e, vni_t vni);
+void evpn_l3_kernel_start(struct evpn *e); /* a kernel was set: mark L3VNIs */
+/* The active VRF an L2VNI's SVI routes in, or NULL. */
+const struct evpn_vrf *evpn_l3_vrf_of(const struct evpn *e, const struct evpn_vni *v);
+void evpn_l3_observer(struct evpn *e, const struct rib_route *rt, const struct rib_path *old_best,
+		      const struct rib_path *new_best);
+void evpn_l3_rebuild(struct evpn *e);
+void evpn_l3_work(struct evpn *e);
+void evpn_l3_free(struct evpn *e);
+extern void evpn_l3_route_add(void *arg, const struct kernel_route *r);
+extern void evpn_l3_route_del(void *arg, const struct kernel_route *r);
 
 /* evpn_local.c */
 void evpn_mac_queue(struct evpn *e, struct evpn_mac *m);

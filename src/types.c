@@ -105,6 +105,21 @@ void prefix_normalise(struct prefix *p)
 		p->addr.bytes[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
 }
 
+bool prefix_contains(const struct prefix *p, const struct ipaddr *a)
+{
+	size_t bits = ipaddr_len(&p->addr) * 8;
+
+	if (!p->addr.family || a->family != p->addr.family || p->len > bits)
+		return false;
+	for (size_t i = 0; i < p->len; i++) {
+		uint8_t m = (uint8_t)(0x80u >> (i % 8));
+
+		if ((p->addr.bytes[i / 8] & m) != (a->bytes[i / 8] & m))
+			return false;
+	}
+	return true;
+}
+
 static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;

@@ -18,86 +18,6 @@
 #include "rib.h"
 #include "testutil.h"
 
-/* ---- mock kernel: a log of requests -------------------------------- */
-
-struct mock_kernel {
-	struct kernel k;
-	char log[8192];
-};
-
-static void mlog(struct kernel *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void mlog(struct kernel *k, const char *fmt, ...)
-{
-	struct mock_kernel *m = (struct mock_kernel *)k;
-	size_t l = strlen(m->log);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m->log + l, sizeof(m->log) - l, fmt, ap);
-	va_end(ap);
-	strncat(m->log, ";", sizeof(m->log) - strlen(m->log) - 1);
-}
-
-static void m_flood_add(struct kernel *k, vni_t v, const struct ipaddr *vtep)
-{
-	char a[IPADDR_STRLEN];
-
-	mlog(k, "flood+ %u %s", v, ipaddr_fmt(vtep, a));
-}
-
-static void m_flood_del(struct kernel *k, vni_t v, const struct ipaddr *vtep)
-{
-	char a[IPADDR_STRLEN];
-
-	mlog(k, "flood- %u %s", v, ipaddr_fmt(vtep, a));
-}
-
-static void m_mac_add(struct kernel *k, vni_t v, const struct mac *mac, const struct ipaddr *vtep,
-		      bool sticky)
-{
-	char a[IPADDR_STRLEN], s[MAC_STRLEN];
-
-	mlog(k, "mac+ %u %s %s%s", v, mac_fmt(mac, s), ipaddr_fmt(vtep, a), sticky ? " sticky" : "");
-}
-
-static void m_mac_del(struct kernel *k, vni_t v, const struct mac *mac)
-{
-	char s[MAC_STRLEN];
-
-	mlog(k, "mac- %u %s", v, mac_fmt(mac, s));
-}
-
-static void m_neigh_add(struct kernel *k, vni_t v, const struct ipaddr *ip, const struct mac *mac)
-{
-	char a[IPADDR_STRLEN], s[MAC_STRLEN];
-
-	mlog(k, "neigh+ %u %s %s", v, ipaddr_fmt(ip, a), mac_fmt(mac, s));
-}
-
-static void m_neigh_del(struct kernel *k, vni_t v, const struct ipaddr *ip)
-{
-	char a[IPADDR_STRLEN];
-
-	mlog(k, "neigh- %u %s", v, ipaddr_fmt(ip, a));
-}
-
-static void m_noop(struct kernel *k)
-{
-}
-
-static const struct kernel_ops mock_ops = {
-	.flood_add = m_flood_add,
-	.flood_del = m_flood_del,
-	.mac_add = m_mac_add,
-	.mac_del = m_mac_del,
-	.neigh_add = m_neigh_add,
-	.neigh_del = m_neigh_del,
-	.sweep_stale = m_noop,
-	.resync = m_noop,
-	.flush = m_noop,
-	.free = m_noop,
-};
-
 /* ---- fixture ----------------------------------------------------------- */
 
 static struct event_base *base;
@@ -128,8 +48,7 @@ static void setup(void)
 	cfg.advertise_all_vni = true;
 	cfg.arp_nd_suppression = true;
 	evpn_configure(e, &cfg);
-	memset(&mk, 0, sizeof(mk));
-	mk.k.ops = &mock_ops;
+	mock_kernel_init(&mk);
 	evpn_set_kernel(e, &mk.k);
 	ipaddr_parse("10.0.0.11", &kv.local);
 	evpn_kernel_events.vni_add(e, &kv);

@@ -89,6 +89,30 @@ START_TEST(prefixes)
 }
 END_TEST
 
+START_TEST(prefix_containment)
+{
+	struct prefix p;
+	struct ipaddr a;
+
+	prefix_parse("10.1.0.0/16", &p);
+	ipaddr_parse("10.1.255.3", &a);
+	ck_assert(prefix_contains(&p, &a));
+	ipaddr_parse("10.2.0.1", &a);
+	ck_assert(!prefix_contains(&p, &a));
+	ipaddr_parse("::ffff:10.1.0.1", &a);
+	ck_assert(!prefix_contains(&p, &a)); /* other family */
+	prefix_parse("0.0.0.0/0", &p);
+	ck_assert(!prefix_contains(&p, &a));
+	ipaddr_parse("192.0.2.1", &a);
+	ck_assert(prefix_contains(&p, &a));
+	prefix_parse("2001:db8:100::/65", &p);
+	ipaddr_parse("2001:db8:100::7fff:1", &a);
+	ck_assert(prefix_contains(&p, &a));
+	ipaddr_parse("2001:db8:100:0:8000::1", &a);
+	ck_assert(!prefix_contains(&p, &a));
+}
+END_TEST
+
 START_TEST(ipaddr_order)
 {
 	struct ipaddr a, b;
@@ -113,6 +137,7 @@ static Suite *types_suite(void)
 	tcase_add_test(tc, rt_auto_is_frr_form);
 	tcase_add_test(tc, auto_rd);
 	tcase_add_test(tc, prefixes);
+	tcase_add_test(tc, prefix_containment);
 	tcase_add_test(tc, ipaddr_order);
 	suite_add_tcase(s, tc);
 	return s;

@@ -18,4 +18,19 @@ int run_suite(Suite *s);
 /* Path of a file under tests/ (EVPND_TEST_DATA), in a static buffer. */
 const char *test_data_path(const char *rel);
 
+/*
+ * A mock of kernel.h: every request is appended to log as text
+ * ("mac+ 100 02:aa:00:00:00:02 10.0.0.12;", "route+ 5000 10.2.0.0/24 via
+ * 10.0.0.12,10.0.0.13;"), so a test compares what the logic asked for.
+ */
+#include "kernel.h"
+
+struct mock_kernel {
+	struct kernel k;
+	char log[8192];
+};
+
+/* Zero m and set its operations (free is a no-op: m is the caller's). */
+void mock_kernel_init(struct mock_kernel *m);
+
 #endif
