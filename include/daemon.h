@@ -69,5 +69,7 @@ int evpnd_reload(struct evpnd *d, struct cfg_diag *diag);
 
 /* Structured answers for the control socket (new references). */
 struct json_object *evpnd_show_summary(const struct evpnd *d);
+/* Metric families (metrics.h) of the whole daemon. */
+struct json_object *evpnd_show_metrics(struct evpnd *d);
 
 #endif

@@ -29,5 +29,11 @@ struct route_filter {
 int route_filter_parse(struct route_filter *f, const char *const *words, size_t n, char **err);
 
 struct json_object *show_routes(struct rib *rib, const struct route_filter *f);
+/*
+ * Routes with a best path counted by (type, VNI, origin): [{"type": 2,
+ * "vni": 100, "origin": "local"|"remote", "routes": N}, ...].  The VNI is
+ * the best path's first label (Type-3: its PMSI label), 0 when none.
+ */
+struct json_object *show_route_counts(struct rib *rib);
 
 #endif

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "ctl_fmt.h"
+#include "metrics.h"
 
 static const char *str(struct json_object *o, const char *key)
 {
@@ -230,6 +231,8 @@ void ctl_fmt_text(FILE *out, const char *const *words, size_t n, struct json_obj
 		fmt_macs(out, data);
 	else if (show && n == 2 && !strcmp(words[1], "vteps"))
 		fmt_vteps(out, data);
+	else if (show && n == 2 && !strcmp(words[1], "metrics"))
+		metrics_fmt(out, data);
 	else if (show && n == 2 && !strcmp(words[1], "vrfs"))
 		fmt_vrfs(out, data);
 	else if (show && n == 2 && !strcmp(words[1], "nexthops"))

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "privs.h"
 #include "rib.h"
+#include "metrics.h"
 #include "show.h"
 
 static void log_problems(const struct cfg_diag *diag, const char *file)
@@ -156,6 +157,18 @@ struct json_object *evpnd_show_summary(const struct evpnd *d)
 	return o;
 }
 
+struct json_object *evpnd_show_metrics(struct evpnd *d)
+{
+	json_object *sum = evpnd_show_summary(d), *nbrs = bgp_show_neighbors(d->bgp);
+	json_object *routes = show_route_counts(d->rib);
+	json_object *m = metrics_build(sum, nbrs, routes);
+
+	json_object_put(sum);
+	json_object_put(nbrs);
+	json_object_put(routes);
+	return m;
+}
+
 static json_object *cmd_reload(struct evpnd *d, char **err)
 {
 	struct cfg_diag diag = {0};
@@ -236,6 +249,8 @@ static json_object *ctl_dispatch(void *arg, const struct ctl_caller *who, const 
 		return evpn_show_vnis(d->evpn);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "vteps"))
 		return evpn_show_vteps(d->evpn);
+	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "metrics"))
+		return evpnd_show_metrics(d);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "vrfs"))
 		return evpn_show_vrfs(d->evpn);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "nexthops"))

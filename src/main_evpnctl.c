@@ -31,6 +31,7 @@ static void usage(FILE *out)
 		     "  show vrfs          IP VRFs: L3VNI, SVI, table, router MAC, route counts\n"
 		     "  show nexthops      remote VTEPs used by VRF routes, their router MACs\n"
 		     "  show rmacs         router MACs installed per VRF\n"
+		     "  show metrics       counters and gauges, OpenMetrics text (-j: structured)\n"
 		     "  show routes [--type N] [--vni V] [--rd RD] [--mac M] [--ip A]\n"
 		     "                     EVPN routes and their paths\n"
 		     "  clear neighbor ADDR [soft]\n"

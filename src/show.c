@@ -159,3 +159,60 @@ json_object *show_routes(struct rib *rib, const struct route_filter *f)
 	}
 	return a;
 }
+
+/* The VNI a route's best path belongs to: its first label, Type-3's PMSI label. */
+static vni_t route_vni(const struct rib_route *rt)
+{
+	const struct rib_path *p = rt->best;
+
+	if (rt->key.type == EVPN_RT_IMET)
+		return p->attrs->has_pmsi ? p->attrs->pmsi.label : 0;
+	return p->nlabels ? p->label[0] : 0;
+}
+
+struct count_ent {
+	uint8_t type;
+	bool local;
+	vni_t vni;
+	int64_t n;
+};
+
+json_object *show_route_counts(struct rib *rib)
+{
+	json_object *a = json_object_new_array();
+	struct count_ent *v = NULL;
+	size_t n = 0, cap = 0;
+	struct rib_iter it;
+	struct rib_route *rt;
+
+	rib_iter_init(&it, 0);
+	while ((rt = rib_iter_next(rib, &it))) {
+		struct count_ent k = {rt->key.type, rt->best->peer->local, route_vni(rt), 0};
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			if (v[i].type == k.type && v[i].local == k.local && v[i].vni == k.vni)
+				break;
+		if (i == n) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				v = realloc(v, cap * sizeof(*v));
+				if (!v)
+					abort();
+			}
+			v[n++] = k;
+		}
+		v[i].n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "type", json_object_new_int(v[i].type));
+		json_object_object_add(o, "vni", json_object_new_int64(v[i].vni));
+		add_str(o, "origin", v[i].local ? "local" : "remote");
+		json_object_object_add(o, "routes", json_object_new_int64(v[i].n));
+		json_object_array_add(a, o);
+	}
+	free(v);
+	return a;
+}

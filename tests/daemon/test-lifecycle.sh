@@ -58,6 +58,12 @@ out=$("$EVPNCTL" -s "$sock" -j show summary)
 check "summary is JSON with router-id" test "$(json_get router-id <<<"$out")" = 10.0.0.11
 check "summary has ASN" test "$(json_get asn <<<"$out")" = 65000
 check "summary names the config file" test "$(json_get config-file <<<"$out")" = "$cfg"
+metrics=$("$EVPNCTL" -s "$sock" show metrics)
+check "metrics: OpenMetrics text ending with # EOF" test "$(tail -n 1 <<<"$metrics")" = "# EOF"
+check "metrics: the neighbour's session state" grep -q \
+  '^evpnd_bgp_session_established{peer="10.0.0.1"} 0$' <<<"$metrics"
+check "metrics: -j gives the structured families" test \
+  "$("$EVPNCTL" -s "$sock" -j show metrics | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["name"])')" = evpnd_build
 check "summary counts neighbors" test "$(json_get counts.neighbors <<<"$out")" = 1
 check "text summary" bash -c "'$EVPNCTL' -s '$sock' show summary | grep -q 'router-id *10.0.0.11'"
 
