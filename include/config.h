@@ -53,6 +53,8 @@ struct cfg_router {
 	uint16_t listen_port;	      /* 0 = do not listen */
 	struct in_addr cluster_id;    /* defaults to router-id */
 	uint32_t audit_interval;      /* seconds, 0 = no periodic audit */
+	struct ipaddr metrics_address; /* HTTP metrics endpoint */
+	uint16_t metrics_port;	      /* 0 = no endpoint */
 };
 
 struct cfg_neighbor {

@@ -33,6 +33,8 @@ struct bgp;
 struct evpn;
 struct rib;
 
+struct metrics_http;
+
 struct evpnd {
 	struct event_base *base;
 	struct rib *rib;
@@ -45,6 +47,9 @@ struct evpnd {
 	struct event *sig_hup, *sig_term, *sig_int;
 	struct event *sweep_ev; /* removal of stale kernel leftovers */
 	struct event *audit_ev; /* periodic audit and repair */
+	struct metrics_http *metrics; /* HTTP endpoint, NULL when off */
+	struct ipaddr metrics_addr;   /* ... where it listens */
+	uint16_t metrics_port;
 	struct timespec started; /* CLOCK_MONOTONIC */
 	time_t started_wall;
 	struct timespec last_reload; /* CLOCK_MONOTONIC, zero before any */

@@ -222,6 +222,9 @@ void config_dump(const struct config *c, FILE *out)
 	fprintf(out, "  listen-port: %u\n", c->router.listen_port);
 	fprintf(out, "  cluster-id: %s\n", inet_ntop(AF_INET, &c->router.cluster_id, a, sizeof(a)));
 	fprintf(out, "  audit-interval: %u\n", c->router.audit_interval);
+	fprintf(out, "  metrics-address: %s\n  metrics-port: %u\n",
+		ipaddr_fmt(&c->router.metrics_address, (char[IPADDR_STRLEN]){0}),
+		c->router.metrics_port);
 	fprintf(out, "neighbors:%s\n", c->n_neighbors ? "" : " []");
 	for (size_t i = 0; i < c->n_neighbors; i++)
 		dump_neighbor(out, &c->neighbors[i]);

@@ -32,6 +32,8 @@ struct y_router {
 	uint16_t *listen_port;
 	char *cluster_id;
 	uint32_t *audit_interval;
+	char *metrics_address;
+	uint16_t *metrics_port;
 };
 
 struct y_neighbor {
@@ -109,6 +111,9 @@ static const cyaml_schema_field_t router_fields[] = {
 	CYAML_FIELD_STRING_PTR("cluster-id", OPTP, struct y_router, cluster_id, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("audit-interval", OPTP, struct y_router, audit_interval),
+	CYAML_FIELD_STRING_PTR("metrics-address", OPTP, struct y_router, metrics_address, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("metrics-port", OPTP, struct y_router, metrics_port),
 	CYAML_FIELD_END,
 };
 
@@ -268,6 +273,10 @@ static void conv_router(const struct y_router *y, struct cfg_router *r, int *bad
 	r->listen_port = y->listen_port ? *y->listen_port : 179;
 	r->cluster_id = r->router_id;
 	r->audit_interval = y->audit_interval ? *y->audit_interval : 60;
+	if (ipaddr_parse(y->metrics_address ? y->metrics_address : "127.0.0.1",
+			 &r->metrics_address) == -1)
+		(*bad)++;
+	r->metrics_port = y->metrics_port ? *y->metrics_port : 0;
 	if (y->cluster_id && inet_pton(AF_INET, y->cluster_id, &r->cluster_id) != 1)
 		(*bad)++;
 }

@@ -19,6 +19,7 @@
 #include "privs.h"
 #include "rib.h"
 #include "metrics.h"
+#include "metrics_http.h"
 #include "show.h"
 
 static void log_problems(const struct cfg_diag *diag, const char *file)
@@ -53,6 +54,27 @@ static void audit_schedule(struct evpnd *d)
 	event_del(d->audit_ev);
 	if (tv.tv_sec)
 		event_add(d->audit_ev, &tv);
+}
+
+static json_object *metrics_collect(void *arg)
+{
+	return evpnd_show_metrics(arg);
+}
+
+/* (Re)open the metrics endpoint when its address or port changed. */
+static void metrics_endpoint(struct evpnd *d)
+{
+	const struct cfg_router *r = &d->cfg->router;
+
+	if (d->metrics_port == r->metrics_port && !ipaddr_cmp(&d->metrics_addr, &r->metrics_address))
+		return;
+	metrics_http_free(d->metrics);
+	d->metrics = NULL;
+	d->metrics_port = r->metrics_port;
+	d->metrics_addr = r->metrics_address;
+	if (r->metrics_port)
+		d->metrics = metrics_http_new(d->base, &r->metrics_address, r->metrics_port,
+					      metrics_collect, d);
 }
 
 static void rib_config_from(struct rib_config *rc, const struct config *cfg)
@@ -101,6 +123,7 @@ int evpnd_reload(struct evpnd *d, struct cfg_diag *diag)
 	config_free(d->cfg);
 	d->cfg = next;
 	audit_schedule(d);
+	metrics_endpoint(d);
 	d->reloads_ok++;
 	clock_gettime(CLOCK_MONOTONIC, &d->last_reload);
 	log_notice(NULL, "configuration %s reloaded", d->config_path);
@@ -373,6 +396,7 @@ int evpnd_init(struct evpnd *d, const struct evpnd_opts *o)
 	if (evpn_start_kernel(d->evpn) == -1)
 		log_warn("kernel", "netlink unavailable: routes are exchanged but not installed");
 	audit_schedule(d);
+	metrics_endpoint(d);
 	d->sweep_ev = event_new(d->base, -1, EV_PERSIST, sweep_cb, d);
 	{
 		struct timeval tv = {1, 0};
@@ -415,6 +439,7 @@ void evpnd_fini(struct evpnd *d)
 		event_free(d->sweep_ev);
 	if (d->audit_ev)
 		event_free(d->audit_ev);
+	metrics_http_free(d->metrics);
 	evpn_free(d->evpn);
 	if (d->bgp) {
 		struct timeval flush = {0, 300000};

@@ -41,6 +41,7 @@ router:
   asn: $1
   router-id: 10.0.0.11
   listen-port: 0
+${METRICS:-}
 neighbors:
   - address: 10.0.0.1
     remote-asn: $1
@@ -90,10 +91,36 @@ write_cfg 65001
 check "evpnctl reload of a valid file" bash -c "'$EVPNCTL' -s '$sock' reload >/dev/null"
 out=$("$EVPNCTL" -s "$sock" -j show summary)
 check "new ASN served" test "$(json_get asn <<<"$out")" = 65001
-write_cfg 65002
+mport=$((20000 + $$ % 20000))
+METRICS="  metrics-port: $mport" write_cfg 65002
 kill -HUP "$pid"
 check "SIGHUP applies a valid file" wait_for 5 \
   bash -c "'$EVPNCTL' -s '$sock' -j show summary | grep -q '\"asn\": 65002'"
+
+# The metrics endpoint (127.0.0.1 by default), opened by that reload.
+http_get() { # http_get PATH: status line, then the body
+  python3 - "$mport" "$1" <<'PY'
+import sys, urllib.request, urllib.error
+try:
+    r = urllib.request.urlopen("http://127.0.0.1:%s%s" % (sys.argv[1], sys.argv[2]), timeout=5)
+    print(r.status, r.headers.get("Content-Type")); print(r.read().decode(), end="")
+except urllib.error.HTTPError as e:
+    print(e.code)
+except OSError as e:
+    print("refused", e)
+PY
+}
+page=$(http_get /metrics)
+check "GET /metrics: 200 with the OpenMetrics content type" \
+  test "$(head -n 1 <<<"$page")" = "200 application/openmetrics-text; version=1.0.0; charset=utf-8"
+check "GET /metrics: the samples, # EOF last" bash -c \
+  'grep -q "^evpnd_bgp_session_established{peer=\"10.0.0.1\"} 0$" <<<"$1" && test "$(tail -n 1 <<<"$1")" = "# EOF"' \
+  _ "$page"
+check "GET of another path: 404" test "$(http_get /nothing | head -n 1)" = 404
+write_cfg 65002
+kill -HUP "$pid"
+check "a reload without metrics-port closes the endpoint" wait_for 5 \
+  bash -c "http_get() { python3 -c 'import socket,sys; socket.create_connection((\"127.0.0.1\", $mport), 1)' 2>/dev/null; }; ! http_get"
 
 # Errors and refusals.
 "$EVPNCTL" -s "$sock" show nonsense >/dev/null 2>&1

@@ -108,6 +108,10 @@ START_TEST(c_defaults_equal_yang_defaults)
 	ck_assert_str_eq(yang_value(tree, "/evpnd:router/listen-port"), num);
 	snprintf(num, sizeof(num), "%u", c->router.audit_interval);
 	ck_assert_str_eq(yang_value(tree, "/evpnd:router/audit-interval"), num);
+	snprintf(num, sizeof(num), "%u", c->router.metrics_port);
+	ck_assert_str_eq(yang_value(tree, "/evpnd:router/metrics-port"), num);
+	ck_assert_str_eq(yang_value(tree, "/evpnd:router/metrics-address"),
+			 ipaddr_fmt(&c->router.metrics_address, (char[IPADDR_STRLEN]){0}));
 	snprintf(xp, sizeof(xp), "%s/hold-time", nb);
 	snprintf(num, sizeof(num), "%u", c->neighbors[0].hold_time);
 	ck_assert_str_eq(yang_value(tree, xp), num);
