@@ -10,7 +10,10 @@
  *     -> "2026-11-24T09:00:00.123 warning: peer 10.0.0.1: hold timer expired"
  *
  * The level threshold and destination are process-wide settings made once at
- * start-up (log_init); tests may redirect output with log_set_sink().
+ * start-up (log_init); tests may redirect output with log_set_sink().  Under
+ * systemd (stderr is the journal's stream) lines carry "<N>" priorities.
+ * Floods are limited per call site: LOG_RL_BURST lines per LOG_RL_WINDOW_S
+ * seconds, then "N similar messages suppressed" (debug lines are exempt).
  */
 #ifndef EVPND_LOG_H
 #define EVPND_LOG_H
@@ -34,6 +37,11 @@ enum log_dest {
 
 void log_init(const char *ident, enum log_dest dest, enum log_level threshold);
 void log_set_level(enum log_level threshold);
+
+#define LOG_RL_BURST 100
+#define LOG_RL_WINDOW_S 10
+/* Change the flood limit (tests); burst 0 turns it off. */
+void log_set_rate_limit(unsigned burst, unsigned window_s);
 bool log_enabled(enum log_level lvl);
 
 /* A sink receives each formatted line (no trailing newline); NULL restores. */
