@@ -80,6 +80,50 @@ static void fmt_neighbors(FILE *out, struct json_object *a)
 	}
 }
 
+/* Any JSON value as indented "key: value" lines (show neighbors detail). */
+static void fmt_tree(FILE *out, struct json_object *v, int indent)
+{
+	if (json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, k, sv) {
+			bool nested = (json_object_is_type(sv, json_type_object) &&
+				       json_object_object_length(sv)) ||
+				      (json_object_is_type(sv, json_type_array) &&
+				       json_object_array_length(sv) &&
+				       !json_object_is_type(json_object_array_get_idx(sv, 0),
+							    json_type_string));
+
+			fprintf(out, "%*s%s:", indent, "", k);
+			if (nested) {
+				fputc('\n', out);
+				fmt_tree(out, sv, indent + 2);
+			} else if (json_object_is_type(sv, json_type_array)) {
+				for (size_t i = 0; i < json_object_array_length(sv); i++)
+					fprintf(out, " %s", json_object_get_string(
+								    json_object_array_get_idx(sv, i)));
+				fputc('\n', out);
+			} else {
+				fprintf(out, " %s\n", sv ? json_object_get_string(sv) : "-");
+			}
+		}
+	} else if (json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			fprintf(out, "%*s-\n", indent, "");
+			fmt_tree(out, json_object_array_get_idx(v, i), indent + 2);
+		}
+	}
+}
+
+static void fmt_neighbors_detail(FILE *out, struct json_object *a)
+{
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *p = json_object_array_get_idx(a, i);
+
+		fprintf(out, "%sBGP neighbor %s, remote AS %s, %s\n", i ? "\n" : "",
+			str(p, "address"), str(p, "remote-asn"), str(p, "state"));
+		fmt_tree(out, p, 2);
+	}
+}
+
 static void fmt_routes(FILE *out, struct json_object *a)
 {
 	fprintf(out, "%-22s %-58s %-16s %-16s %s\n", "RD", "Route", "Next hop", "From",
@@ -223,6 +267,8 @@ void ctl_fmt_text(FILE *out, const char *const *words, size_t n, struct json_obj
 		fmt_summary(out, data);
 	else if (show && n == 2 && !strcmp(words[1], "neighbors"))
 		fmt_neighbors(out, data);
+	else if (show && n == 3 && !strcmp(words[1], "neighbors"))
+		fmt_neighbors_detail(out, data);
 	else if (show && !strcmp(words[1], "routes"))
 		fmt_routes(out, data);
 	else if (show && n == 2 && !strcmp(words[1], "vnis"))

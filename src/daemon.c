@@ -180,6 +180,39 @@ struct json_object *evpnd_show_summary(const struct evpnd *d)
 	return o;
 }
 
+/* "show neighbors detail" (all) or "show neighbors ADDR" (that one). */
+static json_object *show_neighbors_detail(struct evpnd *d, const char *which, char **err)
+{
+	json_object *all = bgp_show_neighbors(d->bgp), *out;
+	struct ipaddr a;
+
+	if (!strcmp(which, "detail"))
+		return all;
+	if (ipaddr_parse(which, &a) == -1) {
+		json_object_put(all);
+		if (asprintf(err, "\"%s\" is neither \"detail\" nor an address", which) < 0)
+			*err = NULL;
+		return NULL;
+	}
+	out = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(all); i++) {
+		json_object *p = json_object_array_get_idx(all, i), *v;
+		struct ipaddr pa;
+
+		if (json_object_object_get_ex(p, "address", &v) &&
+		    ipaddr_parse(json_object_get_string(v), &pa) == 0 && !ipaddr_cmp(&pa, &a))
+			json_object_array_add(out, json_object_get(p));
+	}
+	json_object_put(all);
+	if (!json_object_array_length(out)) {
+		json_object_put(out);
+		if (asprintf(err, "no neighbor %s", which) < 0)
+			*err = NULL;
+		return NULL;
+	}
+	return out;
+}
+
 struct json_object *evpnd_show_metrics(struct evpnd *d)
 {
 	json_object *sum = evpnd_show_summary(d), *nbrs = bgp_show_neighbors(d->bgp);
@@ -268,6 +301,8 @@ static json_object *ctl_dispatch(void *arg, const struct ctl_caller *who, const 
 		return evpnd_show_summary(d);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "neighbors"))
 		return bgp_show_neighbors(d->bgp);
+	if (n == 3 && !strcmp(w[0], "show") && !strcmp(w[1], "neighbors"))
+		return show_neighbors_detail(d, w[2], err);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "vnis"))
 		return evpn_show_vnis(d->evpn);
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "vteps"))

@@ -59,6 +59,12 @@ out=$("$EVPNCTL" -s "$sock" -j show summary)
 check "summary is JSON with router-id" test "$(json_get router-id <<<"$out")" = 10.0.0.11
 check "summary has ASN" test "$(json_get asn <<<"$out")" = 65000
 check "summary names the config file" test "$(json_get config-file <<<"$out")" = "$cfg"
+detail=$("$EVPNCTL" -s "$sock" show neighbors 10.0.0.1)
+check "show neighbors ADDR: a block for that neighbour" grep -q \
+  "^BGP neighbor 10.0.0.1, remote AS 65000, " <<<"$detail"
+check "show neighbors ADDR: nested counters" grep -q "^    update: 0$" <<<"$detail"
+"$EVPNCTL" -s "$sock" show neighbors 10.9.9.9 >/dev/null 2>&1
+check "show neighbors of an unknown address exits 1" test $? -eq 1
 metrics=$("$EVPNCTL" -s "$sock" show metrics)
 check "metrics: OpenMetrics text ending with # EOF" test "$(tail -n 1 <<<"$metrics")" = "# EOF"
 check "metrics: the neighbour's session state" grep -q \
