@@ -45,7 +45,8 @@ struct kernel_vni {
 	bool up;		 /* VXLAN device and bridge up */
 	int bridge_ifindex;	 /* 0: not enslaved */
 	char bridge_name[16];
-	int svi_ifindex;	 /* the bridge itself when it has an address, else 0 */
+	int svi_ifindex;	 /* the bridge itself when it has an address (an L3VNI's:
+				    always), else 0 */
 	struct mac svi_mac;
 	int vrf_ifindex;	 /* master of the SVI when it is a VRF, else 0 */
 	uint32_t vrf_table;	 /* the VRF's routing table; RT_TABLE_MAIN (254) without a VRF */
@@ -127,8 +128,11 @@ struct kernel_ops {
 	/*
 	 * Mark vni as an L3VNI (symmetric IRB, RFC 9135) or not.  For an L3VNI
 	 * the SVI is its bridge whether or not it has an address, its local
-	 * MACs and neighbours are not reported, and routes may be requested in
-	 * its VRF.  Reported again through vni_add with l3 set.
+	 * MACs and neighbours are not reported (those reported before are
+	 * withdrawn through mac_del/neigh_del), and routes may be requested in
+	 * its VRF.  May come before the VNI's devices exist.  When they do, the
+	 * VNI is reported again through vni_add with l3 set before the call
+	 * returns (from a kernel_events callback: once the events are read).
 	 */
 	void (*l3vni_set)(struct kernel *k, vni_t vni, bool l3);
 	/*
@@ -146,11 +150,12 @@ struct kernel_ops {
 	void (*route_del)(struct kernel *k, vni_t l3vni, const struct prefix *p);
 	/*
 	 * Start-up reconciliation: everything evpnd installed before (extern_learn
-	 * on VXLAN devices and SVIs) is "stale" until requested again; sweep
-	 * removes what is still stale.  Never flush-and-re-add.
+	 * on VXLAN devices and SVIs, routes of protocol KERNEL_RTPROT in any
+	 * table) is "stale" until requested again; sweep removes what is still
+	 * stale.  Never flush-and-re-add.
 	 */
 	void (*sweep_stale)(struct kernel *k);
-	/* Re-read links, FDB and neighbours (after ENOBUFS on the event socket). */
+	/* Re-read links, FDB, neighbours and routes (after ENOBUFS on the event socket). */
 	void (*resync)(struct kernel *k);
 	/* Send what is queued now (tests; the loop does it by itself). */
 	void (*flush)(struct kernel *k);
@@ -158,8 +163,9 @@ struct kernel_ops {
 	/*
 	 * Audit (evpnctl audit; periodic repair): settle first (pending events
 	 * applied, queued requests sent and acknowledged), then re-read the FDB
-	 * of the VNIs' VXLAN devices and the neighbours of their SVIs and compare
-	 * them with what was asked for.  Drift items are appended to out (may be
+	 * of the VNIs' VXLAN devices, the neighbours of their SVIs and the
+	 * routes of protocol KERNEL_RTPROT (metric KERNEL_ROUTE_METRIC) and
+	 * compare them with what was asked for.  Drift items are appended to out (may be
 	 * NULL) and out->checked grows by the number of keys compared.  Objects
 	 * with a request still pending (awaiting a retry, socket full), stale
 	 * leftovers awaiting sweep_stale, objects whose VNI device is absent or
@@ -216,6 +222,7 @@ enum kernel_drift_kind {
 	KERNEL_DRIFT_FLOOD = 1,	/* flood entry (Type-3): key is the VTEP */
 	KERNEL_DRIFT_MAC,	/* remote MAC (Type-2): key is the MAC */
 	KERNEL_DRIFT_NEIGH,	/* neighbour (Type-2 with IP): key is the IP */
+	KERNEL_DRIFT_ROUTE,	/* route in an L3VNI's table (Type-5): key is the prefix */
 };
 
 enum kernel_drift_problem {
@@ -232,10 +239,12 @@ struct kernel_drift {
 	enum kernel_drift_problem problem;
 	vni_t vni;
 	struct mac mac;			  /* KERNEL_DRIFT_MAC: the key */
-	struct ipaddr ip;		  /* FLOOD: the VTEP; NEIGH: the address */
+	struct ipaddr ip;		  /* FLOOD: the VTEP; NEIGH: the address; ROUTE: the
+					     prefix's address (key: "10.2.0.0/24") */
 	bool repaired;			  /* a repair was requested (audit with repair) */
-	char key[IPADDR_STRLEN];	  /* the key as text: VTEP, MAC or IP */
-	char expected[KERNEL_DRIFT_TEXT]; /* "dst 10.0.0.2", "lladdr 02:..", "-": not desired */
+	char key[IPADDR_STRLEN];	  /* the key as text: VTEP, MAC, IP or prefix */
+	char expected[KERNEL_DRIFT_TEXT]; /* "dst 10.0.0.2", "lladdr 02:..", "via 10.0.0.2,10.0.0.3"
+					     (routes), "-": not desired */
 	char found[KERNEL_DRIFT_TEXT];	  /* same form; "-": absent */
 };
 
@@ -251,7 +260,10 @@ void kernel_audit_clear(struct kernel_audit *a);
 
 static inline const char *kernel_drift_kind_str(enum kernel_drift_kind k)
 {
-	return k == KERNEL_DRIFT_FLOOD ? "flood" : k == KERNEL_DRIFT_MAC ? "mac" : "neigh";
+	return k == KERNEL_DRIFT_FLOOD	 ? "flood"
+	       : k == KERNEL_DRIFT_MAC	 ? "mac"
+	       : k == KERNEL_DRIFT_ROUTE ? "route"
+					 : "neigh";
 }
 
 static inline const char *kernel_drift_problem_str(enum kernel_drift_problem p)

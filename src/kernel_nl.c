@@ -5,7 +5,8 @@
  *
  * Sockets:
  *  - req:  requests, NLM_F_ACK on each; never joins a group;
- *  - evs:  RTNLGRP_LINK, NEIGH (bridge FDB too), IPV4/IPV6_IFADDR; a large
+ *  - evs:  RTNLGRP_LINK, NEIGH (bridge FDB too), IPV4/IPV6_IFADDR and
+ *          IPV4/IPV6_ROUTE; a large
  *          receive buffer and no NETLINK_NO_ENOBUFS: an overrun (ENOBUFS)
  *          means events were lost, and the answer is a resync;
  *  - dump: synchronous dumps (start, resync, a VNI appearing, audits), so that a
@@ -181,6 +182,10 @@ static void event_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body
 	case RTM_DELNEIGH:
 		knl_neigh_msg(kn, h, body);
 		break;
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		knl_route_msg(kn, h, body);
+		break;
 	default:
 		break;
 	}
@@ -231,6 +236,9 @@ static void resync(struct knl *kn)
 	links_dump(kn);
 	neigh_dump(kn);
 	kn->need_dump = false;
+	knl_routes_dump(kn, KNL_RT_V4 | KNL_RT_V6);
+	if (kn->links_dirty) /* l3vni_set from a callback during the dumps */
+		knl_vnis_refresh(kn);
 }
 
 /* What waits for the end of a batch of events. */
@@ -246,6 +254,8 @@ static void events_settle(struct knl *kn)
 		kn->need_dump = false;
 		neigh_dump(kn);
 	}
+	if (kn->need_routes)
+		knl_routes_dump(kn, kn->need_routes);
 	knl_lost_report(kn);
 }
 
@@ -390,6 +400,44 @@ static void op_neigh_del(struct kernel *k, vni_t vni, const struct ipaddr *ip)
 	knl_req_neigh(knl_of(k), vni, ip, NULL, false);
 }
 
+/*
+ * Synchronous: the VNI is reported again (vni_add, l3 set) before this
+ * returns when its device exists; from a callback during a dump, once the
+ * dump is over.
+ */
+static void op_l3vni_set(struct kernel *k, vni_t vni, bool l3)
+{
+	struct knl *kn = knl_of(k);
+	struct knl_vni *v = knl_vni_get(kn, vni, true);
+
+	if (!v || v->l3 == l3)
+		return;
+	v->l3 = l3;
+	if (l3)
+		knl_locals_vni_gone(kn, vni); /* no longer local: the logic withdraws them */
+	else
+		kn->need_dump = true; /* local again: learn what its bridge has */
+	kn->links_dirty = true;
+	if (kn->dumping || kn->in_events || kn->refreshing)
+		return; /* events_settle, resync or the running refresh does it */
+	knl_vnis_refresh(kn);
+	if (kn->need_dump) {
+		kn->need_dump = false;
+		neigh_dump(kn);
+	}
+}
+
+static void op_route_add(struct kernel *k, vni_t l3vni, const struct prefix *p,
+			 const struct ipaddr *vteps, size_t n)
+{
+	knl_req_route(knl_of(k), l3vni, p, vteps, n, true);
+}
+
+static void op_route_del(struct kernel *k, vni_t l3vni, const struct prefix *p)
+{
+	knl_req_route(knl_of(k), l3vni, p, NULL, 0, false);
+}
+
 static void op_sweep_stale(struct kernel *k)
 {
 	knl_sweep(knl_of(k));
@@ -455,6 +503,7 @@ static void op_free(struct kernel *k)
 	knl_sock_close(&kn->dump);
 	knl_objs_free(kn);
 	knl_locals_free(kn);
+	knl_lroutes_free(kn);
 	knl_links_free(kn);
 	free(kn->fifo.ent);
 	free(kn->out.data);
@@ -471,6 +520,9 @@ static const struct kernel_ops knl_ops = {
 	.mac_del = op_mac_del,
 	.neigh_add = op_neigh_add,
 	.neigh_del = op_neigh_del,
+	.l3vni_set = op_l3vni_set,
+	.route_add = op_route_add,
+	.route_del = op_route_del,
 	.sweep_stale = op_sweep_stale,
 	.resync = op_resync,
 	.flush = op_flush,
@@ -482,8 +534,9 @@ static const struct kernel_ops knl_ops = {
 
 static int knl_open(struct knl *kn)
 {
-	static const unsigned groups[] = {RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR,
-					  RTNLGRP_IPV6_IFADDR, 0};
+	static const unsigned groups[] = {RTNLGRP_LINK,	       RTNLGRP_NEIGH,
+					  RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+					  RTNLGRP_IPV4_ROUTE,  RTNLGRP_IPV6_ROUTE, 0};
 	struct event_base *base = kn->cfg.base;
 
 	if (knl_sock_open(&kn->req, KNL_REQ_RCVBUF, NULL) == -1 ||
@@ -510,16 +563,16 @@ static int knl_open(struct knl *kn)
 static void knl_log_stale(struct knl *kn)
 {
 	struct knl_obj *o, *tmp;
-	unsigned n[KNL_NEIGH + 1] = {0};
+	unsigned n[KNL_ROUTE + 1] = {0};
 
 	HASH_ITER(hh, kn->objs, o, tmp) {
-		if (o->stale && o->key.type <= KNL_NEIGH)
+		if (o->stale)
 			n[o->key.type]++;
 	}
-	if (n[KNL_FLOOD] || n[KNL_MAC] || n[KNL_NEIGH])
+	if (n[KNL_FLOOD] || n[KNL_MAC] || n[KNL_NEIGH] || n[KNL_ROUTE])
 		log_notice("kernel", "found from an earlier run: %u flood entries, %u remote MACs, "
-			   "%u neighbours (stale until requested again)",
-			   n[KNL_FLOOD], n[KNL_MAC], n[KNL_NEIGH]);
+			   "%u neighbours, %u routes (stale until requested again)",
+			   n[KNL_FLOOD], n[KNL_MAC], n[KNL_NEIGH], n[KNL_ROUTE]);
 }
 
 struct kernel *kernel_nl_new(const struct kernel_cfg *cfg)
@@ -551,6 +604,10 @@ struct kernel *kernel_nl_new(const struct kernel_cfg *cfg)
 	kn->loading = true;
 	neigh_dump(kn);
 	kn->need_dump = false;
+	knl_routes_dump(kn, KNL_RT_V4 | KNL_RT_V6);
+	kn->loading = false;
+	if (kn->links_dirty) /* l3vni_set from a callback during the dumps */
+		knl_vnis_refresh(kn);
 	knl_log_stale(kn);
 	return &kn->k;
 }

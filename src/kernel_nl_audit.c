@@ -1,6 +1,7 @@
 /*
- * kernel_nl_audit.c - audit and repair: the kernel's FDB and neighbours,
- * read again, against the objects evpnd asked for (kn->objs).
+ * kernel_nl_audit.c - audit and repair: the kernel's FDB, neighbours and
+ * evpnd's routes, read again, against the objects evpnd asked for
+ * (kn->objs).
  *
  * op_audit (kernel_nl.c) settles first: pending events are applied and
  * queued requests are sent and acknowledged, so that what is merely in
@@ -13,7 +14,11 @@
  *     sticky on that device; neighbour: extern_learn on the VNI's bridge),
  *     and, for keys evpnd has an object for only, the entries that hold
  *     the key without being marked (a local port holding the MAC, an entry
- *     on the VXLAN device without the mark, a neighbour without it);
+ *     on the VXLAN device without the mark, a neighbour without it).
+ *     Routes: those of protocol KERNEL_RTPROT and metric
+ *     KERNEL_ROUTE_METRIC, keyed by the L3VNI of their table, or as an
+ *     orphan (vni 0, the table) when no L3VNI has it; the gateways of an
+ *     IPv6 route dumped one nexthop a message are gathered;
  *  2. compares every wanted object that can be compared (see audit_skip)
  *     with its found entry: MISSING or WRONG;
  *  3. reports every marked entry no object was compared with as EXTRA.
@@ -48,6 +53,8 @@ struct knl_found {
 	bool local;	    /* MAC: a bridge entry on a local port holds it */
 	bool matched;	    /* an object was compared with it (or skipped) */
 	struct knl_val val; /* MAC: dst of the VXLAN entry; neighbour: lladdr */
+	struct knl_nhset *nh; /* route: its gateways */
+	uint32_t table;	      /* route: its table */
 };
 
 struct knl_audit_run {
@@ -97,6 +104,7 @@ static void found_free(struct knl_audit_run *r)
 
 	HASH_ITER(hh, r->found, f, tmp) {
 		HASH_DEL(r->found, f);
+		knl_nhset_unref(f->nh);
 		free(f);
 	}
 }
@@ -219,6 +227,46 @@ static void audit_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body
 		audit_neigh(kn, kn->audit, &m);
 }
 
+/* One of evpnd's routes (any other is not looked at). */
+static void audit_route_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
+{
+	struct knl_audit_run *r = kn->audit;
+	struct knl_rmsg m;
+	struct knl_key key;
+	struct knl_found *f;
+	vni_t vni;
+
+	if (!r || knl_rmsg_parse(h, body, &m) == -1 || !m.add ||
+	    m.rtm.rtm_protocol != KERNEL_RTPROT || m.rtm.rtm_type != RTN_UNICAST ||
+	    m.metric != KERNEL_ROUTE_METRIC)
+		return;
+	vni = knl_l3vni_of_table(kn, m.table);
+	knl_obj_key(&key, KNL_ROUTE, vni, NULL, &m.dst.addr);
+	key.plen = m.dst.len;
+	key.table = vni ? 0 : m.table;
+	if (!(f = found_get(r, &key)))
+		return;
+	if (!f->ours)
+		f->ifindex = m.oif;
+	f->ours |= KNL_HAVE_SELF;
+	f->table = m.table;
+	if (!(f->nh = knl_nhset_union(f->nh, &m)))
+		r->nomem = true;
+}
+
+static int audit_read_once(struct knl *kn)
+{
+	int rc = knl_dump(kn, &kn->dump, RTM_GETNEIGH, AF_BRIDGE, audit_msg);
+
+	if (rc == 0)
+		rc = knl_dump(kn, &kn->dump, RTM_GETNEIGH, AF_UNSPEC, audit_msg);
+	if (rc == 0)
+		rc = knl_dump(kn, &kn->dump, RTM_GETROUTE, AF_INET, audit_route_msg);
+	if (rc == 0)
+		rc = knl_dump(kn, &kn->dump, RTM_GETROUTE, AF_INET6, audit_route_msg);
+	return rc;
+}
+
 /* Fill r->found from the kernel; a dump interrupted by changes is repeated. */
 static int audit_read(struct knl *kn, struct knl_audit_run *r)
 {
@@ -229,15 +277,13 @@ static int audit_read(struct knl *kn, struct knl_audit_run *r)
 	for (int i = 0; i < AUDIT_DUMP_TRIES; i++) {
 		found_free(r);
 		kn->dump_intr = false;
-		rc = knl_dump(kn, &kn->dump, RTM_GETNEIGH, AF_BRIDGE, audit_msg);
-		if (rc == 0)
-			rc = knl_dump(kn, &kn->dump, RTM_GETNEIGH, AF_UNSPEC, audit_msg);
+		rc = audit_read_once(kn);
 		if (rc == -1 || !kn->dump_intr)
 			break;
 		rc = -1;
 	}
 	if (rc == -1)
-		log_err("kernel", "audit: cannot read FDB and neighbours%s",
+		log_err("kernel", "audit: cannot read FDB, neighbours and routes%s",
 			kn->dump_intr ? " (changing too fast)" : "");
 	kn->dump_intr = intr;
 	kn->audit = NULL;
@@ -251,6 +297,9 @@ static void want_text(const struct knl_obj *o, char *buf, size_t cap)
 	char a[IPADDR_STRLEN], m[MAC_STRLEN];
 
 	switch (o->key.type) {
+	case KNL_ROUTE:
+		knl_nhset_text(((const struct knl_robj *)o)->w, buf, cap);
+		break;
 	case KNL_FLOOD:
 		snprintf(buf, cap, "dst %s", ipaddr_fmt(&o->key.ip, a));
 		break;
@@ -294,6 +343,9 @@ static void found_text(const struct knl_found *f, char *buf, size_t cap)
 		return;
 	}
 	switch (f->key.type) {
+	case KNL_ROUTE:
+		knl_nhset_text(f->nh, buf, cap);
+		break;
 	case KNL_FLOOD:
 		snprintf(buf, cap, "dst %s", ipaddr_fmt(&f->key.ip, a));
 		break;
@@ -307,20 +359,30 @@ static void found_text(const struct knl_found *f, char *buf, size_t cap)
 	}
 }
 
-/* The key as text (VTEP, MAC or IP), and as log lines name the object. */
-static void key_text(const struct knl_key *k, char buf[IPADDR_STRLEN])
+/* The key as text (VTEP, MAC, IP or prefix), and as log lines name the object. */
+static char *key_text(const struct knl_key *k, char buf[IPADDR_STRLEN])
 {
+	struct prefix p = {.addr = k->ip, .len = k->plen};
+	char ps[PREFIX_STRLEN];
+
 	if (k->type == KNL_MAC)
 		mac_fmt(&k->mac, buf);
+	else if (k->type == KNL_ROUTE)
+		snprintf(buf, IPADDR_STRLEN, "%s", prefix_fmt(&p, ps));
 	else
 		ipaddr_fmt(&k->ip, buf);
+	return buf;
 }
 
 static void key_noun(const struct knl_key *k, char *buf, size_t cap)
 {
 	char a[IPADDR_STRLEN], m[MAC_STRLEN];
 
-	if (k->type == KNL_FLOOD)
+	if (k->type == KNL_ROUTE && !k->vni)
+		snprintf(buf, cap, "route %s table %u", key_text(k, a), k->table);
+	else if (k->type == KNL_ROUTE)
+		snprintf(buf, cap, "route %s", key_text(k, a));
+	else if (k->type == KNL_FLOOD)
 		snprintf(buf, cap, "flood FDB 00:00:00:00:00:00");
 	else if (k->type == KNL_MAC)
 		snprintf(buf, cap, "FDB %s", mac_fmt(&k->mac, m));
@@ -351,9 +413,10 @@ static void drift_record(struct knl_audit_run *r, const struct knl_key *k,
 	}
 	d = &out->v[out->n++];
 	memset(d, 0, sizeof(*d));
-	d->kind = k->type == KNL_FLOOD ? KERNEL_DRIFT_FLOOD
-		  : k->type == KNL_MAC ? KERNEL_DRIFT_MAC
-				       : KERNEL_DRIFT_NEIGH;
+	d->kind = k->type == KNL_FLOOD	 ? KERNEL_DRIFT_FLOOD
+		  : k->type == KNL_MAC	 ? KERNEL_DRIFT_MAC
+		  : k->type == KNL_ROUTE ? KERNEL_DRIFT_ROUTE
+					 : KERNEL_DRIFT_NEIGH;
 	d->problem = p;
 	d->vni = k->vni;
 	d->mac = k->mac;
@@ -377,6 +440,13 @@ static void obj_repair(struct knl *kn, struct knl_obj *o, const struct knl_found
 	if (f) {
 		o->hval = f->val;
 		o->hval.sticky = (f->sticky & f->ours) != 0;
+	}
+	if (o->key.type == KNL_ROUTE) {
+		struct knl_robj *r = knl_robj_of(o);
+
+		knl_nhset_unref(r->h);
+		r->h = f && f->ours ? knl_nhset_ref(f->nh) : NULL;
+		r->htable = f && f->ours ? f->table : 0;
 	}
 	if (o->want != KNL_WANT_PRESENT)
 		o->want = KNL_WANT_ABSENT;
@@ -412,11 +482,17 @@ static void audit_drift(struct knl *kn, struct knl_audit_run *r, struct knl_obj 
 		log_warn(subj, "audit: removed extra %s: %s", noun, have);
 }
 
-static bool found_ok(const struct knl_obj *o, const struct knl_found *f)
+static bool found_ok(struct knl *kn, const struct knl_obj *o, const struct knl_found *f)
 {
 	const uint8_t full = KNL_HAVE_SELF | KNL_HAVE_MASTER;
+	struct knl_vni *v;
 
 	switch (o->key.type) {
+	case KNL_ROUTE: /* audit_skip made sure v is present */
+		v = knl_vni_get(kn, o->key.vni, false);
+		return f->ours == KNL_HAVE_SELF &&
+		       knl_nhset_eq(((const struct knl_robj *)o)->w, f->nh) &&
+		       f->table == v->cur.vrf_table && f->ifindex == v->cur.svi_ifindex;
 	case KNL_FLOOD:
 		return (f->ours & KNL_HAVE_SELF) != 0;
 	case KNL_MAC:
@@ -445,9 +521,10 @@ static bool audit_skip(struct knl *kn, const struct knl_obj *o, const struct knl
 	v = knl_vni_get(kn, o->key.vni, false);
 	if (!v || !v->present || !v->cur.up)
 		return true;
-	dev = o->key.type == KNL_FLOOD ? v->cur.vxlan_ifindex
-	      : o->key.type == KNL_MAC ? v->cur.bridge_ifindex
-				       : v->cur.svi_ifindex;
+	dev = o->key.type == KNL_FLOOD	 ? v->cur.vxlan_ifindex
+	      : o->key.type == KNL_MAC	 ? v->cur.bridge_ifindex
+	      : o->key.type == KNL_ROUTE ? (v->cur.l3 ? v->cur.svi_ifindex : 0)
+					 : v->cur.svi_ifindex;
 	return !dev || (o->key.type == KNL_MAC && f && f->local);
 }
 
@@ -457,7 +534,7 @@ static void audit_objs(struct knl *kn, struct knl_audit_run *r)
 	struct knl_found *f;
 
 	HASH_ITER(hh, kn->objs, o, tmp) {
-		if (o->key.type > KNL_NEIGH)
+		if (o->key.type == KNL_LMAC || o->key.type == KNL_LNEIGH)
 			continue;
 		f = found_find(r, &o->key);
 		if (audit_skip(kn, o, f)) {
@@ -473,7 +550,7 @@ static void audit_objs(struct knl *kn, struct knl_audit_run *r)
 		r->checked++;
 		if (!f || !(f->ours | f->other))
 			audit_drift(kn, r, o, f, KERNEL_DRIFT_MISSING);
-		else if (!found_ok(o, f))
+		else if (!found_ok(kn, o, f))
 			audit_drift(kn, r, o, f, KERNEL_DRIFT_WRONG);
 	}
 }

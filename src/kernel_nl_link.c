@@ -12,9 +12,15 @@
  *  - A bridge's br_vni is the VNI of the VXLAN device enslaved to it (the
  *    lowest ifindex wins when several are), or 0.
  *  - knl_vni.cur is exactly what the logic was last told about the VNI.
+ *  - An L3VNI's (knl_vni.l3) SVI is its bridge, address or not; every VNI's
+ *    vrf_table is the table of its bridge's VRF master, RT_TABLE_MAIN
+ *    without one.
  *  - When what a VNI's objects depend on changes (VXLAN device, bridge, SVI,
  *    or the VNI coming up after a down, which flushes FDB and neighbours),
- *    the VNI's generation is bumped and its objects are installed again.
+ *    the VNI's generation is bumped and its objects are installed again
+ *    (a VRF change counts as an SVI change: neighbours and routes).
+ *  - A link going down or away re-reads the routes (KNL_RT_*): IPv4 flushes
+ *    the routes through it without telling.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +91,14 @@ static void link_vxlan_data(struct knl_link *l, const struct knl_attrs *info)
 		l->learning = learning != 0;
 }
 
+static void link_vrf_data(struct knl_link *l, const struct knl_attrs *info)
+{
+	struct knl_attrs d;
+
+	if (knl_attr_nested(info, IFLA_INFO_DATA, &d) == 0)
+		knl_attr_u32(&d, IFLA_VRF_TABLE, &l->vrf_table);
+}
+
 static void link_info(struct knl_link *l, const struct knl_attrs *a)
 {
 	struct knl_attrs info, slave;
@@ -103,6 +117,8 @@ static void link_info(struct knl_link *l, const struct knl_attrs *a)
 	}
 	if (l->kind == KNL_VXLAN)
 		link_vxlan_data(l, &info);
+	else if (l->kind == KNL_VRF)
+		link_vrf_data(l, &info);
 	if (knl_attr_str(&info, IFLA_INFO_SLAVE_KIND, skind, sizeof(skind)) == 0 &&
 	    strcmp(skind, "bridge") == 0 &&
 	    knl_attr_nested(&info, IFLA_INFO_SLAVE_DATA, &slave) == 0 &&
@@ -137,6 +153,7 @@ static void link_del(struct knl *kn, int ifindex)
 		return;
 	HASH_DEL(kn->links, l);
 	free(l);
+	kn->need_routes |= KNL_RT_V4;
 	HASH_ITER(hh, kn->addrs, ad, tmp) {
 		if (ad->key.ifindex == ifindex) {
 			HASH_DEL(kn->addrs, ad);
@@ -152,6 +169,7 @@ void knl_link_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 	struct knl_attrs a;
 	struct knl_link *l;
 	uint32_t master = 0;
+	bool was_up;
 
 	if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) ||
 	    buf_get_bytes(body, &ifi, sizeof(ifi)) == -1 || knl_attrs_parse(body, &a) == -1)
@@ -172,7 +190,10 @@ void knl_link_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 		knl_attr_mac(&a, IFLA_ADDRESS, &l->mac);
 		knl_attr_u32(&a, IFLA_MASTER, &master);
 		l->master = (int)master;
+		was_up = l->up;
 		l->up = (ifi.ifi_flags & IFF_UP) != 0;
+		if (was_up && !l->up)
+			kn->need_routes |= KNL_RT_V4;
 		l->seen = true;
 		link_info(l, &a);
 		kn->links_dirty = true;
@@ -258,6 +279,7 @@ void knl_addr_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 			return;
 		HASH_DEL(kn->addrs, ad);
 		free(ad);
+		ad = NULL;
 	} else if (!ad) {
 		if (!(ad = calloc(1, sizeof(*ad))))
 			return;
@@ -287,13 +309,16 @@ static bool link_has_addr(struct knl *kn, int ifindex)
 
 /* ---- VNIs ------------------------------------------------------------ */
 
-static void vni_build(struct knl *kn, const struct knl_link *vx, struct kernel_vni *out)
+static void vni_build(struct knl *kn, const struct knl_vni *v, const struct knl_link *vx,
+		      struct kernel_vni *out)
 {
 	struct knl_link *br = vx->master ? knl_link_get(kn, vx->master) : NULL;
 	struct knl_link *vrf;
 
 	memset(out, 0, sizeof(*out));
 	out->vni = vx->vni;
+	out->l3 = v->l3;
+	out->vrf_table = RT_TABLE_MAIN;
 	out->vxlan_ifindex = vx->ifindex;
 	memcpy(out->vxlan_name, vx->name, sizeof(out->vxlan_name));
 	out->local = vx->local;
@@ -307,11 +332,13 @@ static void vni_build(struct knl *kn, const struct knl_link *vx, struct kernel_v
 	out->bridge_ifindex = br->ifindex;
 	memcpy(out->bridge_name, br->name, sizeof(out->bridge_name));
 	out->svi_mac = br->mac;
-	if (link_has_addr(kn, br->ifindex))
+	if (v->l3 || link_has_addr(kn, br->ifindex))
 		out->svi_ifindex = br->ifindex;
 	vrf = br->master ? knl_link_get(kn, br->master) : NULL;
-	if (vrf && vrf->kind == KNL_VRF)
+	if (vrf && vrf->kind == KNL_VRF) {
 		out->vrf_ifindex = vrf->ifindex;
+		out->vrf_table = vrf->vrf_table;
+	}
 }
 
 static void vni_warn(const struct kernel_vni *nv, const struct kernel_vni *old)
@@ -338,7 +365,8 @@ static int vni_resets(const struct kernel_vni *old, const struct kernel_vni *nv)
 	if (old->vxlan_ifindex != nv->vxlan_ifindex ||
 	    old->bridge_ifindex != nv->bridge_ifindex || (!old->up && nv->up))
 		return 2;
-	return old->svi_ifindex != nv->svi_ifindex;
+	return old->svi_ifindex != nv->svi_ifindex || old->vrf_table != nv->vrf_table ||
+	       old->vrf_ifindex != nv->vrf_ifindex || old->l3 != nv->l3;
 }
 
 static void vni_update(struct knl *kn, struct knl_vni *v, const struct kernel_vni *nv)
@@ -360,6 +388,8 @@ static void vni_update(struct knl *kn, struct knl_vni *v, const struct kernel_vn
 	if (reset) {
 		v->gen++;
 		v->parked_logged = 0;
+		/* before the reset: what is adopted now is known right, not resent */
+		knl_routes_adopt(kn, v);
 		knl_vni_objs_reset(kn, v, reset == 1);
 		/* Local MACs and neighbours of the bridge were ignored until now. */
 		if (!kn->dumping)
@@ -406,12 +436,13 @@ static void vnis_claim(struct knl *kn)
 	}
 }
 
-void knl_vnis_refresh(struct knl *kn)
+static void vnis_refresh_once(struct knl *kn)
 {
 	struct knl_vni *v, *tmp;
 	struct kernel_vni nv;
 
 	kn->links_dirty = false;
+	kn->l3t_valid = false;
 	HASH_ITER(hh, kn->vnis, v, tmp) {
 		v->seen = false;
 		v->claim = 0;
@@ -421,10 +452,24 @@ void knl_vnis_refresh(struct knl *kn)
 		struct knl_link *vx = v->seen ? knl_link_get(kn, (int)v->claim) : NULL;
 
 		if (vx) {
-			vni_build(kn, vx, &nv);
+			vni_build(kn, v, vx, &nv);
 			vni_update(kn, v, &nv);
 		} else if (v->present) {
 			vni_gone(kn, v);
 		}
 	}
+}
+
+/* Not re-entered: an l3vni_set from a vni_add callback makes it run once more. */
+void knl_vnis_refresh(struct knl *kn)
+{
+	if (kn->refreshing) {
+		kn->links_dirty = true;
+		return;
+	}
+	kn->refreshing = true;
+	do
+		vnis_refresh_once(kn);
+	while (kn->links_dirty);
+	kn->refreshing = false;
 }

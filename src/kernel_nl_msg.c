@@ -317,11 +317,12 @@ int knl_dump(struct knl *kn, struct knl_sock *s, uint16_t type, uint8_t family, 
 {
 	struct {
 		struct nlmsghdr n;
-		uint8_t family; /* first octet of ifinfomsg, ndmsg and ifaddrmsg */
+		uint8_t family; /* first octet of ifinfomsg, ndmsg, ifaddrmsg and rtmsg */
 		uint8_t pad[sizeof(struct ifinfomsg) - 1];
 	} req;
-	size_t hdrlen = type == RTM_GETLINK  ? sizeof(struct ifinfomsg)
+	size_t hdrlen = type == RTM_GETLINK    ? sizeof(struct ifinfomsg)
 			: type == RTM_GETNEIGH ? sizeof(struct ndmsg)
+			: type == RTM_GETROUTE ? sizeof(struct rtmsg)
 					       : sizeof(struct ifaddrmsg);
 	int done = 0;
 

@@ -17,10 +17,13 @@
  *    Entries with a VLAN are ignored (traditional bridges have none);
  *  - a neighbour on a bridge that has a VNI (the SVI): local unless it is
  *    extern_learn, which is ours.
+ * Nothing on an L3VNI's bridge is local: its hosts are the router MACs of
+ * remote VTEPs (ours), and no Type-2 route is made from it.
  *
  * During a dump (start, resync, a VNI appearing) entries are marked "seen";
- * knl_dump_end reports what disappeared meanwhile.  At start (kn->loading)
- * evpnd's leftovers become stale objects for knl_sweep.
+ * knl_dump_end reports what disappeared meanwhile (routes have their own
+ * dump, kernel_nl_route.c).  At start (kn->loading) evpnd's leftovers
+ * become stale objects for knl_sweep.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +99,14 @@ static void local_update(struct knl *kn, const struct knl_key *key, bool present
 		l->mac = *mac;
 	l->seen = true;
 	local_report(kn, l, true);
+}
+
+/* Is vni an L3VNI (no local MACs or neighbours)? */
+static bool vni_is_l3(struct knl *kn, vni_t vni)
+{
+	struct knl_vni *v = knl_vni_get(kn, vni, false);
+
+	return v && v->l3;
 }
 
 /* The VNI or its bridge went: its local MACs and neighbours are no longer its. */
@@ -219,7 +230,7 @@ static void fdb_local(struct knl *kn, const struct knl_link *port, vni_t vni,
 		if ((o = knl_obj_find(kn, &key)))
 			knl_obj_lost(kn, o, KNL_HAVE_MASTER);
 	}
-	if (!kn->cfg.learn_local)
+	if (!kn->cfg.learn_local || vni_is_l3(kn, vni))
 		return;
 	knl_obj_key(&key, KNL_LMAC, vni, &m->mac, NULL);
 	local_update(kn, &key, present, port->ifindex, (m->ndm.ndm_state & NUD_NOARP) != 0,
@@ -301,7 +312,7 @@ static void ip_neigh_msg(struct knl *kn, const struct knl_nmsg *m)
 		ip_neigh_ours(kn, svi, vni, m, present);
 		present = false; /* a local binding it replaced is gone */
 	}
-	if (!kn->cfg.learn_local)
+	if (!kn->cfg.learn_local || vni_is_l3(kn, vni))
 		return;
 	knl_obj_key(&key, KNL_LNEIGH, vni, NULL, &m->dst);
 	local_update(kn, &key, present, svi->ifindex, false, &m->mac);
@@ -342,8 +353,10 @@ void knl_dump_begin(struct knl *kn)
 
 	HASH_ITER(hh, kn->locals, l, ltmp)
 		l->seen = false;
-	HASH_ITER(hh, kn->objs, o, otmp)
-		o->seen = 0;
+	HASH_ITER(hh, kn->objs, o, otmp) {
+		if (o->key.type != KNL_ROUTE)
+			o->seen = 0;
+	}
 	kn->dumping = true;
 }
 
@@ -354,7 +367,6 @@ void knl_dump_end(struct knl *kn)
 	struct knl_obj *o, *otmp;
 
 	kn->dumping = false;
-	kn->loading = false;
 	HASH_ITER(hh, kn->locals, l, ltmp) {
 		if (!l->seen)
 			local_drop(kn, l, true);
@@ -362,7 +374,7 @@ void knl_dump_end(struct knl *kn)
 	HASH_ITER(hh, kn->objs, o, otmp) {
 		uint8_t gone = o->have & (KNL_HAVE_SELF | KNL_HAVE_MASTER) & (uint8_t)~o->seen;
 
-		if (gone && !o->inflight)
+		if (gone && !o->inflight && o->key.type != KNL_ROUTE)
 			knl_obj_lost(kn, o, gone);
 	}
 	knl_lost_report(kn);

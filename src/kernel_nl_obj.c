@@ -1,7 +1,9 @@
 /*
  * kernel_nl_obj.c - remote objects (flood entries, remote MACs, neighbours):
  * requests, the netlink messages they become, acknowledgements, retries,
- * loss and the start-up sweep.
+ * loss and the start-up sweep.  Routes (KNL_ROUTE) share all of it; what
+ * is particular to them (gateway sets, tables, their messages) is in
+ * kernel_nl_route.c, called through the knl_route_* hooks.
  *
  * An object converges "have" (what the kernel holds, as far as we know)
  * towards "want" (what the logic asked for).  Invariants:
@@ -30,9 +32,13 @@
 #define RETRY_MAX_MS 5000
 #define RETRY_MAX_ATTEMPTS 12
 
+/* Log subject of a VNI's objects; vni 0 holds orphan routes (no L3VNI yet). */
 void knl_vni_subject(vni_t vni, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "vni %u", vni);
+	if (vni)
+		snprintf(buf, cap, "vni %u", vni);
+	else
+		snprintf(buf, cap, "kernel");
 }
 
 void knl_obj_key(struct knl_key *k, enum knl_obj_type type, vni_t vni, const struct mac *mac,
@@ -41,7 +47,7 @@ void knl_obj_key(struct knl_key *k, enum knl_obj_type type, vni_t vni, const str
 	memset(k, 0, sizeof(*k));
 	k->type = (uint8_t)type;
 	k->vni = vni;
-	if (mac)
+	if (mac && type != KNL_ROUTE)
 		k->mac = *mac;
 	if (ip) {
 		k->ip.family = ip->family;
@@ -62,7 +68,8 @@ struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key)
 	struct knl_vni *v = knl_vni_get(kn, key->vni, true);
 	struct knl_obj *o;
 
-	if (!v || !(o = calloc(1, sizeof(*o)))) {
+	/* routes carry their gateway sets; the other objects stay small */
+	if (!v || !(o = calloc(1, key->type == KNL_ROUTE ? sizeof(struct knl_robj) : sizeof(*o)))) {
 		log_err("kernel", "out of memory");
 		return NULL;
 	}
@@ -76,6 +83,8 @@ static void obj_free(struct knl *kn, struct knl_obj *o)
 {
 	HASH_DEL(kn->objs, o);
 	LIST_REMOVE(o, vni_link);
+	if (o->key.type == KNL_ROUTE)
+		knl_route_release(o);
 	free(o);
 }
 
@@ -84,6 +93,9 @@ void knl_obj_describe(const struct knl_obj *o, const struct knl_val *v, char *bu
 	char a[IPADDR_STRLEN], m[MAC_STRLEN];
 
 	switch (o->key.type) {
+	case KNL_ROUTE: /* its sets are not in knl_val: which one v stands for */
+		knl_route_describe(o, v == &o->hval ? 'h' : v == &o->sval ? 's' : 'w', buf, cap);
+		break;
 	case KNL_FLOOD:
 		snprintf(buf, cap, "flood FDB 00:00:00:00:00:00 dst %s", ipaddr_fmt(&o->key.ip, a));
 		break;
@@ -118,8 +130,10 @@ static bool val_eq(const struct knl_obj *o, const struct knl_val *a, const struc
 	}
 }
 
-static bool obj_converged(const struct knl_obj *o)
+static bool obj_converged(struct knl *kn, struct knl_obj *o)
 {
+	if (o->want == KNL_WANT_PRESENT && o->key.type == KNL_ROUTE)
+		return knl_route_converged(kn, o);
 	if (o->want == KNL_WANT_PRESENT)
 		return o->have == full_parts(o) && val_eq(o, &o->wval, &o->hval);
 	return o->have == 0 || o->want == KNL_WANT_NONE;
@@ -139,6 +153,8 @@ static int obj_target(struct knl *kn, const struct knl_obj *o, bool add)
 		return v->cur.vxlan_ifindex;
 	case KNL_MAC:
 		return v->cur.bridge_ifindex ? v->cur.vxlan_ifindex : 0;
+	case KNL_ROUTE: /* a route via a down SVI is refused: wait for it */
+		return v->cur.l3 && v->cur.up ? v->cur.svi_ifindex : 0;
 	default:
 		return v->cur.svi_ifindex;
 	}
@@ -177,31 +193,49 @@ void knl_fifo_pop(struct knl *kn, struct knl_fifo_ent *e)
 	f->n--;
 }
 
+/*
+ * Start a request message for o (its acknowledgement maps back to o);
+ * NULL when memory is exhausted (logged).  knl_obj_msg_end queues it.
+ */
+struct nlmsghdr *knl_obj_msg_begin(struct knl *kn, struct knl_obj *o, uint16_t type,
+				   uint16_t flags, const void *hdr, size_t hdrlen)
+{
+	uint32_t seq = ++kn->req.seq;
+	struct nlmsghdr *n;
+
+	if (seq == 0)
+		seq = ++kn->req.seq;
+	n = knl_msg_begin(&kn->out, type, NLM_F_REQUEST | NLM_F_ACK | flags, seq, hdr, hdrlen);
+	if (!n || fifo_push(kn, seq, o) == -1) {
+		log_err("kernel", "out of memory");
+		return NULL;
+	}
+	return n;
+}
+
+void knl_obj_msg_end(struct knl *kn, struct knl_obj *o, struct nlmsghdr *n)
+{
+	knl_msg_end(&kn->out, n);
+	o->inflight++;
+	kn->k.stats.queue_depth = kn->fifo.n;
+}
+
 /* Build one neighbour-table message for o; 0 or -1 (memory). */
 static int emit(struct knl *kn, struct knl_obj *o, uint16_t type, uint16_t flags,
 		const struct ndmsg *ndm, const struct mac *lladdr, const struct ipaddr *dst)
 {
-	uint32_t seq = ++kn->req.seq;
-	struct nlmsghdr *n;
+	struct nlmsghdr *n = knl_obj_msg_begin(kn, o, type, flags, ndm, sizeof(*ndm));
 	uint8_t proto = KERNEL_RTPROT;
 
-	if (seq == 0)
-		seq = ++kn->req.seq;
-	n = knl_msg_begin(&kn->out, type, NLM_F_REQUEST | NLM_F_ACK | flags, seq, ndm,
-			  sizeof(*ndm));
-	if (!n || fifo_push(kn, seq, o) == -1) {
-		log_err("kernel", "out of memory");
+	if (!n)
 		return -1;
-	}
 	if (lladdr)
 		knl_msg_put(n, NDA_LLADDR, lladdr->octet, MAC_LEN);
 	if (dst)
 		knl_msg_put(n, NDA_DST, dst->bytes, ipaddr_len(dst));
 	if (ndm->ndm_family != AF_BRIDGE && type == RTM_NEWNEIGH)
 		knl_msg_put(n, NDA_PROTOCOL, &proto, sizeof(proto));
-	knl_msg_end(&kn->out, n);
-	o->inflight++;
-	kn->k.stats.queue_depth = kn->fifo.n;
+	knl_obj_msg_end(kn, o, n);
 	return 0;
 }
 
@@ -225,6 +259,9 @@ static void obj_emit(struct knl *kn, struct knl_obj *o, bool add, int ifindex)
 	uint8_t fam = o->key.ip.family;
 
 	switch (o->key.type) {
+	case KNL_ROUTE:
+		knl_route_emit(kn, o, add, ifindex);
+		break;
 	case KNL_FLOOD:
 		ndm_init(&ndm, AF_BRIDGE, ifindex, NUD_NOARP | NUD_PERMANENT, NTF_SELF);
 		emit(kn, o, add ? RTM_NEWNEIGH : RTM_DELNEIGH,
@@ -265,15 +302,20 @@ static void obj_emit(struct knl *kn, struct knl_obj *o, bool add, int ifindex)
 static void obj_log_parked(struct knl *kn, struct knl_obj *o)
 {
 	struct knl_vni *v = knl_vni_get(kn, o->key.vni, false);
-	uint8_t bit = o->key.type == KNL_MAC ? 1 : 2;
-	char subj[24], what[96];
+	uint8_t bit = o->key.type == KNL_MAC ? 1 : o->key.type == KNL_ROUTE ? 4 : 2;
+	char subj[24], what[192];
 
 	if (!v || !v->present || o->key.type == KNL_FLOOD || (v->parked_logged & bit))
 		return;
 	v->parked_logged |= bit;
 	knl_vni_subject(o->key.vni, subj, sizeof(subj));
 	knl_obj_describe(o, &o->wval, what, sizeof(what));
-	if (o->key.type == KNL_MAC)
+	if (o->key.type == KNL_ROUTE)
+		log_warn(subj, "%s (and any other route): %s", what,
+			 !v->cur.l3		 ? "not an L3VNI: kept until it is one"
+			 : !v->cur.bridge_ifindex ? "no SVI, not in a bridge: kept until it is"
+						  : "the VNI is down: kept until it is up");
+	else if (o->key.type == KNL_MAC)
 		log_warn(subj, "%s (and any other MAC): %s is not in a bridge: kept until it is",
 			 what, v->cur.vxlan_name);
 	else if (v->cur.bridge_ifindex)
@@ -291,7 +333,7 @@ void knl_obj_schedule(struct knl *kn, struct knl_obj *o)
 
 	if (o->inflight || o->retry_at || o->lost)
 		return;
-	if (obj_converged(o)) {
+	if (obj_converged(kn, o)) {
 		if (o->want != KNL_WANT_PRESENT && !o->have && !o->stale)
 			obj_free(kn, o);
 		return;
@@ -312,6 +354,8 @@ void knl_obj_schedule(struct knl *kn, struct knl_obj *o)
 	}
 	o->sent_add = add;
 	o->sval = o->wval;
+	if (o->key.type == KNL_ROUTE)
+		knl_route_stage(kn, o, add);
 	o->err = 0;
 	o->redo = false;
 	o->hifindex = ifindex;
@@ -358,7 +402,7 @@ void knl_log_flush(struct knl *kn)
 
 static void obj_log_refusal(struct knl *kn, struct knl_obj *o, int err, const char *extack)
 {
-	char subj[24], what[96];
+	char subj[24], what[192];
 
 	if (!log_allow(kn))
 		return;
@@ -373,7 +417,7 @@ static void obj_log_refusal(struct knl *kn, struct knl_obj *o, int err, const ch
 static void obj_retry_later(struct knl *kn, struct knl_obj *o)
 {
 	uint64_t delay = RETRY_BASE_MS << (o->attempts < 8 ? o->attempts : 8);
-	char subj[24], what[96];
+	char subj[24], what[192];
 
 	knl_vni_subject(o->key.vni, subj, sizeof(subj));
 	knl_obj_describe(o, &o->sval, what, sizeof(what));
@@ -404,6 +448,8 @@ void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack
 	}
 	if (o->inflight && --o->inflight)
 		return;
+	if (o->key.type == KNL_ROUTE)
+		knl_route_settled(kn, o, !o->err);
 	if (!o->err) {
 		o->have = o->sent_add ? full_parts(o) : 0;
 		o->hval = o->sval;
@@ -457,11 +503,12 @@ void knl_obj_lost(struct knl *kn, struct knl_obj *o, uint8_t parts)
 /* Someone else removed or changed o: flood entries come back, the rest is for the logic. */
 static void lost_tell(struct knl *kn, struct knl_obj *o)
 {
-	char subj[24], what[96];
+	char subj[24], what[192];
 
 	knl_vni_subject(o->key.vni, subj, sizeof(subj));
 	knl_obj_describe(o, &o->hval, what, sizeof(what));
-	if (o->key.type == KNL_FLOOD) { /* no event reports it: the Type-3 route holds */
+	/* no event reports them: the Type-3 / Type-5 route holds */
+	if (o->key.type == KNL_FLOOD || o->key.type == KNL_ROUTE) {
 		log_notice(subj, "%s: removed by someone else, installing it again", what);
 		return;
 	}
@@ -499,12 +546,14 @@ void knl_vni_objs_reset(struct knl *kn, struct knl_vni *v, bool neigh_only)
 
 	for (o = LIST_FIRST(&v->objs); o; o = next) {
 		next = LIST_NEXT(o, vni_link);
-		if (neigh_only && o->key.type != KNL_NEIGH)
+		if (neigh_only && o->key.type != KNL_NEIGH && o->key.type != KNL_ROUTE)
 			continue;
 		o->failed = false;
 		if (o->hifindex && !knl_link_get(kn, o->hifindex)) {
 			o->have = 0;
 			o->hifindex = 0;
+		} else if (o->key.type == KNL_ROUTE && knl_robj_of(o)->hgen == v->gen) {
+			/* adopted in this very generation: known to be right */
 		} else if (o->want == KNL_WANT_PRESENT && v->present) {
 			o->have |= KNL_HAVE_UNKNOWN;
 		}
@@ -592,6 +641,8 @@ void knl_objs_free(struct knl *kn)
 
 	HASH_ITER(hh, kn->objs, o, tmp) {
 		HASH_DEL(kn->objs, o);
+		if (o->key.type == KNL_ROUTE)
+			knl_route_release(o);
 		free(o);
 	}
 }

@@ -2,19 +2,22 @@
  * kernel_nl_priv.h - private state of the netlink kernel module (kernel_nl*.c).
  *
  * One struct knl per instance, with struct kernel as its first member; no
- * globals.  The module keeps five tables (uthash):
+ * globals.  The module keeps six tables (uthash):
  *
  *  - links:  every interface of the namespace (ifindex -> kind, master, up,
  *            VXLAN attributes, bridge-port neigh_suppress);
  *  - addrs:  interface addresses, so a bridge with an address is an SVI;
  *  - vnis:   VNI -> what was last reported to the logic, plus the list of
  *            remote objects of that VNI (also for VNIs not in the kernel yet);
- *  - objs:   remote state evpnd owns (flood entry, remote MAC, neighbour),
- *            each with what the logic wants, what the kernel holds as far as
- *            we know, and the request in flight (kernel_nl_audit.c compares
+ *  - objs:   remote state evpnd owns (flood entry, remote MAC, neighbour,
+ *            route in an L3VNI's table: struct knl_robj), each with what the
+ *            logic wants, what the kernel holds as far as we know, and the
+ *            request in flight (kernel_nl_audit.c compares
  *            them with a fresh dump and repairs the drift);
  *  - locals: local MACs and neighbours reported to the logic (to report
- *            changes and deletions exactly once, and to diff after a resync).
+ *            changes and deletions exactly once, and to diff after a resync);
+ *  - lroutes: local routes (not evpnd's) reported to the logic, likewise
+ *            (kernel_nl_route.c).
  *
  * Requests become netlink messages at once, appended to one output buffer;
  * each message's sequence number is recorded in a FIFO (struct knl_fifo)
@@ -30,6 +33,7 @@
 #include <sys/queue.h>
 #include <net/if.h>
 #include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
 #include <uthash.h>
 
 #include "buf.h"
@@ -66,7 +70,7 @@ struct knl_out {
 	size_t cap;
 };
 
-#define KNL_MSG_MAX 256 /* no request message is larger */
+#define KNL_MSG_MAX 1024 /* no request message is larger (a 16-way IPv6 route: ~500) */
 
 /* Start a message in out; NULL when memory is exhausted. */
 struct nlmsghdr *knl_msg_begin(struct knl_out *out, uint16_t type, uint16_t flags,
@@ -125,6 +129,8 @@ struct knl_link {
 	bool neigh_suppress;
 	/* bridges: the VNI whose VXLAN device is enslaved here (0: none) */
 	vni_t br_vni;
+	/* VRF devices: their routing table (IFLA_VRF_TABLE) */
+	uint32_t vrf_table;
 };
 
 struct knl_addr_key {
@@ -139,15 +145,27 @@ struct knl_addr {
 };
 
 /* Remote objects: what evpnd asked for. */
-enum knl_obj_type { KNL_FLOOD = 1, KNL_MAC, KNL_NEIGH, KNL_LMAC, KNL_LNEIGH };
+enum knl_obj_type { KNL_FLOOD = 1, KNL_MAC, KNL_NEIGH, KNL_LMAC, KNL_LNEIGH, KNL_ROUTE };
 
+/*
+ * Key of objects and locals; every byte counts (hashed whole), so it is
+ * built by knl_obj_key (zeroed first).  A route (KNL_ROUTE) is keyed by
+ * (vni = its L3VNI, ip + plen = the prefix, table = 0); a leftover route of
+ * an earlier run whose table no L3VNI has yet is an "orphan": vni 0 and
+ * table = its table, until knl_routes_adopt gives it its L3VNI.
+ */
 struct knl_key {
 	uint8_t type;	/* enum knl_obj_type */
-	uint8_t pad[3];
+	uint8_t plen;	/* KNL_ROUTE: prefix length */
+	uint8_t pad[2];
 	vni_t vni;
-	struct mac mac;	 /* KNL_MAC, KNL_LMAC */
-	uint8_t pad2[2];
-	struct ipaddr ip; /* KNL_FLOOD: the VTEP; KNL_NEIGH, KNL_LNEIGH: the address */
+	union {
+		struct mac mac;	 /* KNL_MAC, KNL_LMAC */
+		uint32_t table;	 /* KNL_ROUTE orphans */
+		uint8_t pad2[8];
+	};
+	struct ipaddr ip; /* KNL_FLOOD: the VTEP; KNL_NEIGH, KNL_LNEIGH: the address;
+			     KNL_ROUTE: the prefix */
 };
 
 struct knl_val {
@@ -186,6 +204,32 @@ struct knl_obj {
 	struct knl_val wval, hval, sval;  /* wanted, held, in flight */
 };
 
+/*
+ * A route object: struct knl_obj first (knl_obj_new allocates this for
+ * KNL_ROUTE, so the other objects do not grow), then its gateway sets.
+ * Sets are immutable and shared by reference count (wanted -> in flight ->
+ * held is a copy of a pointer); gateways are in the prefix's family
+ * (::ffff:VTEP for an IPv6 prefix and an IPv4 VTEP), sorted, unique.
+ */
+struct knl_nhset {
+	unsigned ref;
+	uint8_t n;
+	struct ipaddr gw[];
+};
+
+struct knl_robj {
+	struct knl_obj o;
+	struct knl_nhset *w, *h, *s; /* wanted, held, in flight (NULL: none) */
+	uint32_t htable;	     /* table the held route is in */
+	uint32_t stable;	     /* table of the request in flight */
+	unsigned hgen;		     /* VNI generation in which "held" was last known true */
+};
+
+static inline struct knl_robj *knl_robj_of(struct knl_obj *o)
+{
+	return (struct knl_robj *)o;
+}
+
 /* Local MAC or neighbour reported to the logic. */
 struct knl_local {
 	UT_hash_handle hh;
@@ -202,7 +246,9 @@ struct knl_vni {
 	bool present;		/* a VXLAN device has it */
 	bool seen;
 	int claim;		/* ifindex of its VXLAN device during a refresh */
-	uint8_t parked_logged;	/* "requests wait for a device" said: 1 MACs, 2 neighbours */
+	uint8_t parked_logged;	/* "requests wait for a device" said: 1 MACs, 2 neighbours,
+				   4 routes */
+	bool l3;		/* marked as an L3VNI by kernel_ops.l3vni_set */
 	struct kernel_vni cur;	/* valid when present: as last reported */
 	unsigned gen;		/* bumped on every change that resets objects */
 	LIST_HEAD(, knl_obj) objs;
@@ -244,6 +290,7 @@ struct knl {
 	struct knl_vni *vnis;
 	struct knl_obj *objs;
 	struct knl_local *locals;
+	struct knl_lroute *lroutes;
 	TAILQ_HEAD(, knl_obj) retry;
 	TAILQ_HEAD(, knl_obj) lost;
 	bool loading;		/* initial dump: evpnd's leftovers become stale objects */
@@ -251,11 +298,19 @@ struct knl {
 	bool links_dirty;	/* VNIs must be recomputed */
 	bool need_dump;		/* re-read FDB and neighbours (a VNI appeared) */
 	bool need_resync;	/* events were lost (ENOBUFS) */
+	uint8_t need_routes;	/* re-read routes: KNL_RT_V4 | KNL_RT_V6 (kernel_nl_route.c) */
+	bool refreshing;	/* knl_vnis_refresh is running (its callbacks may ask again) */
+	bool l3t_valid;		/* cache of knl_l3vni_of_table (cleared by knl_vnis_refresh) */
+	uint32_t l3t_table;
+	vni_t l3t_vni;
 	bool in_flush;
 	size_t unacked;		/* FIFO entries sent and not acknowledged */
 	uint8_t *dbuf;		/* receive buffer of dumps, KNL_RBUF bytes */
 	struct knl_audit_run *audit; /* the audit whose dump is being read, else NULL */
 };
+
+#define KNL_RT_V4 0x01
+#define KNL_RT_V6 0x02
 
 #define KNL_LOG_BURST 20	/* refusals logged one by one per second */
 #define KNL_RBUF (1024 * 1024)	/* receive buffers */
@@ -324,9 +379,59 @@ struct knl_nmsg {
 int knl_nmsg_parse(const struct nlmsghdr *h, struct buf *body, struct knl_nmsg *m);
 void knl_neigh_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body);
 void knl_locals_free(struct knl *kn);
-void knl_dump_begin(struct knl *kn);
+void knl_dump_begin(struct knl *kn); /* FDB and neighbours; routes: knl_routes_dump */
 void knl_dump_end(struct knl *kn);
 void knl_locals_vni_gone(struct knl *kn, vni_t vni);
+
+/* kernel_nl_route.c */
+
+/* An RTM_NEWROUTE/DELROUTE message, parsed. */
+struct knl_rmsg {
+	bool add;		/* RTM_NEWROUTE */
+	struct rtmsg rtm;
+	uint32_t table;		/* RTA_TABLE, else rtm_table */
+	uint32_t metric;	/* RTA_PRIORITY, 0 when absent */
+	struct prefix dst;
+	int oif;		/* device of the first nexthop, 0: none */
+	bool has_gateway;	/* any nexthop has a gateway (RTA_GATEWAY or RTA_VIA) */
+	uint8_t ngw;		/* gateways kept in gw (at most KERNEL_ROUTE_NH_MAX) */
+	struct ipaddr gw[KERNEL_ROUTE_NH_MAX];
+};
+
+/* 0, or -1 when h is not a route message or is malformed. */
+int knl_rmsg_parse(const struct nlmsghdr *h, struct buf *body, struct knl_rmsg *m);
+void knl_route_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body);
+/* Dump routes of the families in fams (KNL_RT_*) and diff: locals, losses, leftovers. */
+void knl_routes_dump(struct knl *kn, uint8_t fams);
+void knl_lroutes_free(struct knl *kn);
+void knl_req_route(struct knl *kn, vni_t l3vni, const struct prefix *p,
+		   const struct ipaddr *vteps, size_t n, bool add);
+/* The L3VNI whose VRF table is table (0: none). */
+vni_t knl_l3vni_of_table(struct knl *kn, uint32_t table);
+/* Give orphan leftovers in v's table to v (v present and an L3VNI). */
+void knl_routes_adopt(struct knl *kn, struct knl_vni *v);
+/* Hooks of kernel_nl_obj.c for KNL_ROUTE objects. */
+bool knl_route_converged(struct knl *kn, struct knl_obj *o);
+void knl_route_stage(struct knl *kn, struct knl_obj *o, bool add);
+void knl_route_settled(struct knl *kn, struct knl_obj *o, bool ok);
+void knl_route_emit(struct knl *kn, struct knl_obj *o, bool add, int ifindex);
+void knl_route_release(struct knl_obj *o);
+/* "route P table T via G1,G2" for the wanted ('w'), held ('h') or sent ('s') set. */
+void knl_route_describe(const struct knl_obj *o, char which, char *buf, size_t cap);
+/* "via G1,G2" ("-" for none) */
+void knl_nhset_text(const struct knl_nhset *s, char *buf, size_t cap);
+struct knl_nhset *knl_nhset_ref(struct knl_nhset *s);
+void knl_nhset_unref(struct knl_nhset *s);
+bool knl_nhset_eq(const struct knl_nhset *a, const struct knl_nhset *b);
+/* A set of gw[0..n) (sorted, unique; NULL: memory). */
+struct knl_nhset *knl_nhset_from(const struct ipaddr *gw, size_t n);
+/* s (its reference is taken over) with m's gateways added; NULL: memory. */
+struct knl_nhset *knl_nhset_union(struct knl_nhset *s, const struct knl_rmsg *m);
+
+/* kernel_nl_obj.c: building requests for other modules (kernel_nl_route.c) */
+struct nlmsghdr *knl_obj_msg_begin(struct knl *kn, struct knl_obj *o, uint16_t type,
+				   uint16_t flags, const void *hdr, size_t hdrlen);
+void knl_obj_msg_end(struct knl *kn, struct knl_obj *o, struct nlmsghdr *n);
 
 /* kernel_nl_audit.c: the comparison, once requests are settled (op_audit). */
 int knl_audit(struct knl *kn, bool repair, struct kernel_audit *out);
