@@ -22,8 +22,7 @@
 # Leaves: IRB_LEAVES=frr runs every leaf as FRR 8.4 (topologies/<topo>/
 # frr-leaves.clab.yml): the fabric and these checks proven without evpnd.
 # IRB_LEAVES=evpnd (the default) runs leaf1 and leaf2 as evpnd
-# (topologies/<topo>.clab.yml) and needs EVPND_IRB=1 until evpnd supports
-# L3; without it the script prints "skipped" and exits 0.
+# (topologies/<topo>.clab.yml): evpnd<->evpnd and evpnd<->FRR (leaf3).
 # IRB_DUMP=1 prints leaf1's routes, br5000 neighbours and vxlan5000 FDB at the
 # end.  LAB_PREFIX (lib.sh) names the namespaces.
 #
@@ -42,11 +41,6 @@ case $IRB_LEAVES in
   frr | evpnd) ;;
   *) echo "FAIL IRB_LEAVES=$IRB_LEAVES (frr or evpnd)"; echo "0 passed, 1 failed"; exit 1 ;;
 esac
-if [ "$IRB_LEAVES" = evpnd ] && [ "${EVPND_IRB:-0}" != 1 ]; then
-  echo "# skipped: evpnd leaves need L3 support (set EVPND_IRB=1), or IRB_LEAVES=frr for FRR leaves"
-  echo "skipped: 0 passed, 0 failed"
-  exit 0
-fi
 if [ "$TOPO" = irb-vrf ]; then
   # pass the selection into the VM (arguments and EVPND_* are passed anyway)
   export IRB_LEAVES VM_ENV="${VM_ENV:+$VM_ENV }IRB_LEAVES IRB_DUMP"
@@ -259,6 +253,41 @@ check "border withdrawn: h1 no longer reaches ext" ping_fails h1 198.51.100.1
 # shellcheck disable=SC2086
 node_exec "$T" leaf3 ip route add default via 192.0.2.2 $V
 check_eventually 20 "border restored: h1 reaches ext again" ping_ok h1 198.51.100.1
+
+# ---- evpnctl's view of the L3 state (evpnd leaves) -----------------------
+if [ "$IRB_LEAVES" = evpnd ]; then
+  if [ "$TOPO" = irb-vrf ]; then VRF=tenant1 TBL=1001; else VRF=default TBL=254; fi
+  ctl() { evpnctl_node "$T" leaf1 "$@"; }
+  vrfs_ok() {
+    ctl -j show vrfs | json_eval "[v for v in d if v['name'] == '$VRF' and v['active'] and
+      v['l3vni'] == 5000 and v['svi'] == 'br5000' and v['table'] == $TBL and
+      v['router-mac'] == '02:bb:00:00:00:11' and v['routes-installed'] > 0 and
+      v['type5-advertised'] > 0] != []"
+  }
+  rmacs_ok() {
+    ctl -j show rmacs | json_eval "any(x['router-mac'] == '02:bb:00:00:00:12' and
+      x['vtep'] == '10.255.0.12' for x in d)"
+  }
+  nexthops_ok() {
+    ctl -j show nexthops | json_eval "any(x['vtep'] == '10.255.0.13' and x['routes'] > 0 and
+      x['installed'] for x in d)"
+  }
+  type5_ok() {
+    ctl -j show routes --type 5 | json_eval "(all(r['type'] == 5 for r in d) and
+      '[5]:[0]:[0]:[0.0.0.0]' in [r['prefix'] for r in d] and
+      '[5]:[0]:[24]:[192.168.50.0]' in [r['prefix'] for r in d])"
+  }
+  text_ok() {
+    ctl show vrfs | grep -q "^$VRF .* br5000 " &&
+      ctl show rmacs | grep -q '02:bb:00:00:00:12 *10.255.0.12' &&
+      ctl show nexthops | grep -q '10.255.0.13'
+  }
+  check "evpnctl show vrfs: $VRF active, L3VNI 5000 on br5000, table $TBL, router MAC" vrfs_ok
+  check "evpnctl show rmacs: leaf2's router MAC behind 10.255.0.12" rmacs_ok
+  check "evpnctl show nexthops: leaf3 (FRR) used by installed routes" nexthops_ok
+  check "evpnctl show routes --type 5: leaf3's 0.0.0.0/0 and leaf1's 192.168.50.0/24" type5_ok
+  check "evpnctl text tables: show vrfs, rmacs, nexthops" text_ok
+fi
 
 # IRB_DUMP=1: show what leaf1 installed (stderr), e.g. to compare FRR and evpnd
 if [ "${IRB_DUMP:-0}" = 1 ]; then
