@@ -13,6 +13,8 @@ PKGS=(
   iproute2 iputils-ping procps psmisc frr gobgpd tcpdump tshark python3 python3-yaml
   # VRF tests boot Debian 12's own kernel under qemu (tests/vm/)
   qemu-system-x86 busybox-static cpio
+  # the Debian package (tests/daemon/test-package.sh): dpkg-shlibdeps, man pages, postinst
+  dpkg-dev groff-base man-db adduser
 )
 
 missing=()
