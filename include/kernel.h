@@ -155,6 +155,16 @@ struct kernel_ops {
 	 * stale.  Never flush-and-re-add.
 	 */
 	void (*sweep_stale)(struct kernel *k);
+	/*
+	 * Hold deletions: while ms > 0, a deletion of an entry the kernel holds
+	 * is not sent for ms milliseconds; a request for the entry meanwhile
+	 * cancels it (an identical one sends nothing).  ms = 0 stops holding
+	 * new deletions (held ones still go when their time comes).  Used
+	 * around a graceful-restart stale sweep, so that routes a restarted
+	 * peer re-advertises a moment after its End-of-RIB never leave the
+	 * kernel.  May be NULL (mocks).
+	 */
+	void (*hold_deletes)(struct kernel *k, uint32_t ms);
 	/* Re-read links, FDB, neighbours and routes (after ENOBUFS on the event socket). */
 	void (*resync)(struct kernel *k);
 	/* Send what is queued now (tests; the loop does it by itself). */
@@ -194,6 +204,8 @@ struct kernel_stats {
 	uint64_t audit_runs;	/* audit calls that read the kernel */
 	uint64_t audit_drift;	/* drift items found, all audits */
 	uint64_t audit_repairs;	/* repairs requested by audits */
+	uint64_t held_deletes;	/* deletions held (hold_deletes) */
+	uint64_t held_cancelled; /* ... and cancelled by a new request */
 };
 
 struct kernel {
@@ -311,6 +323,11 @@ static inline void kernel_route_add(struct kernel *k, vni_t l3vni, const struct 
 static inline void kernel_route_del(struct kernel *k, vni_t l3vni, const struct prefix *p)
 {
 	k->ops->route_del(k, l3vni, p);
+}
+static inline void kernel_hold_deletes(struct kernel *k, uint32_t ms)
+{
+	if (k->ops->hold_deletes)
+		k->ops->hold_deletes(k, ms);
 }
 /* -1 when the implementation has no audit (mocks). */
 static inline int kernel_audit(struct kernel *k, bool repair, struct kernel_audit *out)

@@ -221,6 +221,13 @@ int rib_path_cmp(const struct rib_path *a, const struct rib_path *b, uint8_t typ
 typedef void (*rib_observer_fn)(void *arg, const struct rib_route *rt,
 				const struct rib_path *old_best, const struct rib_path *new_best);
 void rib_set_observer(struct rib *rib, rib_observer_fn fn, void *arg);
+/*
+ * Called with begin = true before rib_peer_sweep_stale removes a peer's
+ * stale paths (the observer then sees each go) and with false after: the
+ * EVPN layer holds the kernel deletions such a sweep causes.
+ */
+typedef void (*rib_sweep_fn)(void *arg, bool begin);
+void rib_set_sweep_hook(struct rib *rib, rib_sweep_fn fn, void *arg);
 
 /* ---- the RIB --------------------------------------------------------- */
 

@@ -474,7 +474,11 @@ void evpnd_fini(struct evpnd *d)
 		event_free(d->sweep_ev);
 	if (d->audit_ev)
 		event_free(d->audit_ev);
+	/* nothing may serve requests while the subsystems go (the flush loop below runs events) */
+	ctl_server_free(d->ctl);
+	d->ctl = NULL;
 	metrics_http_free(d->metrics);
+	d->metrics = NULL;
 	evpn_free(d->evpn);
 	if (d->bgp) {
 		struct timeval flush = {0, 300000};
@@ -484,7 +488,6 @@ void evpnd_fini(struct evpnd *d)
 		event_base_dispatch(d->base); /* let them reach the peers */
 	}
 	rib_free(d->rib);
-	ctl_server_free(d->ctl);
 	if (d->sig_hup)
 		event_free(d->sig_hup);
 	if (d->sig_term)

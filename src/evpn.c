@@ -46,6 +46,15 @@ void evpn_schedule_work(struct evpn *e)
 	event_active(e->work_ev, EV_TIMEOUT, 0);
 }
 
+/* A stale sweep: what leaves the kernel because of it waits a little (see EVPN_SWEEP_HOLD_MS). */
+static void sweep_hook(void *arg, bool begin)
+{
+	struct evpn *e = arg;
+
+	if (e->kernel)
+		kernel_hold_deletes(e->kernel, begin ? EVPN_SWEEP_HOLD_MS : 0);
+}
+
 struct evpn *evpn_new(struct event_base *base, struct rib *rib, struct bgp *bgp)
 {
 	struct evpn *e = calloc(1, sizeof(*e));
@@ -57,6 +66,7 @@ struct evpn *evpn_new(struct event_base *base, struct rib *rib, struct bgp *bgp)
 	e->bgp = bgp;
 	e->work_ev = event_new(base, -1, 0, work_cb, e);
 	rib_set_observer(rib, evpn_import_observer, e);
+	rib_set_sweep_hook(rib, sweep_hook, e);
 	return e;
 }
 
@@ -351,6 +361,7 @@ void evpn_free(struct evpn *e)
 	if (!e)
 		return;
 	rib_set_observer(e->rib, NULL, NULL);
+	rib_set_sweep_hook(e->rib, NULL, NULL);
 	evpn_import_free(e);
 	evpn_l3_free(e);
 	HASH_ITER(hh, e->vnis, v, tmp)
@@ -485,6 +496,10 @@ json_object *evpn_show_summary(const struct evpn *e)
 				       json_object_new_int64((int64_t)ks->audit_drift));
 		json_object_object_add(k, "audit-repairs",
 				       json_object_new_int64((int64_t)ks->audit_repairs));
+		json_object_object_add(k, "held-deletes",
+				       json_object_new_int64((int64_t)ks->held_deletes));
+		json_object_object_add(k, "held-cancelled",
+				       json_object_new_int64((int64_t)ks->held_cancelled));
 		json_object_object_add(o, "kernel-stats", k);
 	}
 	return o;

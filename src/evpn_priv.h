@@ -25,6 +25,12 @@
 #define EVPN_MAX_ECOMM (2 * EVPN_MAX_RT + 4) /* of a local route: L2 and VRF RTs, 4 others */
 #define EVPN_DAD_MOVES 5	/* FRR's default: 5 moves ... */
 #define EVPN_DAD_WINDOW_S 180	/* ... within 180 s */
+/*
+ * Kernel deletions caused by a graceful-restart stale sweep are held this
+ * long: a restarted route reflector (FRR 8.4) sends End-of-RIB before it has
+ * relearned the other clients' routes, which come back seconds later.
+ */
+#define EVPN_SWEEP_HOLD_MS 15000
 
 struct evpn_vni {
 	UT_hash_handle hh; /* by vni */

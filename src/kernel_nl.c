@@ -438,6 +438,11 @@ static void op_route_del(struct kernel *k, vni_t l3vni, const struct prefix *p)
 	knl_req_route(knl_of(k), l3vni, p, NULL, 0, false);
 }
 
+static void op_hold_deletes(struct kernel *k, uint32_t ms)
+{
+	knl_of(k)->hold_ms = ms;
+}
+
 static void op_sweep_stale(struct kernel *k)
 {
 	knl_sweep(knl_of(k));
@@ -524,6 +529,7 @@ static const struct kernel_ops knl_ops = {
 	.route_add = op_route_add,
 	.route_del = op_route_del,
 	.sweep_stale = op_sweep_stale,
+	.hold_deletes = op_hold_deletes,
 	.resync = op_resync,
 	.flush = op_flush,
 	.free = op_free,

@@ -478,7 +478,10 @@ void knl_retry_run(struct knl *kn)
 			continue;
 		TAILQ_REMOVE(&kn->retry, o, retry_link);
 		o->retry_at = 0;
-		kn->k.stats.retries++;
+		if (o->held)
+			o->held = false; /* its hold is over: the deletion goes now */
+		else
+			kn->k.stats.retries++;
 		knl_obj_schedule(kn, o);
 	}
 	knl_retry_arm(kn);
@@ -563,6 +566,26 @@ void knl_vni_objs_reset(struct knl *kn, struct knl_vni *v, bool neigh_only)
 
 /* ---- requests -------------------------------------------------------- */
 
+void knl_obj_requested(struct knl *kn, struct knl_obj *o)
+{
+	if (o->held && o->want == KNL_WANT_PRESENT) {
+		/* wanted again before its deletion went out: nothing to undo */
+		TAILQ_REMOVE(&kn->retry, o, retry_link);
+		o->retry_at = 0;
+		o->held = false;
+		kn->k.stats.held_cancelled++;
+	} else if (o->want == KNL_WANT_ABSENT && kn->hold_ms && o->have && !o->inflight &&
+		   !o->retry_at && !o->lost) {
+		o->held = true;
+		o->retry_at = knl_now_ms() + kn->hold_ms;
+		TAILQ_INSERT_TAIL(&kn->retry, o, retry_link);
+		knl_retry_arm(kn);
+		kn->k.stats.held_deletes++;
+		return;
+	}
+	knl_obj_schedule(kn, o);
+}
+
 static void request(struct knl *kn, enum knl_obj_type type, vni_t vni, const struct mac *mac,
 		    const struct ipaddr *ip, const struct knl_val *val)
 {
@@ -583,7 +606,7 @@ static void request(struct knl *kn, enum knl_obj_type type, vni_t vni, const str
 	o->failed = false;
 	if (o->inflight)
 		o->redo = true;
-	knl_obj_schedule(kn, o);
+	knl_obj_requested(kn, o);
 }
 
 void knl_req_flood(struct knl *kn, vni_t vni, const struct ipaddr *vtep, bool add)

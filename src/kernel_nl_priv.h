@@ -195,6 +195,7 @@ struct knl_obj {
 	bool lost;
 	bool failed;			  /* refused for good: wait for a new request */
 	bool redo;			  /* requested again while in flight */
+	bool held;			  /* a held deletion (retry_at is its time) */
 	uint16_t inflight;		  /* messages not acknowledged yet */
 	int err;			  /* first refusal of the in-flight request */
 	uint16_t attempts;		  /* failed attempts in a row */
@@ -293,6 +294,7 @@ struct knl {
 	struct knl_lroute *lroutes;
 	TAILQ_HEAD(, knl_obj) retry;
 	TAILQ_HEAD(, knl_obj) lost;
+	uint32_t hold_ms;	/* deletions are held this long (kernel_ops.hold_deletes) */
 	bool loading;		/* initial dump: evpnd's leftovers become stale objects */
 	bool dumping;		/* a dump (start or resync) is being read */
 	bool links_dirty;	/* VNIs must be recomputed */
@@ -346,6 +348,8 @@ void knl_obj_key(struct knl_key *k, enum knl_obj_type type, vni_t vni, const str
 struct knl_obj *knl_obj_find(struct knl *kn, const struct knl_key *key);
 struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key);
 void knl_obj_schedule(struct knl *kn, struct knl_obj *o);
+/* A request just set o->want: hold a deletion, or cancel a held one; then schedule. */
+void knl_obj_requested(struct knl *kn, struct knl_obj *o);
 void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack);
 void knl_fifo_pop(struct knl *kn, struct knl_fifo_ent *e);
 void knl_log_flush(struct knl *kn);

@@ -553,7 +553,7 @@ void knl_req_route(struct knl *kn, vni_t l3vni, const struct prefix *p,
 	o->failed = false;
 	if (o->inflight)
 		o->redo = true;
-	knl_obj_schedule(kn, o);
+	knl_obj_requested(kn, o);
 }
 
 /* ---- hooks of kernel_nl_obj.c ---------------------------------------- */

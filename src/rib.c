@@ -83,6 +83,12 @@ void rib_set_observer(struct rib *rib, rib_observer_fn fn, void *arg)
 	rib->observer_arg = arg;
 }
 
+void rib_set_sweep_hook(struct rib *rib, rib_sweep_fn fn, void *arg)
+{
+	rib->sweep_hook = fn;
+	rib->sweep_arg = arg;
+}
+
 static void path_free(struct rib *rib, struct rib_path *p)
 {
 	rib_attrs_unref(rib, p->attrs);
@@ -537,11 +543,17 @@ void rib_peer_sweep_stale(struct rib *rib, struct rib_peer *peer)
 {
 	struct rib_path *p, *next;
 
+	if (!peer->n_stale)
+		return;
+	if (rib->sweep_hook)
+		rib->sweep_hook(rib->sweep_arg, true);
 	for (p = LIST_FIRST(&peer->paths); p && peer->n_stale > 0; p = next) {
 		next = LIST_NEXT(p, peer_link);
 		if (p->flags & RIB_PATH_STALE)
 			path_remove(rib, p);
 	}
+	if (rib->sweep_hook)
+		rib->sweep_hook(rib->sweep_arg, false);
 }
 
 /* ---- iteration --------------------------------------------------------- */

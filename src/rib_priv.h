@@ -92,6 +92,8 @@ struct rib {
 	struct rib_log log;
 	rib_observer_fn observer;
 	void *observer_arg;
+	rib_sweep_fn sweep_hook;
+	void *sweep_arg;
 	size_t n_routes;		/* with a path */
 	size_t n_routes_alloc;
 	size_t n_paths;

@@ -8,6 +8,9 @@
 #  - the route reflector itself restarted (GoBGP with its restart flag,
 #    evpnd): the evpnd leaves keep its routes as stale, refresh them, and no
 #    kernel entry flaps;
+#  - an FRR 8.4 route reflector restarting gracefully (gr-restart-frr): helped,
+#    also when it sends End-of-RIB before a late leaf is back (the sweep's
+#    kernel deletions are held until that leaf's routes return);
 #  - with an FRR 8.4 route reflector (topologies/l2-stretch), which drops a
 #    restarting leaf's routes, the restarting evpnd leaf itself deletes none
 #    of its own kernel entries.
@@ -121,6 +124,42 @@ check "$T: topology up" topo_up "$T"
 converge "$T"
 leaf_restarts "$T"
 rr_restart "$T"
+topo_down "$T"
+
+# FRR 8.4 as a gracefully restarting route reflector (preserve-fw-state):
+# helped like the others.  Then the case FRR gets wrong as a restarting
+# speaker: leaf2 comes back late, FRR sends leaf1 End-of-RIB without leaf2's
+# routes, leaf1 sweeps them (RFC 4724 4.2) — and holds the kernel deletions
+# until leaf2's routes are back a few seconds later, so none leaves the kernel.
+T=gr-restart-frr
+check "$T: topology up" topo_up "$T"
+converge "$T"
+rr_restart "$T"
+late_peer() {
+  local mon1 swept0 swept1 pid2
+  mon1=$(mktemp)
+  on_exit "rm -f $mon1"
+  swept() { grep -c "graceful restart done (End-of-RIB): [1-9]" "$(node_dir "$T" leaf1)/evpnd.log"; }
+  swept0=$(swept)
+  monitor "$T" leaf1 "$mon1"
+  pid2=$(cat "$(node_dir "$T" leaf2)/evpnd.pid")
+  kill -STOP "$pid2" # leaf2's evpnd cannot reconnect until SIGCONT
+  check "$T: route reflector restarted while leaf2's evpnd is stopped" "$CLAB" restart "$T" rr --signal KILL --delay 1
+  check_eventually 40 "$T: leaf1 back with the RR (End-of-RIB)" leaf_up "$T" leaf1
+  swept1=$(swept)
+  check "$T: leaf1 swept leaf2's stale routes at the RR's early End-of-RIB" test "$swept1" -gt "$swept0"
+  kill -CONT "$pid2"
+  check_eventually 40 "$T: leaf2 back with the RR" leaf_up "$T" leaf2
+  check_eventually 20 "$T: leaf1 has leaf2's routes again" \
+    bash -c "'$EVPNCTL' -s '$(node_dir "$T" leaf1)/evpnd.sock' -j show routes --rd 10.255.0.12:100 | grep -q 02:aa:00:00:00:02"
+  sleep 1
+  monitors_stop
+  held() { evpnctl_node "$T" leaf1 -j show summary | json_eval "d['evpn']['kernel-stats']['held-cancelled'] >= 1"; }
+  check "$T: the sweep's kernel deletions were held and cancelled" held
+  check "$T: leaf1's kernel never lost leaf2's entries" no_deletion "$mon1" "dst 10\\.255\\.0\\.12|02:aa:00:00:00:02"
+  check "$T: h1 pings h2" node_exec "$T" h1 ping -c 1 -W 1 172.16.0.2
+}
+late_peer
 topo_down "$T"
 
 # FRR 8.4 as route reflector drops the restarting leaf's routes (FIELD-NOTES);

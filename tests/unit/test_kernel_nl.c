@@ -401,6 +401,58 @@ START_TEST(remote_entries)
 }
 END_TEST
 
+/* Deletions held around a stale sweep: sent late, or never when wanted again. */
+START_TEST(held_deletes)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1"), i1 = ip("172.16.0.1");
+	struct mac m = mac("02:aa:00:00:00:01");
+	uint64_t sent;
+	const char *t;
+
+	if (!netns())
+		return;
+	make_vni(100, "172.16.0.254/24");
+	base = event_base_new();
+	k = start(base, false);
+	kernel_flood_add(k, 100, &x);
+	kernel_mac_add(k, 100, &m, &x, false);
+	kernel_neigh_add(k, 100, &i1, &m);
+	k->ops->flush(k);
+	sent = k->stats.sent;
+	kernel_hold_deletes(k, 300);
+	kernel_mac_del(k, 100, &m);
+	kernel_neigh_del(k, 100, &i1);
+	kernel_flood_del(k, 100, &x);
+	kernel_hold_deletes(k, 0);
+	kernel_flood_del(k, 100, &x); /* again, outside the hold: still held */
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.sent, sent);
+	ck_assert_uint_eq(k->stats.held_deletes, 3);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	kernel_mac_add(k, 100, &m, &x, false); /* back before its hold is over */
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.sent, sent);
+	ck_assert_uint_eq(k->stats.held_cancelled, 1);
+	run_loop(base, 200);
+	t = out("ip neigh show dev br100");
+	ck_assert_msg(has_line(t, NEIGH_I1), "%s", t); /* not yet */
+	run_loop(base, 400);
+	k->ops->flush(k);
+	t = out("ip neigh show dev br100");
+	ck_assert_msg(!strstr(t, "172.16.0.1 "), "%s", t);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(!strstr(t, "00:00:00:00:00:00 dst 10.255.0.1"), "%s", t);
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	ck_assert_uint_eq(k->stats.retries, 0);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
 START_TEST(idempotent)
 {
 	struct event_base *base;
@@ -1510,6 +1562,7 @@ static Suite *kernel_nl_suite(void)
 	tcase_add_test(tc, vni_by_event);
 	tcase_add_test(tc, remote_entries);
 	tcase_add_test(tc, idempotent);
+	tcase_add_test(tc, held_deletes);
 	tcase_add_test(tc, queued_until_vni);
 	tcase_add_test(tc, error_logged_and_retried);
 	tcase_add_test(tc, local_learning);
