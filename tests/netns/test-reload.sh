@@ -2,7 +2,8 @@
 # Live reconfiguration (issue 6): SIGHUP / `evpnctl reload` applies only the
 # difference.  On topologies/gr-restart-evpnd (evpnd RR, two evpnd leaves):
 # adding and removing a neighbour, adding a VNI override with other route
-# targets for a second VNI, and refusing an invalid file leave the other
+# targets for a second VNI, removing and adding back a VNI (advertise-all-vni
+# off, the l2vnis list), and refusing an invalid file leave the other
 # session (never re-established) and the kernel entries of the untouched VNI
 # (a netlink monitor sees no change to evpnd's entries) alone.
 . "$(dirname "$0")/lib.sh"
@@ -80,6 +81,39 @@ YAML
 check "evpnctl reload without the extra neighbour" evpnctl_node "$T" leaf1 reload
 check "the extra neighbour is gone" nb "len(d) == 1"
 check "the existing session was never reset" test "$(session_count)" = "$before"
+
+# 5. remove a VNI: only VNI 100 is an instance (advertise-all-vni off)
+cp "$cfg.orig" "$cfg"
+cat >>"$cfg" <<YAML
+evpn:
+  advertise-all-vni: false
+  l2vnis:
+    - vni: 100
+YAML
+vni_active() { evpnctl_node "$T" leaf1 -j show vnis |
+  json_eval "[v['active'] for v in d if v['vni'] == $1] == [$2]"; }
+leaf2_floods_to_leaf1() { has_fdb leaf2 vxlan200 "dst 10.255.0.11 self permanent"; }
+check "evpnctl reload without VNI 200" evpnctl_node "$T" leaf1 reload
+check "VNI 200 is no longer an instance on leaf1" vni_active 200 False
+check "VNI 100 still is" vni_active 100 True
+leaf2_no_flood_to_leaf1() { ! leaf2_floods_to_leaf1; }
+check_eventually 10 "leaf1's Type-3 for VNI 200 withdrawn: leaf2 floods VNI 200 no more to leaf1" \
+  leaf2_no_flood_to_leaf1
+
+# 6. add it back
+cp "$cfg.orig" "$cfg"
+cat >>"$cfg" <<YAML
+evpn:
+  advertise-all-vni: false
+  l2vnis:
+    - vni: 100
+    - vni: 200
+YAML
+check "evpnctl reload with VNI 200 again" evpnctl_node "$T" leaf1 reload
+check "VNI 200 is an instance again" vni_active 200 True
+check_eventually 10 "leaf2 floods VNI 200 to leaf1 again (Type-3 re-advertised)" leaf2_floods_to_leaf1
+check_eventually 10 "leaf1 imports leaf2's VNI 200 again" has_fdb leaf1 vxlan200 "dst 10.255.0.12 self permanent"
+check "the session was never reset" test "$(session_count)" = "$before"
 sleep 1
 kill "$m1" "$m2" 2>/dev/null
 wait "$m1" "$m2" 2>/dev/null
