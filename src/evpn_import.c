@@ -379,6 +379,26 @@ static void t2_register(struct evpn *e, const struct rib_route *rt, const struct
 	}
 }
 
+/* Decide again for the entries p imports into (after it was unregistered). */
+static void t2_reevaluate(struct evpn *e, const struct rib_route *rt, const struct rib_path *p)
+{
+	vni_t vnis[MAX_IMPORT];
+	size_t n = import_vnis(e, p, vnis);
+	const struct mac *mac = (const struct mac *)rt->key.mac;
+	struct ipaddr ip;
+	bool has_ip = key_ip(rt, &ip);
+
+	for (size_t i = 0; i < n; i++) {
+		struct evpn_mac *m = evpn_mac_get(e, vnis[i], mac, false);
+		struct evpn_neigh *ne = has_ip ? evpn_neigh_get(e, vnis[i], &ip, false) : NULL;
+
+		if (m)
+			evpn_mac_reevaluate(e, m);
+		if (ne)
+			neigh_reevaluate(e, ne);
+	}
+}
+
 void evpn_import_observer(void *arg, const struct rib_route *rt, const struct rib_path *old_best,
 			  const struct rib_path *new_best)
 {
@@ -390,10 +410,19 @@ void evpn_import_observer(void *arg, const struct rib_route *rt, const struct ri
 		t3_change(e, rt, old_best, -1);
 		break;
 	case EVPN_RT_MACIP:
+		/*
+		 * Unregister the old path without a decision, register the new one
+		 * and decide for its entries, then decide again for every entry
+		 * the old path was in (one it left -- its RTs changed -- must see
+		 * it go; deciding twice changes nothing in the kernel).  Deciding
+		 * between the two steps would remove and re-add what both share.
+		 */
 		if (old_best)
-			t2_register(e, rt, old_best, false, new_best == NULL);
+			t2_register(e, rt, old_best, false, false);
 		if (new_best)
 			t2_register(e, rt, new_best, true, true);
+		if (old_best)
+			t2_reevaluate(e, rt, old_best);
 		evpn_l3_observer(e, rt, old_best, new_best);
 		break;
 	case EVPN_RT_PREFIX:

@@ -467,6 +467,25 @@ static void l3_register(struct evpn *e, const struct rib_route *rt, const struct
 	}
 }
 
+/* Decide again for the (VRF, prefix) entries path p of rt imports into. */
+static void l3_reevaluate_path(struct evpn *e, const struct rib_route *rt,
+			       const struct rib_path *p)
+{
+	vni_t l3[MAX_VRF_IMPORT];
+	struct prefix pfx;
+	size_t n;
+
+	if (!route_prefix(rt, &pfx))
+		return;
+	n = import_vrfs(e, rt, p, l3);
+	for (size_t i = 0; i < n; i++) {
+		struct evpn_l3route *r = l3route_get(e, l3[i], &pfx, false);
+
+		if (r)
+			l3route_reevaluate(e, r);
+	}
+}
+
 void evpn_l3_observer(struct evpn *e, const struct rib_route *rt, const struct rib_path *old_best,
 		      const struct rib_path *new_best)
 {
@@ -474,10 +493,13 @@ void evpn_l3_observer(struct evpn *e, const struct rib_route *rt, const struct r
 		return;
 	if (!e->vrfs)
 		return;
+	/* as evpn_import_observer: decide after both steps, for the old entries too */
 	if (old_best)
-		l3_register(e, rt, old_best, false, new_best == NULL);
+		l3_register(e, rt, old_best, false, false);
 	if (new_best)
 		l3_register(e, rt, new_best, true, true);
+	if (old_best)
+		l3_reevaluate_path(e, rt, old_best);
 }
 
 /* The VRFs or their RTs changed: import the RIB again and reconcile. */
@@ -721,11 +743,21 @@ static size_t rt_list(const struct cfg_rt_list *l, uint32_t asn, vni_t vni, stru
 	return n;
 }
 
+/* MAC+IP routes carry their VRF's label, RTs and router MAC: originate them again. */
+static void readvertise_members(struct evpn *e)
+{
+	struct evpn_vni *v, *vtmp;
+
+	HASH_ITER(hh, e->vnis, v, vtmp)
+		if (v->advertised && v->k.svi_ifindex)
+			evpn_local_readvertise(e, v);
+	bgp_export_schedule(e->bgp);
+}
+
 /* Whether f is usable; on any change of what its routes look like, redo them all. */
 static void vrf_refresh(struct evpn *e, struct evpn_vrf *f, bool changed)
 {
 	struct evpn_vrf old = *f;
-	struct evpn_vni *v, *vtmp;
 	char subj[32], s[MAC_STRLEN];
 
 	f->rmac = f->has_cfg_rmac ? f->cfg_rmac : f->k.svi_mac;
@@ -747,10 +779,7 @@ static void vrf_refresh(struct evpn *e, struct evpn_vrf *f, bool changed)
 	f->t5_dirty = true;
 	evpn_schedule_work(e);
 	evpn_l3_rebuild(e);
-	HASH_ITER(hh, e->vnis, v, vtmp) /* MAC+IP routes carry the VRF's label, RTs, RMAC */
-		if (v->advertised && v->k.svi_ifindex)
-			evpn_local_readvertise(e, v);
-	bgp_export_schedule(e->bgp);
+	readvertise_members(e);
 }
 
 static bool vrf_settings(struct evpn *e, struct evpn_vrf *f, const struct cfg_vrf *c)
@@ -789,6 +818,7 @@ static void vrf_free(struct evpn *e, struct evpn_vrf *f)
 	if (e->kernel)
 		kernel_l3vni_set(e->kernel, f->l3vni, false);
 	free(f);
+	readvertise_members(e); /* their MAC+IP routes lose the L3VNI label, RTs, RMAC */
 }
 
 void evpn_l3_configure(struct evpn *e, const struct config *cfg)

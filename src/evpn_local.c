@@ -120,11 +120,18 @@ static void advertise_neigh(struct evpn *e, const struct evpn_vni *v, struct evp
 	struct evpn_mac *m = evpn_mac_get(e, v->vni, &n->local_mac, false);
 	struct evpn_route r;
 
-	if (m && m->moved_away)
-		return; /* its MAC lives behind another PE now */
+	/*
+	 * Only a binding whose MAC is local is ours to advertise: the SVI also
+	 * learns neighbours for hosts behind other VTEPs (flooded ARP/ND), and
+	 * advertising those would steal them (RFC 7432 15).  The binding waits
+	 * for its MAC (ev_mac_add advertises it then).
+	 */
+	if (!m || !m->local_advertised) { /* not local, moved away, sticky elsewhere, frozen */
+		withdraw_key(e, &n->adv_key, &n->local_advertised);
+		return;
+	}
 	local_route(v, &n->local_mac, &n->key.ip, &r);
-	originate(e, v, &r, m && m->local ? m->local_seq : 0, m && m->local && m->local_static,
-		  &n->adv_key, &n->local_advertised);
+	originate(e, v, &r, m->local_seq, m->local_static, &n->adv_key, &n->local_advertised);
 }
 
 /* MAC + IP routes of local neighbours using mac, after its sequence changed. */
@@ -181,12 +188,14 @@ static void ev_mac_add(void *arg, const struct kernel_mac *km)
 	struct evpn_mac *m;
 	const struct rib_path *remote;
 	uint32_t seq;
+	bool was_local;
 	char subj[32], s[MAC_STRLEN];
 
 	if (!v || !v->advertised)
 		return;
 	evpn_subject(subj, km->vni);
 	m = evpn_mac_get(e, km->vni, &km->mac, true);
+	was_local = m->local;
 	remote = evpn_mac_remote_best(m);
 	seq = m->local_seq;
 	if (remote && remote->attrs->mm_sticky) {
@@ -213,12 +222,12 @@ static void ev_mac_add(void *arg, const struct kernel_mac *km)
 	m->ifindex = km->ifindex;
 	m->lost_to_remote = false;
 	if (seq != m->local_seq || !m->local_advertised || m->moved_away) {
-		bool again = seq != m->local_seq || m->moved_away;
+		bool again = seq != m->local_seq || m->moved_away || !was_local;
 
 		m->local_seq = seq;
 		m->moved_away = false;
 		advertise_mac(e, v, m);
-		if (again)
+		if (again) /* bindings waiting for this MAC, or with its old sequence */
 			readvertise_neighs_of(e, v, &m->key.mac);
 	}
 }
@@ -232,8 +241,10 @@ static void ev_mac_del(void *arg, const struct kernel_mac *km)
 		return;
 	m->local = false;
 	e->st.local_macs--;
+	/* bindings first: m stays alive while its own route is advertised */
+	withdraw_neighs_of(e, km->vni, &km->mac); /* until the MAC is back */
 	withdraw_key(e, &m->adv_key, &m->local_advertised);
-	evpn_mac_reevaluate(e, m); /* a remote route may be the answer now */
+	evpn_mac_reevaluate(e, m); /* a remote route may be the answer now; may free m */
 }
 
 static void ev_neigh_add(void *arg, const struct kernel_neigh *kn)

@@ -103,6 +103,7 @@ struct rspec {
 	uint8_t type;
 	const char *rd, *mac, *ip, *prefix, *vtep, *rmac;
 	bool two_labels, def_gw;
+	const char *rt; /* one route target instead of 65000:100 and 65000:5000 */
 };
 
 /* A received route from peer2 with RTs 65000:100 and 65000:5000. */
@@ -114,8 +115,12 @@ static void remote(const struct rspec *s)
 	const struct rib_attrs *a;
 	uint16_t n = 0;
 
-	rt_parse("65000:100", &ec[n++]);
-	rt_parse("65000:5000", &ec[n++]);
+	if (s->rt) {
+		rt_parse(s->rt, &ec[n++]);
+	} else {
+		rt_parse("65000:100", &ec[n++]);
+		rt_parse("65000:5000", &ec[n++]);
+	}
 	evpn_ecomm_encap(&ec[n++], EVPN_TUNNEL_VXLAN);
 	if (s->rmac) {
 		struct mac m;
@@ -222,7 +227,7 @@ END_TEST
 START_TEST(symmetric_irb_host_route)
 {
 	struct rspec h = {EVPN_RT_MACIP, "10.0.0.12:100", "02:aa:00:00:00:02", "172.16.1.2", NULL,
-			  "10.0.0.12", RMAC2, true, false};
+			  "10.0.0.12", RMAC2, true, false, NULL};
 
 	remote(&h);
 	ck_assert_str_eq(mk.log, "mac+ 100 02:aa:00:00:00:02 10.0.0.12;"
@@ -241,7 +246,7 @@ END_TEST
 START_TEST(next_hop_shared_by_routes)
 {
 	struct rspec h1 = {EVPN_RT_MACIP, "10.0.0.12:100", "02:aa:00:00:00:02", "172.16.1.2",
-			   NULL, "10.0.0.12", RMAC2, true, false};
+			   NULL, "10.0.0.12", RMAC2, true, false, NULL};
 	struct rspec h2 = h1;
 
 	h2.mac = "02:aa:00:00:00:03";
@@ -262,13 +267,13 @@ END_TEST
 START_TEST(not_imported_without_l3_attributes)
 {
 	struct rspec one_label = {EVPN_RT_MACIP, "10.0.0.12:100", "02:aa:00:00:00:02",
-				  "172.16.1.2", NULL, "10.0.0.12", RMAC2, false, false};
+				  "172.16.1.2", NULL, "10.0.0.12", RMAC2, false, false, NULL};
 	struct rspec no_rmac = {EVPN_RT_PREFIX, "10.0.0.12:5000", NULL, NULL, "192.168.50.0/24",
-				"10.0.0.12", NULL, false, false};
+				"10.0.0.12", NULL, false, false, NULL};
 	struct rspec gw = {EVPN_RT_MACIP, "10.0.0.12:100", "00:00:5e:00:01:01", "172.16.1.254",
-			   NULL, "10.0.0.12", RMAC2, true, true};
+			   NULL, "10.0.0.12", RMAC2, true, true, NULL};
 	struct rspec ll = {EVPN_RT_MACIP, "10.0.0.12:100", "02:aa:00:00:00:04", "fe80::4", NULL,
-			   "10.0.0.12", RMAC2, true, false};
+			   "10.0.0.12", RMAC2, true, false, NULL};
 
 	remote(&one_label);
 	remote(&no_rmac);
@@ -282,9 +287,9 @@ END_TEST
 START_TEST(type5_ecmp_and_withdraw)
 {
 	struct rspec a = {EVPN_RT_PREFIX, "10.0.0.13:5000", NULL, NULL, "192.168.50.0/24",
-			  "10.0.0.13", RMAC3, false, false};
+			  "10.0.0.13", RMAC3, false, false, NULL};
 	struct rspec b = {EVPN_RT_PREFIX, "10.0.0.12:5000", NULL, NULL, "192.168.50.0/24",
-			  "10.0.0.12", RMAC2, false, false};
+			  "10.0.0.12", RMAC2, false, false, NULL};
 
 	remote(&a);
 	ck_assert_str_eq(mk.log, "mac+ 5000 02:00:00:00:00:13 10.0.0.13;"
@@ -309,7 +314,7 @@ END_TEST
 START_TEST(type5_ipv6_over_ipv4_underlay)
 {
 	struct rspec a = {EVPN_RT_PREFIX, "10.0.0.12:5000", NULL, NULL, "2001:db8:50::/64",
-			  "10.0.0.12", RMAC2, false, false};
+			  "10.0.0.12", RMAC2, false, false, NULL};
 
 	remote(&a);
 	ck_assert_str_eq(mk.log, "mac+ 5000 02:00:00:00:00:12 10.0.0.12;"
@@ -327,9 +332,9 @@ END_TEST
 START_TEST(host_route_wins_over_prefix)
 {
 	struct rspec p = {EVPN_RT_PREFIX, "10.0.0.13:5000", NULL, NULL, "172.16.1.2/32",
-			  "10.0.0.13", RMAC3, false, false};
+			  "10.0.0.13", RMAC3, false, false, NULL};
 	struct rspec h = {EVPN_RT_MACIP, "10.0.0.12:100", "02:aa:00:00:00:02", "172.16.1.2", NULL,
-			  "10.0.0.12", RMAC2, true, false};
+			  "10.0.0.12", RMAC2, true, false, NULL};
 
 	remote(&p);
 	remote(&h);
@@ -397,7 +402,7 @@ END_TEST
 START_TEST(local_prefix_not_installed_from_remote)
 {
 	struct rspec a = {EVPN_RT_PREFIX, "10.0.0.12:5000", NULL, NULL, "172.16.0.0/24",
-			  "10.0.0.12", RMAC2, false, false};
+			  "10.0.0.12", RMAC2, false, false, NULL};
 
 	local_route("172.16.0.0/24", 5, false, true);
 	remote(&a);
@@ -410,7 +415,7 @@ END_TEST
 START_TEST(vrf_removed_by_reload)
 {
 	struct rspec a = {EVPN_RT_PREFIX, "10.0.0.12:5000", NULL, NULL, "192.168.50.0/24",
-			  "10.0.0.12", RMAC2, false, false};
+			  "10.0.0.12", RMAC2, false, false, NULL};
 
 	remote(&a);
 	mk.log[0] = '\0';
@@ -418,6 +423,91 @@ START_TEST(vrf_removed_by_reload)
 	evpn_configure(e, &cfg);
 	ck_assert_ptr_nonnull(strstr(mk.log, "route- 5000 192.168.50.0/24;"));
 	ck_assert_ptr_nonnull(strstr(mk.log, "l3vni- 5000;"));
+}
+END_TEST
+
+START_TEST(route_targets_changed_in_place)
+{
+	struct rspec h = {EVPN_RT_MACIP, "10.0.0.12:100", "02:aa:00:00:00:02", "172.16.1.2", NULL,
+			  "10.0.0.12", RMAC2, true, false, NULL};
+	struct rspec p = {EVPN_RT_PREFIX, "10.0.0.12:5000", NULL, NULL, "192.168.50.0/24",
+			  "10.0.0.12", RMAC2, false, false, NULL};
+
+	remote(&h);
+	remote(&p);
+	mk.log[0] = '\0';
+	/* the same routes again, now with a route target nobody here imports */
+	h.rt = p.rt = "65000:9999";
+	remote(&h);
+	remote(&p);
+	ck_assert_ptr_nonnull(strstr(mk.log, "mac- 100 02:aa:00:00:00:02;"));
+	ck_assert_ptr_nonnull(strstr(mk.log, "neigh- 100 172.16.1.2;"));
+	ck_assert_ptr_nonnull(strstr(mk.log, "route- 5000 172.16.1.2/32;"));
+	ck_assert_ptr_nonnull(strstr(mk.log, "route- 5000 192.168.50.0/24;"));
+	ck_assert_ptr_null(strstr(mk.log, "route+"));
+	mk.log[0] = '\0';
+	/* an attribute change that keeps the imports sends nothing at all */
+	h.rt = p.rt = NULL;
+	remote(&h);
+	mk.log[0] = '\0';
+	h.rmac = RMAC2;
+	h.def_gw = false;
+	h.vtep = "10.0.0.12";
+	remote(&h); /* identical */
+	ck_assert_str_eq(mk.log, "");
+}
+END_TEST
+
+static void local_host(const char *mac, const char *ip, bool mac_add, bool neigh_add)
+{
+	struct kernel_neigh kn = {.vni = 100, .ifindex = 5};
+	struct kernel_mac km = {.vni = 100, .ifindex = 7};
+
+	mac_parse(mac, &km.mac);
+	kn.mac = km.mac;
+	ipaddr_parse(ip, &kn.ip);
+	if (neigh_add)
+		evpn_kernel_events.neigh_add(e, &kn);
+	if (mac_add)
+		evpn_kernel_events.mac_add(e, &km);
+}
+
+START_TEST(binding_of_a_remote_mac_not_advertised)
+{
+	struct kernel_mac km = {.vni = 100, .ifindex = 7};
+
+	/* a neighbour on the SVI whose MAC is not local (flooded ARP of a remote host) */
+	local_host("02:aa:00:00:00:09", "172.16.0.9", false, true);
+	ck_assert_ptr_null(local_path(EVPN_RT_MACIP, "10.0.0.11:100", "02:aa:00:00:00:09",
+				      "172.16.0.9"));
+	/* its MAC appears on a local port: now it is ours */
+	local_host("02:aa:00:00:00:09", "172.16.0.9", true, false);
+	ck_assert_ptr_nonnull(local_path(EVPN_RT_MACIP, "10.0.0.11:100", "02:aa:00:00:00:09",
+					 "172.16.0.9"));
+	/* the MAC ages out: the binding goes with it */
+	mac_parse("02:aa:00:00:00:09", &km.mac);
+	evpn_kernel_events.mac_del(e, &km);
+	ck_assert_ptr_null(local_path(EVPN_RT_MACIP, "10.0.0.11:100", "02:aa:00:00:00:09",
+				      "172.16.0.9"));
+}
+END_TEST
+
+START_TEST(vrf_removed_macip_loses_l3)
+{
+	const struct rib_path *p;
+	struct ecomm rt;
+
+	local_host("02:aa:00:00:00:01", "172.16.0.1", true, true);
+	p = local_path(EVPN_RT_MACIP, "10.0.0.11:100", "02:aa:00:00:00:01", "172.16.0.1");
+	ck_assert_int_eq(p->nlabels, 2);
+	cfg.n_vrfs = 0;
+	evpn_configure(e, &cfg);
+	p = local_path(EVPN_RT_MACIP, "10.0.0.11:100", "02:aa:00:00:00:01", "172.16.0.1");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->nlabels, 1);
+	ck_assert(!p->attrs->has_rmac);
+	rt_parse("65000:5000", &rt);
+	ck_assert(!path_has(p, &rt));
 }
 END_TEST
 
@@ -438,6 +528,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, local_routes_become_type5);
 	tcase_add_test(tc, local_prefix_not_installed_from_remote);
 	tcase_add_test(tc, vrf_removed_by_reload);
+	tcase_add_test(tc, route_targets_changed_in_place);
+	tcase_add_test(tc, binding_of_a_remote_mac_not_advertised);
+	tcase_add_test(tc, vrf_removed_macip_loses_l3);
 	suite_add_tcase(s, tc);
 	return s;
 }
