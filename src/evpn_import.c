@@ -22,28 +22,28 @@
 
 /* ---- route target index --------------------------------------------- */
 
-static void rt_index_clear(struct evpn *e)
+void evpn_rt_index_clear(struct evpn_rt_import **idx)
 {
 	struct evpn_rt_import *r, *tmp;
 
-	HASH_ITER(hh, e->rt_index, r, tmp) {
-		HASH_DEL(e->rt_index, r);
+	HASH_ITER(hh, *idx, r, tmp) {
+		HASH_DEL(*idx, r);
 		free(r->vnis);
 		free(r);
 	}
 }
 
-static void rt_index_add(struct evpn *e, const struct ecomm *rt, vni_t vni)
+void evpn_rt_index_add(struct evpn_rt_import **idx, const struct ecomm *rt, vni_t vni)
 {
 	struct evpn_rt_import *r;
 
-	HASH_FIND(hh, e->rt_index, rt, sizeof(*rt), r);
+	HASH_FIND(hh, *idx, rt, sizeof(*rt), r);
 	if (!r) {
 		r = calloc(1, sizeof(*r));
 		if (!r)
 			abort();
 		r->rt = *rt;
-		HASH_ADD(hh, e->rt_index, rt, sizeof(r->rt), r);
+		HASH_ADD(hh, *idx, rt, sizeof(r->rt), r);
 	}
 	for (size_t i = 0; i < r->n; i++)
 		if (r->vnis[i] == vni)
@@ -54,38 +54,19 @@ static void rt_index_add(struct evpn *e, const struct ecomm *rt, vni_t vni)
 	r->vnis[r->n++] = vni;
 }
 
-static void rt_index_build(struct evpn *e)
-{
-	struct evpn_vni *v, *tmp;
-
-	rt_index_clear(e);
-	HASH_ITER(hh, e->vnis, v, tmp) {
-		if (!v->advertised) /* advertised == active (evpn.c) */
-			continue;
-		for (size_t i = 0; i < v->n_import; i++)
-			rt_index_add(e, &v->rt_import[i], v->vni);
-	}
-}
-
-/* The VNIs path p is imported into; a local path belongs to its label's VNI. */
-static size_t import_vnis(const struct evpn *e, const struct rib_path *p, vni_t *out)
+size_t evpn_rt_index_lookup(struct evpn_rt_import *idx, const struct rib_path *p, vni_t *out,
+			    size_t cap)
 {
 	size_t n = 0;
 
-	if (!p)
-		return 0;
-	if (p->peer->local) {
-		out[0] = p->label[0];
-		return p->nlabels ? 1 : 0;
-	}
 	for (uint16_t i = 0; i < p->attrs->n_ecomm; i++) {
 		const struct ecomm *c = &p->attrs->ecomm[i];
 		struct evpn_rt_import *r;
 
 		if (!ecomm_is_rt(c))
 			continue;
-		HASH_FIND(hh, e->rt_index, c, sizeof(*c), r);
-		for (size_t j = 0; r && j < r->n && n < MAX_IMPORT; j++) {
+		HASH_FIND(hh, idx, c, sizeof(*c), r);
+		for (size_t j = 0; r && j < r->n && n < cap; j++) {
 			bool dup = false;
 
 			for (size_t k = 0; k < n; k++)
@@ -97,9 +78,34 @@ static size_t import_vnis(const struct evpn *e, const struct rib_path *p, vni_t 
 	return n;
 }
 
+static void rt_index_build(struct evpn *e)
+{
+	struct evpn_vni *v, *tmp;
+
+	evpn_rt_index_clear(&e->rt_index);
+	HASH_ITER(hh, e->vnis, v, tmp) {
+		if (!v->advertised) /* advertised == active (evpn.c) */
+			continue;
+		for (size_t i = 0; i < v->n_import; i++)
+			evpn_rt_index_add(&e->rt_index, &v->rt_import[i], v->vni);
+	}
+}
+
+/* The VNIs path p is imported into; a local path belongs to its label's VNI. */
+static size_t import_vnis(const struct evpn *e, const struct rib_path *p, vni_t *out)
+{
+	if (!p)
+		return 0;
+	if (p->peer->local) {
+		out[0] = p->label[0];
+		return p->nlabels ? 1 : 0;
+	}
+	return evpn_rt_index_lookup(e->rt_index, p, out, MAX_IMPORT);
+}
+
 /* ---- candidate lists -------------------------------------------------- */
 
-static void cands_add(struct evpn_cands *c, const struct rib_route *rt)
+void evpn_cands_add(struct evpn_cands *c, const struct rib_route *rt)
 {
 	for (size_t i = 0; i < c->n; i++)
 		if (c->v[i] == rt)
@@ -113,7 +119,7 @@ static void cands_add(struct evpn_cands *c, const struct rib_route *rt)
 	c->v[c->n++] = rt;
 }
 
-static void cands_del(struct evpn_cands *c, const struct rib_route *rt)
+void evpn_cands_del(struct evpn_cands *c, const struct rib_route *rt)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		if (c->v[i] == rt) {
@@ -346,56 +352,41 @@ static bool key_ip(const struct rib_route *rt, struct ipaddr *ip)
 	return true;
 }
 
-/* Register (add) or unregister rt as candidate of the entries p imports into. */
+static void cands_apply(struct evpn_cands *c, const struct rib_route *rt, enum evpn_cand_op op)
+{
+	if (op == EVPN_CAND_ADD)
+		evpn_cands_add(c, rt);
+	else if (op == EVPN_CAND_DEL)
+		evpn_cands_del(c, rt);
+}
+
+/*
+ * Add rt to (or remove it from, or leave it in) the candidates of the
+ * entries path p imports into; with reevaluate decide for each of them.
+ */
 static void t2_register(struct evpn *e, const struct rib_route *rt, const struct rib_path *p,
-			bool add, bool reevaluate)
+			enum evpn_cand_op op, bool reevaluate)
 {
 	vni_t vnis[MAX_IMPORT];
 	size_t n = import_vnis(e, p, vnis);
 	const struct mac *mac = (const struct mac *)rt->key.mac;
 	struct ipaddr ip;
-	bool has_ip = key_ip(rt, &ip);
+	bool has_ip = key_ip(rt, &ip), add = op == EVPN_CAND_ADD;
 
 	for (size_t i = 0; i < n; i++) {
 		struct evpn_mac *m = evpn_mac_get(e, vnis[i], mac, add);
 		struct evpn_neigh *ne = has_ip ? evpn_neigh_get(e, vnis[i], &ip, add) : NULL;
 
 		if (m) {
-			if (add)
-				cands_add(&m->cands, rt);
-			else
-				cands_del(&m->cands, rt);
+			cands_apply(&m->cands, rt, op);
 			if (reevaluate)
 				evpn_mac_reevaluate(e, m);
 		}
 		if (ne) {
-			if (add)
-				cands_add(&ne->cands, rt);
-			else
-				cands_del(&ne->cands, rt);
+			cands_apply(&ne->cands, rt, op);
 			if (reevaluate)
 				neigh_reevaluate(e, ne);
 		}
-	}
-}
-
-/* Decide again for the entries p imports into (after it was unregistered). */
-static void t2_reevaluate(struct evpn *e, const struct rib_route *rt, const struct rib_path *p)
-{
-	vni_t vnis[MAX_IMPORT];
-	size_t n = import_vnis(e, p, vnis);
-	const struct mac *mac = (const struct mac *)rt->key.mac;
-	struct ipaddr ip;
-	bool has_ip = key_ip(rt, &ip);
-
-	for (size_t i = 0; i < n; i++) {
-		struct evpn_mac *m = evpn_mac_get(e, vnis[i], mac, false);
-		struct evpn_neigh *ne = has_ip ? evpn_neigh_get(e, vnis[i], &ip, false) : NULL;
-
-		if (m)
-			evpn_mac_reevaluate(e, m);
-		if (ne)
-			neigh_reevaluate(e, ne);
 	}
 }
 
@@ -418,11 +409,11 @@ void evpn_import_observer(void *arg, const struct rib_route *rt, const struct ri
 		 * between the two steps would remove and re-add what both share.
 		 */
 		if (old_best)
-			t2_register(e, rt, old_best, false, false);
+			t2_register(e, rt, old_best, EVPN_CAND_DEL, false);
 		if (new_best)
-			t2_register(e, rt, new_best, true, true);
+			t2_register(e, rt, new_best, EVPN_CAND_ADD, true);
 		if (old_best)
-			t2_reevaluate(e, rt, old_best);
+			t2_register(e, rt, old_best, EVPN_CAND_KEEP, true);
 		evpn_l3_observer(e, rt, old_best, new_best);
 		break;
 	case EVPN_RT_PREFIX:
@@ -463,7 +454,7 @@ void evpn_import_rebuild(struct evpn *e)
 		if (!rt->best)
 			continue;
 		if (rt->key.type == EVPN_RT_MACIP)
-			t2_register(e, rt, rt->best, true, false);
+			t2_register(e, rt, rt->best, EVPN_CAND_ADD, false);
 		else if (rt->key.type == EVPN_RT_IMET && !rt->best->peer->local) {
 			vni_t vnis[MAX_IMPORT];
 			struct ipaddr tmp;
@@ -488,7 +479,7 @@ void evpn_import_free(struct evpn *e)
 	struct evpn_neigh *n, *nt;
 	struct evpn_flood *f, *ft;
 
-	rt_index_clear(e);
+	evpn_rt_index_clear(&e->rt_index);
 	HASH_ITER(hh, e->macs, m, mt) {
 		HASH_DEL(e->macs, m);
 		free(m->cands.v);

@@ -118,46 +118,14 @@ static bool route_prefix(const struct rib_route *rt, struct prefix *p)
 
 /* ---- route target index --------------------------------------------- */
 
-static void rt_vrf_clear(struct evpn *e)
-{
-	struct evpn_rt_vrf *r, *tmp;
-
-	HASH_ITER(hh, e->rt_vrf_index, r, tmp) {
-		HASH_DEL(e->rt_vrf_index, r);
-		free(r->l3vnis);
-		free(r);
-	}
-}
-
-static void rt_vrf_add(struct evpn *e, const struct ecomm *rt, vni_t l3vni)
-{
-	struct evpn_rt_vrf *r;
-
-	HASH_FIND(hh, e->rt_vrf_index, rt, sizeof(*rt), r);
-	if (!r) {
-		r = calloc(1, sizeof(*r));
-		if (!r)
-			abort();
-		r->rt = *rt;
-		HASH_ADD(hh, e->rt_vrf_index, rt, sizeof(r->rt), r);
-	}
-	for (size_t i = 0; i < r->n; i++)
-		if (r->l3vnis[i] == l3vni)
-			return;
-	r->l3vnis = realloc(r->l3vnis, (r->n + 1) * sizeof(*r->l3vnis));
-	if (!r->l3vnis)
-		abort();
-	r->l3vnis[r->n++] = l3vni;
-}
-
 static void rt_vrf_build(struct evpn *e)
 {
 	struct evpn_vrf *f, *tmp;
 
-	rt_vrf_clear(e);
+	evpn_rt_index_clear(&e->rt_vrf_index);
 	HASH_ITER(hh, e->vrfs, f, tmp)
 		for (size_t i = 0; f->active && i < f->n_import; i++)
-			rt_vrf_add(e, &f->rt_import[i], f->l3vni);
+			evpn_rt_index_add(&e->rt_vrf_index, &f->rt_import[i], f->l3vni);
 }
 
 /*
@@ -186,23 +154,7 @@ static size_t import_vrfs(const struct evpn *e, const struct rib_route *rt,
 	if (!p->attrs->has_rmac || (rt->key.type == EVPN_RT_MACIP && p->nlabels != 2) ||
 	    (rt->key.type == EVPN_RT_MACIP && p->attrs->default_gw))
 		return 0;
-	for (uint16_t i = 0; i < p->attrs->n_ecomm; i++) {
-		const struct ecomm *c = &p->attrs->ecomm[i];
-		struct evpn_rt_vrf *r;
-
-		if (!ecomm_is_rt(c))
-			continue;
-		HASH_FIND(hh, e->rt_vrf_index, c, sizeof(*c), r);
-		for (size_t j = 0; r && j < r->n && n < MAX_VRF_IMPORT; j++) {
-			bool dup = false;
-
-			for (size_t k = 0; k < n; k++)
-				dup |= out[k] == r->l3vnis[j];
-			if (!dup)
-				out[n++] = r->l3vnis[j];
-		}
-	}
-	return n;
+	return evpn_rt_index_lookup(e->rt_vrf_index, p, out, MAX_VRF_IMPORT);
 }
 
 /* ---- next hops (per VRF and VTEP) ------------------------------------ */
@@ -420,31 +372,9 @@ static void l3route_reevaluate(struct evpn *e, struct evpn_l3route *r)
 	l3route_maybe_free(e, r);
 }
 
-static void cands_add(struct evpn_cands *c, const struct rib_route *rt)
-{
-	for (size_t i = 0; i < c->n; i++)
-		if (c->v[i] == rt)
-			return;
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 2;
-		c->v = realloc(c->v, c->cap * sizeof(*c->v));
-		if (!c->v)
-			abort();
-	}
-	c->v[c->n++] = rt;
-}
-
-static void cands_del(struct evpn_cands *c, const struct rib_route *rt)
-{
-	for (size_t i = 0; i < c->n; i++)
-		if (c->v[i] == rt) {
-			c->v[i] = c->v[--c->n];
-			return;
-		}
-}
-
+/* As t2_register (evpn_import.c), for the (VRF, prefix) entries p imports into. */
 static void l3_register(struct evpn *e, const struct rib_route *rt, const struct rib_path *p,
-			bool add, bool reevaluate)
+			enum evpn_cand_op op, bool reevaluate)
 {
 	vni_t l3[MAX_VRF_IMPORT];
 	struct prefix pfx;
@@ -454,34 +384,15 @@ static void l3_register(struct evpn *e, const struct rib_route *rt, const struct
 		return;
 	n = import_vrfs(e, rt, p, l3);
 	for (size_t i = 0; i < n; i++) {
-		struct evpn_l3route *r = l3route_get(e, l3[i], &pfx, add);
+		struct evpn_l3route *r = l3route_get(e, l3[i], &pfx, op == EVPN_CAND_ADD);
 
 		if (!r)
 			continue;
-		if (add)
-			cands_add(&r->cands, rt);
-		else
-			cands_del(&r->cands, rt);
+		if (op == EVPN_CAND_ADD)
+			evpn_cands_add(&r->cands, rt);
+		else if (op == EVPN_CAND_DEL)
+			evpn_cands_del(&r->cands, rt);
 		if (reevaluate)
-			l3route_reevaluate(e, r);
-	}
-}
-
-/* Decide again for the (VRF, prefix) entries path p of rt imports into. */
-static void l3_reevaluate_path(struct evpn *e, const struct rib_route *rt,
-			       const struct rib_path *p)
-{
-	vni_t l3[MAX_VRF_IMPORT];
-	struct prefix pfx;
-	size_t n;
-
-	if (!route_prefix(rt, &pfx))
-		return;
-	n = import_vrfs(e, rt, p, l3);
-	for (size_t i = 0; i < n; i++) {
-		struct evpn_l3route *r = l3route_get(e, l3[i], &pfx, false);
-
-		if (r)
 			l3route_reevaluate(e, r);
 	}
 }
@@ -495,11 +406,11 @@ void evpn_l3_observer(struct evpn *e, const struct rib_route *rt, const struct r
 		return;
 	/* as evpn_import_observer: decide after both steps, for the old entries too */
 	if (old_best)
-		l3_register(e, rt, old_best, false, false);
+		l3_register(e, rt, old_best, EVPN_CAND_DEL, false);
 	if (new_best)
-		l3_register(e, rt, new_best, true, true);
+		l3_register(e, rt, new_best, EVPN_CAND_ADD, true);
 	if (old_best)
-		l3_reevaluate_path(e, rt, old_best);
+		l3_register(e, rt, old_best, EVPN_CAND_KEEP, true);
 }
 
 /* The VRFs or their RTs changed: import the RIB again and reconcile. */
@@ -517,7 +428,7 @@ void evpn_l3_rebuild(struct evpn *e)
 		while ((rt = rib_iter_next(e->rib, &it)))
 			if (rt->best && (rt->key.type == EVPN_RT_MACIP ||
 					 rt->key.type == EVPN_RT_PREFIX))
-				l3_register(e, rt, rt->best, true, false);
+				l3_register(e, rt, rt->best, EVPN_CAND_ADD, false);
 	}
 	HASH_ITER(hh, e->l3routes, r, rtmp) {
 		const struct evpn_vrf *f = vrf_get(e, r->key.l3vni);
@@ -898,7 +809,7 @@ void evpn_l3_free(struct evpn *e)
 	struct evpn_nh *nh, *nt;
 	struct evpn_lroute *l, *lt;
 
-	rt_vrf_clear(e);
+	evpn_rt_index_clear(&e->rt_vrf_index);
 	HASH_ITER(hh, e->vrfs, f, ft) {
 		HASH_DEL(e->vrfs, f);
 		free(f);

@@ -48,7 +48,7 @@ struct evpn_vni {
 	struct evpn_key t3_key;
 };
 
-/* Route target -> the VNIs importing it. */
+/* Route target -> the VNIs (or VRFs' L3VNIs) importing it. */
 struct evpn_rt_import {
 	UT_hash_handle hh;
 	struct ecomm rt;
@@ -61,6 +61,9 @@ struct evpn_mac_key {
 	struct mac mac;
 	uint8_t pad[2];
 };
+
+/* What a route change does to the candidate lists a path is in. */
+enum evpn_cand_op { EVPN_CAND_ADD, EVPN_CAND_DEL, EVPN_CAND_KEEP };
 
 /* Routes that are candidates for one (VNI, MAC) or (VNI, IP). */
 struct evpn_cands {
@@ -145,14 +148,6 @@ struct evpn_vrf {
 	bool seen;		      /* configuration pass mark */
 };
 
-/* Route target -> the VRFs importing it. */
-struct evpn_rt_vrf {
-	UT_hash_handle hh;
-	struct ecomm rt;
-	vni_t *l3vnis;
-	size_t n;
-};
-
 struct evpn_l3key {
 	vni_t l3vni;
 	struct prefix p; /* zero padding: the whole key is hashed */
@@ -228,11 +223,12 @@ struct evpn {
 	struct evpn_neigh *neighs;
 	struct evpn_flood *floods;
 	struct evpn_vrf *vrfs;
-	struct evpn_rt_vrf *rt_vrf_index;
+	struct evpn_rt_import *rt_vrf_index; /* route target -> L3VNIs of the VRFs importing it */
 	struct evpn_l3route *l3routes;
 	struct evpn_nh *nhs;
 	struct evpn_lroute *lroutes;
 	struct ipaddr *underlay;      /* neighbor addresses (default-VRF Type-5 filter) */
+	struct evpn_devs *devs;	      /* declared devices (evpn_dev.c), NULL before configure */
 	size_t n_underlay;
 	bool work_pending;
 	struct evpn_mac_key *pending; /* MACs to look at again outside RIB callbacks */
@@ -245,6 +241,11 @@ struct evpn {
 	} st;
 };
 
+/* evpn_dev.c: devices of create: true entries, applied through kernel_ops.devices_apply */
+void evpn_devices_configure(struct evpn *e, const struct config *cfg);
+void evpn_devices_apply(struct evpn *e); /* again, with the kernel now set */
+void evpn_devices_free(struct evpn *e);
+
 /* evpn.c */
 struct evpn_vni *evpn_vni_get(struct evpn *e, vni_t vni);
 void evpn_subject(char out[32], vni_t vni);
@@ -255,6 +256,13 @@ const struct rib_attrs *evpn_local_attrs(struct evpn *e, const struct evpn_vni *
 					 const struct ecomm *extra, size_t n_extra);
 
 /* evpn_import.c */
+void evpn_rt_index_clear(struct evpn_rt_import **idx);
+void evpn_rt_index_add(struct evpn_rt_import **idx, const struct ecomm *rt, vni_t vni);
+/* The VNIs of idx p's route targets name, each once, at most cap. */
+size_t evpn_rt_index_lookup(struct evpn_rt_import *idx, const struct rib_path *p, vni_t *out,
+			    size_t cap);
+void evpn_cands_add(struct evpn_cands *c, const struct rib_route *rt);
+void evpn_cands_del(struct evpn_cands *c, const struct rib_route *rt);
 void evpn_import_observer(void *arg, const struct rib_route *rt, const struct rib_path *old_best,
 			  const struct rib_path *new_best);
 void evpn_import_rebuild(struct evpn *e);	 /* after VNIs or RTs changed */
