@@ -16,7 +16,7 @@ struct rib;
 /* Which routes `show routes` lists; zero fields match everything. */
 struct route_filter {
 	uint8_t type;	 /* EVPN route type 1..5 */
-	vni_t vni;	 /* label 1 (VNI under VXLAN) of the best path */
+	vni_t vni;	 /* a label of the best path (VNI under VXLAN; Type-3: the PMSI label) */
 	bool has_rd;
 	struct rd rd;
 	bool has_mac;

@@ -316,8 +316,17 @@ static json_object *ctl_dispatch(void *arg, const struct ctl_caller *who, const 
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "rmacs"))
 		return evpn_show_rmacs(d->evpn);
 	if ((n == 2 || (n == 4 && !strcmp(w[2], "vni"))) && !strcmp(w[0], "show") &&
-	    !strcmp(w[1], "macs"))
-		return evpn_show_macs(d->evpn, n == 4 ? (vni_t)strtoul(w[3], NULL, 10) : 0);
+	    !strcmp(w[1], "macs")) {
+		char *end = NULL;
+		unsigned long v = n == 4 ? strtoul(w[3], &end, 10) : 0;
+
+		if (n == 4 && (!*w[3] || *end || !vni_valid((uint32_t)v) || v > 0xffffff)) {
+			if (asprintf(err, "not a VNI: %s", w[3]) < 0)
+				*err = NULL;
+			return NULL;
+		}
+		return evpn_show_macs(d->evpn, (vni_t)v);
+	}
 	if (n >= 2 && !strcmp(w[0], "show") && !strcmp(w[1], "routes")) {
 		struct route_filter f;
 

@@ -111,6 +111,14 @@ static const struct scalar scalars[] = {
 	 {"evpn", "kernel-stats", "audit-drift"}},
 	{"evpnd_kernel_audit_repairs", "counter", "Repairs requested by audits.",
 	 {"evpn", "kernel-stats", "audit-repairs"}},
+	{"evpnd_kernel_audit_runs", "counter", "Audits that read the kernel.",
+	 {"evpn", "kernel-stats", "audit-runs"}},
+	{"evpnd_kernel_held_deletes", "counter",
+	 "Kernel deletions held after a graceful-restart stale sweep.",
+	 {"evpn", "kernel-stats", "held-deletes"}},
+	{"evpnd_kernel_held_cancelled", "counter",
+	 "Held deletions cancelled because the route came back.",
+	 {"evpn", "kernel-stats", "held-cancelled"}},
 };
 
 static void add_scalars(json_object *fams, json_object *summary)

@@ -58,12 +58,34 @@ bad:
 	return -1;
 }
 
+/* The VNI a route's best path belongs to: its first label, Type-3's PMSI label. */
+static vni_t route_vni(const struct rib_route *rt)
+{
+	const struct rib_path *p = rt->best;
+
+	if (rt->key.type == EVPN_RT_IMET)
+		return p->attrs->has_pmsi ? p->attrs->pmsi.label : 0;
+	return p->nlabels ? p->label[0] : 0;
+}
+
+/* Whether the best path carries vni: in a label (either), or Type-3's PMSI label. */
+static bool has_vni(const struct rib_route *rt, vni_t vni)
+{
+	const struct rib_path *p = rt->best;
+
+	if (!p)
+		return false;
+	if (route_vni(rt) == vni)
+		return true;
+	return p->nlabels == 2 && p->label[1] == vni;
+}
+
 static bool matches(const struct rib_route *rt, const struct evpn_route *r,
 		    const struct route_filter *f)
 {
 	if (f->type && r->type != f->type)
 		return false;
-	if (f->vni && (!rt->best || rt->best->nlabels == 0 || rt->best->label[0] != f->vni))
+	if (f->vni && !has_vni(rt, f->vni))
 		return false;
 	if (f->has_rd && rd_cmp(&r->rd, &f->rd) != 0)
 		return false;
@@ -158,16 +180,6 @@ json_object *show_routes(struct rib *rib, const struct route_filter *f)
 			json_object_array_add(a, route_json(rt, &r));
 	}
 	return a;
-}
-
-/* The VNI a route's best path belongs to: its first label, Type-3's PMSI label. */
-static vni_t route_vni(const struct rib_route *rt)
-{
-	const struct rib_path *p = rt->best;
-
-	if (rt->key.type == EVPN_RT_IMET)
-		return p->attrs->has_pmsi ? p->attrs->pmsi.label : 0;
-	return p->nlabels ? p->label[0] : 0;
 }
 
 struct count_ent {

@@ -65,6 +65,8 @@ check "show neighbors ADDR: a block for that neighbour" grep -q \
 check "show neighbors ADDR: nested counters" grep -q "^    update: 0$" <<<"$detail"
 "$EVPNCTL" -s "$sock" show neighbors 10.9.9.9 >/dev/null 2>&1
 check "show neighbors of an unknown address exits 1" test $? -eq 1
+"$EVPNCTL" -s "$sock" show macs --vni abc >/dev/null 2>&1
+check "show macs --vni with a bad VNI exits 1" test $? -eq 1
 metrics=$("$EVPNCTL" -s "$sock" show metrics)
 check "metrics: OpenMetrics text ending with # EOF" test "$(tail -n 1 <<<"$metrics")" = "# EOF"
 check "metrics: the neighbour's session state" grep -q \
