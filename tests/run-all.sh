@@ -23,10 +23,12 @@ if [ "${EVPND_SKIP_SANITIZE:-0}" != 1 ]; then
   cmake -S "$src" -B "$src/build-asan" -DEVPND_WERROR=ON -DEVPND_SANITIZE=ON \
         -DCMAKE_BUILD_TYPE=Debug >/dev/null
   cmake --build "$src/build-asan" -j"$jobs"
-  # all but the longest topology tests (restarts, runner self-test), which the
-  # plain pass covers: evpnd under ASan+UBSan against FRR, GoBGP and crafted input
+  # all but the longest topology tests (restarts, reload, audit, IRB operations,
+  # runner self-test, the VM) and the package test (a release build's), which
+  # the plain pass covers: evpnd under ASan+UBSan against FRR, GoBGP and crafted
+  # input, the IRB fabric and the soak (LeakSanitizer at exit)
   (cd "$src/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-     ctest -j"$jobs" --output-on-failure -E 'netns/test-(gr-restart|runner|reload|audit)|vm/|bench/converge')
+     ctest -j"$jobs" --output-on-failure -E 'netns/test-(gr-restart|runner|reload|audit|irb-ops)|vm/|bench/converge|daemon/package')
 fi
 
 if [ "${EVPND_SKIP_FUZZ:-0}" != 1 ]; then
