@@ -73,11 +73,39 @@ struct cfg_neighbor {
 	bool rr_client;
 };
 
+/* An interface address: the host bits are kept (unlike struct prefix). */
+struct cfg_ifaddr {
+	struct ipaddr addr;
+	uint8_t plen;
+};
+
+#define CFG_IFNAMSIZ 16
+
+/*
+ * Devices evpnd creates and owns for a VNI (create: true); names, MTU and
+ * source ports are filled with their defaults even when create is false.
+ */
+struct cfg_devices {
+	bool create;
+	char vxlan_device[CFG_IFNAMSIZ]; /* default vxlan<VNI> */
+	char bridge[CFG_IFNAMSIZ];	 /* default br<VNI> */
+	uint16_t mtu;			 /* default 1500 */
+	uint16_t sport_low, sport_high;	 /* 0, 0: the kernel's range */
+};
+
 struct cfg_l2vni {
 	vni_t vni;
 	struct cfg_rd rd;
 	struct cfg_rt_list rt_import;
 	struct cfg_rt_list rt_export;
+	struct cfg_devices dev;
+	struct cfg_ifaddr *svi_addresses;
+	size_t n_svi_addresses;
+	bool has_svi_mac;
+	struct mac svi_mac;
+	char (*access_ports)[CFG_IFNAMSIZ];
+	size_t n_access_ports;
+	char vrf[CFG_IFNAMSIZ]; /* "" when none */
 };
 
 struct cfg_vrf {
@@ -89,6 +117,8 @@ struct cfg_vrf {
 	uint32_t advertise; /* enum cfg_ip_family bits */
 	bool has_router_mac;
 	struct mac router_mac; /* valid with has_router_mac; else the L3VNI SVI's MAC */
+	struct cfg_devices dev; /* the L3VNI's VXLAN device and bridge */
+	uint32_t table;		/* VRF device's table (create); 0 for "default" */
 };
 
 struct config {

@@ -89,6 +89,55 @@ struct kernel_route {
 #define KERNEL_ROUTE_METRIC 20	/* priority of evpnd's routes: connected/static ones (0) win */
 #define KERNEL_ROUTE_NH_MAX 16	/* nexthops of one route (ECMP) */
 
+/*
+ * Devices evpnd creates and owns (configuration create: true), handed to
+ * kernel_ops.devices_apply as a whole set.  Names are at most 15 characters.
+ */
+struct kernel_ifaddr {
+	struct ipaddr addr; /* host bits kept: 172.16.0.254 */
+	uint8_t plen;	    /* 24 */
+};
+
+/* A VRF device: "ip link add NAME type vrf table TABLE". */
+struct kernel_vrfdev {
+	char name[16];
+	uint32_t table;
+};
+
+/*
+ * A VNI's devices: VXLAN device (id vni local LOCAL dstport DSTPORT
+ * nolearning [srcport LOW HIGH] mtu MTU) enslaved to a bridge (port flags
+ * neigh_suppress on, learning off; mtu MTU, MAC mac when has_mac,
+ * addresses addrs, master vrf), access ports enslaved to the bridge; all up.
+ */
+struct kernel_vnidev {
+	vni_t vni;
+	bool l3;			/* an L3VNI (subject "vrf NAME" in logs) */
+	char vxlan_name[16];
+	char bridge_name[16];
+	struct ipaddr local;
+	uint16_t dstport;
+	uint16_t sport_low, sport_high; /* 0, 0: the kernel's range */
+	uint16_t mtu;
+	bool has_mac;
+	struct mac mac;
+	const struct kernel_ifaddr *addrs;
+	size_t n_addrs;
+	const char (*ports)[16];
+	size_t n_ports;
+	char vrf[16];			/* master of the bridge, "": none */
+};
+
+struct kernel_devices {
+	const struct kernel_vrfdev *vrfs;
+	size_t n_vrfs;
+	const struct kernel_vnidev *vnis;
+	size_t n_vnis;
+	/* Underlay: where the MTU check looks for the egress interfaces (neighbors). */
+	const struct ipaddr *peers;
+	size_t n_peers;
+};
+
 /* What the kernel tells the logic.  Each may be NULL.  arg: kernel_cfg.arg. */
 struct kernel_events {
 	void (*vni_add)(void *arg, const struct kernel_vni *v); /* new or changed */
@@ -189,6 +238,23 @@ struct kernel_ops {
 	 * Synchronous; not to be called from a kernel_events callback.
 	 */
 	int (*audit)(struct kernel *k, bool repair, struct kernel_audit *out);
+	/*
+	 * Declared devices (struct kernel_devices; nothing in it is kept):
+	 * create what is missing, fix what differs and can be changed (MTU,
+	 * MAC, up, master, bridge port flags, addresses, access ports), and
+	 * delete the devices of the previous set that are not declared any
+	 * more, only those evpnd created (marked with the alias "evpnd: ...").
+	 * Existing devices of the right kind are used as they are (never
+	 * deleted and created again: a restart keeps forwarding); a device of
+	 * another kind is an error of its VNI, logged with the object.  Also
+	 * (re)computes the underlay MTU (the interfaces of the routes towards
+	 * peers) and warns about VXLAN devices whose MTU plus the
+	 * encapsulation exceeds it, now and whenever a VNI changes.
+	 * Synchronous (a socket of its own); the devices reach the logic
+	 * through the normal events.  Returns the number of VNIs/VRFs that
+	 * could not be set up, 0 when all were.
+	 */
+	int (*devices_apply)(struct kernel *k, const struct kernel_devices *d);
 };
 
 struct kernel_stats {
@@ -323,6 +389,11 @@ static inline void kernel_route_add(struct kernel *k, vni_t l3vni, const struct 
 static inline void kernel_route_del(struct kernel *k, vni_t l3vni, const struct prefix *p)
 {
 	k->ops->route_del(k, l3vni, p);
+}
+/* 0 when the implementation has no devices (mocks): nothing to create. */
+static inline int kernel_devices_apply(struct kernel *k, const struct kernel_devices *d)
+{
+	return k->ops->devices_apply ? k->ops->devices_apply(k, d) : 0;
 }
 static inline void kernel_hold_deletes(struct kernel *k, uint32_t ms)
 {

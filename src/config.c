@@ -104,6 +104,8 @@ void config_free(struct config *c)
 	for (size_t i = 0; i < c->n_l2vnis; i++) {
 		rt_list_free(&c->l2vnis[i].rt_import);
 		rt_list_free(&c->l2vnis[i].rt_export);
+		free(c->l2vnis[i].svi_addresses);
+		free(c->l2vnis[i].access_ports);
 	}
 	free(c->l2vnis);
 	for (size_t i = 0; i < c->n_vrfs; i++) {
@@ -193,6 +195,47 @@ static void dump_neighbor(FILE *out, const struct cfg_neighbor *n)
 	fprintf(out, "    route-reflector-client: %s\n", yesno(n->rr_client));
 }
 
+/* The vni-devices grouping; only with create: true (YANG's when). */
+static void dump_dev(FILE *out, const struct cfg_devices *d)
+{
+	fprintf(out, "      create: %s\n", yesno(d->create));
+	if (!d->create)
+		return;
+	fprintf(out, "      vxlan-device: %s\n      bridge: %s\n      mtu: %u\n", d->vxlan_device,
+		d->bridge, d->mtu);
+	if (d->sport_low)
+		fprintf(out, "      source-port-range: { low: %u, high: %u }\n", d->sport_low,
+			d->sport_high);
+	else
+		fprintf(out, "      # source-port-range: the kernel's (ip_local_port_range)\n");
+}
+
+static void dump_l2dev(FILE *out, const struct cfg_l2vni *l)
+{
+	char a[IPADDR_STRLEN];
+
+	dump_dev(out, &l->dev);
+	if (!l->dev.create)
+		return;
+	fprintf(out, "      svi-addresses: [");
+	for (size_t i = 0; i < l->n_svi_addresses; i++)
+		fprintf(out, "%s%s/%u", i ? ", " : "", ipaddr_fmt(&l->svi_addresses[i].addr, a),
+			l->svi_addresses[i].plen);
+	fprintf(out, "]\n");
+	if (l->has_svi_mac)
+		fprintf(out, "      svi-mac: %s\n", mac_fmt(&l->svi_mac, (char[MAC_STRLEN]){0}));
+	else
+		fprintf(out, "      # svi-mac: the kernel's choice\n");
+	fprintf(out, "      access-ports: [");
+	for (size_t i = 0; i < l->n_access_ports; i++)
+		fprintf(out, "%s%s", i ? ", " : "", l->access_ports[i]);
+	fprintf(out, "]\n");
+	if (l->vrf[0])
+		fprintf(out, "      vrf: %s\n", l->vrf);
+	else
+		fprintf(out, "      # vrf: none (the default VRF)\n");
+}
+
 static void dump_vrf(FILE *out, const struct cfg_vrf *v)
 {
 	fprintf(out, "    - name: %s\n      l3vni: %u\n", v->name, v->l3vni);
@@ -208,6 +251,9 @@ static void dump_vrf(FILE *out, const struct cfg_vrf *v)
 			? ", "
 			: "",
 		(v->advertise & CFG_ADV_IPV6_UNICAST) ? "ipv6-unicast" : "");
+	dump_dev(out, &v->dev);
+	if (v->dev.create && v->table)
+		fprintf(out, "      table: %u\n", v->table);
 }
 
 void config_dump(const struct config *c, FILE *out)
@@ -235,6 +281,7 @@ void config_dump(const struct config *c, FILE *out)
 		fprintf(out, "    - vni: %u\n", c->l2vnis[i].vni);
 		dump_rd(out, "      ", &c->l2vnis[i].rd);
 		dump_rts(out, "      ", &c->l2vnis[i].rt_import, &c->l2vnis[i].rt_export);
+		dump_l2dev(out, &c->l2vnis[i]);
 	}
 	fprintf(out, "  vrfs:%s\n", c->n_vrfs ? "" : " []");
 	for (size_t i = 0; i < c->n_vrfs; i++)

@@ -53,10 +53,31 @@ struct y_neighbor {
 	bool *rr_client;
 };
 
+struct y_ports {
+	uint16_t low;
+	uint16_t high;
+};
+
+/* Leaves of the vni-devices grouping and create (both lists). */
+struct y_dev {
+	bool *create;
+	char *vxlan_device;
+	char *bridge;
+	uint16_t *mtu;
+	struct y_ports *sports;
+};
+
 struct y_l2vni {
 	uint32_t vni;
 	char *rd;
 	struct y_rts *rts;
+	struct y_dev dev;
+	char **svi_addresses;
+	unsigned int svi_addresses_count;
+	char *svi_mac;
+	char **access_ports;
+	unsigned int access_ports_count;
+	char *vrf;
 };
 
 struct y_vrf {
@@ -67,6 +88,8 @@ struct y_vrf {
 	char *router_mac;
 	char **advertise;
 	unsigned int advertise_count;
+	struct y_dev dev;
+	uint32_t *table;
 };
 
 struct y_evpn {
@@ -142,10 +165,32 @@ static const cyaml_schema_value_t neighbor_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_neighbor, neighbor_fields),
 };
 
+static const cyaml_schema_field_t ports_fields[] = {
+	CYAML_FIELD_UINT("low", CYAML_FLAG_DEFAULT, struct y_ports, low),
+	CYAML_FIELD_UINT("high", CYAML_FLAG_DEFAULT, struct y_ports, high),
+	CYAML_FIELD_END,
+};
+
+/* The vni-devices grouping, in a list entry of type T (its member dev). */
+#define DEV_FIELDS(T)                                                                              \
+	CYAML_FIELD_BOOL_PTR("create", OPTP, T, dev.create),                                      \
+		CYAML_FIELD_STRING_PTR("vxlan-device", OPTP, T, dev.vxlan_device, 0,              \
+				       CYAML_UNLIMITED),                                          \
+		CYAML_FIELD_STRING_PTR("bridge", OPTP, T, dev.bridge, 0, CYAML_UNLIMITED),        \
+		CYAML_FIELD_UINT_PTR("mtu", OPTP, T, dev.mtu),                                    \
+		CYAML_FIELD_MAPPING_PTR("source-port-range", OPTP, T, dev.sports, ports_fields)
+
 static const cyaml_schema_field_t l2vni_fields[] = {
 	CYAML_FIELD_UINT("vni", CYAML_FLAG_DEFAULT, struct y_l2vni, vni),
 	CYAML_FIELD_STRING_PTR("rd", OPTP, struct y_l2vni, rd, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_MAPPING_PTR("route-targets", OPTP, struct y_l2vni, rts, rts_fields),
+	DEV_FIELDS(struct y_l2vni),
+	CYAML_FIELD_SEQUENCE("svi-addresses", OPTP, struct y_l2vni, svi_addresses, &string_entry,
+			     0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("svi-mac", OPTP, struct y_l2vni, svi_mac, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("access-ports", OPTP, struct y_l2vni, access_ports, &string_entry, 0,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("vrf", OPTP, struct y_l2vni, vrf, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END,
 };
 
@@ -161,6 +206,8 @@ static const cyaml_schema_field_t vrf_fields[] = {
 	CYAML_FIELD_STRING_PTR("router-mac", OPTP, struct y_vrf, router_mac, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("advertise", OPTP, struct y_vrf, advertise, &string_entry, 0,
 			     CYAML_UNLIMITED),
+	DEV_FIELDS(struct y_vrf),
+	CYAML_FIELD_UINT_PTR("table", OPTP, struct y_vrf, table),
 	CYAML_FIELD_END,
 };
 
@@ -304,6 +351,68 @@ static void conv_neighbor(const struct y_neighbor *y, struct cfg_neighbor *n, in
 	n->rr_client = y->rr_client ? *y->rr_client : false;
 }
 
+/* Interface names were validated (1..15 characters); a longer one is a mismatch. */
+static void conv_ifname(const char *s, char out[CFG_IFNAMSIZ], int *bad)
+{
+	if (snprintf(out, CFG_IFNAMSIZ, "%s", s) >= CFG_IFNAMSIZ)
+		(*bad)++;
+}
+
+/* Defaults: vxlan<VNI>, br<VNI>, MTU 1500, the kernel's source ports. */
+static void conv_dev(const struct y_dev *y, vni_t vni, struct cfg_devices *d, int *bad)
+{
+	d->create = y->create ? *y->create : false;
+	snprintf(d->vxlan_device, sizeof(d->vxlan_device), "vxlan%u", vni);
+	snprintf(d->bridge, sizeof(d->bridge), "br%u", vni);
+	if (y->vxlan_device)
+		conv_ifname(y->vxlan_device, d->vxlan_device, bad);
+	if (y->bridge)
+		conv_ifname(y->bridge, d->bridge, bad);
+	d->mtu = y->mtu ? *y->mtu : 1500;
+	if (y->sports) {
+		d->sport_low = y->sports->low;
+		d->sport_high = y->sports->high;
+	}
+}
+
+/* "ADDR/LEN" with the host bits kept. */
+static void conv_ifaddr(const char *s, struct cfg_ifaddr *out, int *bad)
+{
+	struct prefix p;
+	char a[IPADDR_STRLEN];
+	const char *slash = strchr(s, '/');
+
+	if (!slash || (size_t)(slash - s) >= sizeof(a) || prefix_parse(s, &p) == -1) {
+		(*bad)++;
+		return;
+	}
+	memcpy(a, s, (size_t)(slash - s));
+	a[slash - s] = '\0';
+	if (ipaddr_parse(a, &out->addr) == -1)
+		(*bad)++;
+	out->plen = p.len;
+}
+
+static void conv_l2dev(const struct y_l2vni *y, struct cfg_l2vni *l, int *bad)
+{
+	conv_dev(&y->dev, l->vni, &l->dev, bad);
+	l->n_svi_addresses = y->svi_addresses_count;
+	l->svi_addresses = xcalloc(l->n_svi_addresses, sizeof(*l->svi_addresses));
+	for (size_t i = 0; i < l->n_svi_addresses; i++)
+		conv_ifaddr(y->svi_addresses[i], &l->svi_addresses[i], bad);
+	if (y->svi_mac) {
+		l->has_svi_mac = true;
+		if (mac_parse(y->svi_mac, &l->svi_mac) == -1)
+			(*bad)++;
+	}
+	l->n_access_ports = y->access_ports_count;
+	l->access_ports = xcalloc(l->n_access_ports, sizeof(*l->access_ports));
+	for (size_t i = 0; i < l->n_access_ports; i++)
+		conv_ifname(y->access_ports[i], l->access_ports[i], bad);
+	if (y->vrf)
+		conv_ifname(y->vrf, l->vrf, bad);
+}
+
 static void conv_vrf(const struct y_vrf *y, struct cfg_vrf *v, int *bad)
 {
 	snprintf(v->name, sizeof(v->name), "%s", y->name);
@@ -318,6 +427,8 @@ static void conv_vrf(const struct y_vrf *y, struct cfg_vrf *v, int *bad)
 		if (mac_parse(y->router_mac, &v->router_mac) == -1)
 			(*bad)++;
 	}
+	conv_dev(&y->dev, v->l3vni, &v->dev, bad);
+	v->table = y->table ? *y->table : 0;
 	for (unsigned int i = 0; i < y->advertise_count; i++) {
 		if (!strcmp(y->advertise[i], "ipv4-unicast"))
 			v->advertise |= CFG_ADV_IPV4_UNICAST;
@@ -350,6 +461,7 @@ static void conv_evpn(const struct y_evpn *y, struct config *c, int *bad)
 			 &l->rt_import, bad);
 		conv_rts(yl->rts ? yl->rts->export : NULL, yl->rts ? yl->rts->export_count : 0,
 			 &l->rt_export, bad);
+		conv_l2dev(yl, l, bad);
 	}
 	c->n_vrfs = y->vrfs_count;
 	c->vrfs = xcalloc(c->n_vrfs, sizeof(*c->vrfs));

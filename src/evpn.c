@@ -260,6 +260,7 @@ void evpn_configure(struct evpn *e, const struct config *cfg)
 	e->vtep = cfg->router.vtep_ip;
 	e->advertise_all_vni = cfg->advertise_all_vni;
 	e->arp_nd_suppression = cfg->arp_nd_suppression;
+	evpn_devices_configure(e, cfg);
 	evpn_l3_configure(e, cfg);
 	HASH_ITER(hh, e->vnis, v, tmp)
 		v->from_config = config_l2vni(cfg, v->vni) != NULL;
@@ -344,6 +345,7 @@ int evpn_start_kernel(struct evpn *e)
 void evpn_set_kernel(struct evpn *e, struct kernel *k)
 {
 	e->kernel = k;
+	evpn_devices_apply(e);
 	evpn_l3_kernel_start(e);
 	vnis_changed(e); /* push what the RIB already says */
 }
@@ -364,6 +366,7 @@ void evpn_free(struct evpn *e)
 	rib_set_sweep_hook(e->rib, NULL, NULL);
 	evpn_import_free(e);
 	evpn_l3_free(e);
+	evpn_devices_free(e);
 	HASH_ITER(hh, e->vnis, v, tmp)
 		vni_free(e, v);
 	kernel_free(e->kernel);

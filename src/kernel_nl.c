@@ -491,6 +491,11 @@ static int op_audit(struct kernel *k, bool repair, struct kernel_audit *out)
 	return n;
 }
 
+static int op_devices_apply(struct kernel *k, const struct kernel_devices *d)
+{
+	return knl_devs_apply(knl_of(k), d);
+}
+
 static void op_free(struct kernel *k)
 {
 	struct knl *kn = knl_of(k);
@@ -506,6 +511,7 @@ static void op_free(struct kernel *k)
 	knl_sock_close(&kn->req);
 	knl_sock_close(&kn->evs);
 	knl_sock_close(&kn->dump);
+	knl_devs_free(kn);
 	knl_objs_free(kn);
 	knl_locals_free(kn);
 	knl_lroutes_free(kn);
@@ -534,6 +540,7 @@ static const struct kernel_ops knl_ops = {
 	.flush = op_flush,
 	.free = op_free,
 	.audit = op_audit,
+	.devices_apply = op_devices_apply,
 };
 
 /* ---- creation -------------------------------------------------------- */

@@ -189,6 +189,7 @@ void knl_link_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 		knl_attr_str(&a, IFLA_IFNAME, l->name, sizeof(l->name));
 		knl_attr_mac(&a, IFLA_ADDRESS, &l->mac);
 		knl_attr_u32(&a, IFLA_MASTER, &master);
+		knl_attr_u32(&a, IFLA_MTU, &l->mtu);
 		l->master = (int)master;
 		was_up = l->up;
 		l->up = (ifi.ifi_flags & IFF_UP) != 0;
@@ -341,12 +342,13 @@ static void vni_build(struct knl *kn, const struct knl_vni *v, const struct knl_
 	}
 }
 
-static void vni_warn(const struct kernel_vni *nv, const struct kernel_vni *old)
+static void vni_warn(struct knl *kn, const struct kernel_vni *nv, const struct kernel_vni *old)
 {
 	char subj[24];
 
 	knl_vni_subject(nv->vni, subj, sizeof(subj));
-	if (nv->bridge_ifindex && !nv->neigh_suppress &&
+	/* a declared device's port flags are being set by evpnd itself (kernel_nl_dev.c) */
+	if (nv->bridge_ifindex && !nv->neigh_suppress && !knl_devs_declared(kn, nv->vxlan_name) &&
 	    (!old || old->neigh_suppress || !old->bridge_ifindex))
 		log_warn(subj, "neigh_suppress is off on %s: ARP/ND suppression is not done",
 			 nv->vxlan_name);
@@ -378,7 +380,7 @@ static void vni_update(struct knl *kn, struct knl_vni *v, const struct kernel_vn
 	if (was && memcmp(&v->cur, nv, sizeof(*nv)) == 0)
 		return;
 	reset = was ? vni_resets(&v->cur, nv) : 2;
-	vni_warn(nv, was ? &v->cur : NULL);
+	vni_warn(kn, nv, was ? &v->cur : NULL);
 	if (was && v->cur.bridge_ifindex != nv->bridge_ifindex)
 		knl_locals_vni_gone(kn, v->vni);
 	v->cur = *nv;
@@ -472,4 +474,5 @@ void knl_vnis_refresh(struct knl *kn)
 		vnis_refresh_once(kn);
 	while (kn->links_dirty);
 	kn->refreshing = false;
+	knl_devs_mtu_check(kn);
 }

@@ -131,6 +131,8 @@ struct knl_link {
 	vni_t br_vni;
 	/* VRF devices: their routing table (IFLA_VRF_TABLE) */
 	uint32_t vrf_table;
+	uint32_t mtu;		/* IFLA_MTU */
+	uint64_t mtu_warned;	/* VXLAN: (overlay << 32 | underlay) MTUs last warned about */
 };
 
 struct knl_addr_key {
@@ -309,6 +311,7 @@ struct knl {
 	size_t unacked;		/* FIFO entries sent and not acknowledged */
 	uint8_t *dbuf;		/* receive buffer of dumps, KNL_RBUF bytes */
 	struct knl_audit_run *audit; /* the audit whose dump is being read, else NULL */
+	struct knl_devs *devs;	/* declared devices (kernel_nl_dev.c), NULL until the first apply */
 };
 
 #define KNL_RT_V4 0x01
@@ -439,6 +442,15 @@ void knl_obj_msg_end(struct knl *kn, struct knl_obj *o, struct nlmsghdr *n);
 
 /* kernel_nl_audit.c: the comparison, once requests are settled (op_audit). */
 int knl_audit(struct knl *kn, bool repair, struct kernel_audit *out);
+
+/* kernel_nl_dev.c: devices evpnd creates and owns (op_devices_apply). */
+int knl_devs_apply(struct knl *kn, const struct kernel_devices *d);
+/* Warn about VXLAN devices too large for the underlay (from refreshes; a route lookup
+   at most once a second while a peer has no route yet, none otherwise). */
+void knl_devs_mtu_check(struct knl *kn);
+/* name is a device of the declared set (evpnd sets its bridge port flags itself). */
+bool knl_devs_declared(const struct knl *kn, const char *name);
+void knl_devs_free(struct knl *kn);
 
 /* kernel_nl.c */
 void knl_kick(struct knl *kn);

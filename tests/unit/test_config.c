@@ -40,6 +40,8 @@ static const char *defaults_yaml = "router:\n"
 				   "evpn:\n"
 				   "  l2vnis:\n"
 				   "    - vni: 100\n"
+				   "    - vni: 200\n"
+				   "      create: true\n"
 				   "  vrfs:\n"
 				   "    - name: t1\n"
 				   "      l3vni: 5000\n";
@@ -70,6 +72,15 @@ START_TEST(typed_values_and_defaults)
 	ck_assert_uint_eq(c->l2vnis[0].rt_import.n, 1);
 	ck_assert(c->l2vnis[0].rt_import.v[0].is_auto);
 	ck_assert_str_eq(c->vrfs[0].name, "t1");
+	ck_assert(!c->l2vnis[0].dev.create);
+	ck_assert(c->l2vnis[1].dev.create);
+	ck_assert_str_eq(c->l2vnis[1].dev.vxlan_device, "vxlan200"); /* vxlan<VNI> */
+	ck_assert_str_eq(c->l2vnis[1].dev.bridge, "br200");	      /* br<VNI> */
+	ck_assert_uint_eq(c->l2vnis[1].dev.sport_low, 0);	      /* the kernel's range */
+	ck_assert_uint_eq(c->l2vnis[1].n_svi_addresses, 0);
+	ck_assert_str_eq(c->l2vnis[1].vrf, "");
+	ck_assert_str_eq(c->vrfs[0].dev.vxlan_device, "vxlan5000");
+	ck_assert(!c->vrfs[0].dev.create);
 	config_free(c);
 	unlink(path);
 }
@@ -133,6 +144,12 @@ START_TEST(c_defaults_equal_yang_defaults)
 			 "auto");
 	ck_assert_str_eq(yang_value(tree, "/evpnd:evpn/vrfs[name='t1']/route-targets/export[.='auto']"),
 			 "auto");
+	ck_assert_str_eq(yang_value(tree, "/evpnd:evpn/l2vnis[vni='100']/create"),
+			 c->l2vnis[0].dev.create ? "true" : "false");
+	ck_assert_str_eq(yang_value(tree, "/evpnd:evpn/vrfs[name='t1']/create"),
+			 c->vrfs[0].dev.create ? "true" : "false");
+	snprintf(num, sizeof(num), "%u", c->l2vnis[1].dev.mtu);
+	ck_assert_str_eq(yang_value(tree, "/evpnd:evpn/l2vnis[vni='200']/mtu"), num);
 	lyd_free_all(tree);
 	ly_ctx_destroy(ctx);
 	free(json);
