@@ -45,8 +45,10 @@ struct bgp_peer_cfg {
 struct bgp_conn {
 	struct bgp_peer *peer; /* NULL once released */
 	struct bufferevent *bev;
+	struct event *resume;  /* input left for the next turn of the loop */
 	bool outgoing;
 	bool open_rcvd;
+	bool in_full;	       /* reading suspended at the input high-water mark */
 	struct bgp_open open; /* the peer's OPEN on this connection */
 	struct ipaddr local, remote;
 	uint16_t local_port, remote_port;
@@ -61,6 +63,35 @@ struct bgp_peer_err {
 
 struct bgp_msg_count {
 	uint64_t open, update, notification, keepalive, route_refresh, total;
+};
+
+/*
+ * Resource bounds of a session and how often each was hit, shown by `show
+ * neighbors` (bgp_conn.c, bgp_route.c):
+ *  - output: UPDATE generation stops while BGP_OUT_HIGH bytes are queued and
+ *    resumes below BGP_OUT_LOW; what else is queued (the open UPDATEs,
+ *    End-of-RIB, KEEPALIVE, NOTIFICATION) is a few messages on top.  A peer
+ *    that takes nothing for BGP_SEND_HOLD_MIN (or twice the hold time, if
+ *    longer) loses the session (RFC 9687 send hold timer);
+ *  - input: a message longer than the negotiated maximum is refused
+ *    (NOTIFICATION), the socket is not read while BGP_IN_HIGH bytes wait,
+ *    and at most BGP_IN_SLICE bytes of messages are handled per turn of the
+ *    loop (timers, keepalives and other peers run in between).
+ */
+#define BGP_OUT_HIGH (2u << 20)
+#define BGP_OUT_LOW (1u << 20)
+#define BGP_SEND_HOLD_MIN 480 /* seconds (RFC 9687: 8 minutes) */
+#define BGP_IN_HIGH (4u * BGP_EXT_MAX_LEN)
+#define BGP_IN_SLICE BGP_EXT_MAX_LEN
+
+struct bgp_peer_bounds {
+	uint64_t out_high_water;    /* most bytes ever queued for output */
+	uint64_t out_paused;	    /* times UPDATE generation stopped at BGP_OUT_HIGH */
+	bool out_blocked;	    /* stopped now, until the queue drains */
+	uint64_t send_hold_expired; /* sessions closed: the peer read nothing */
+	uint64_t in_paused;	    /* times reading stopped at BGP_IN_HIGH */
+	uint64_t in_slices;	    /* times input was left for the next turn */
+	uint64_t in_oversized;	    /* messages refused for their length */
 };
 
 struct bgp_peer {
@@ -96,6 +127,7 @@ struct bgp_peer {
 	uint32_t flaps;		    /* Established sessions lost */
 	struct bgp_peer_err last_sent, last_rcvd;
 	char last_reset[128];
+	struct bgp_peer_bounds bounds;
 	bool deleting;
 	struct bgp_route_state *rs; /* bgp_route.c: RIB handle, export cursor, counters */
 };
@@ -128,8 +160,11 @@ struct bgp_conn *bgp_conn_connect(struct bgp_peer *p);
 struct bgp_conn *bgp_conn_accepted(struct bgp_peer *p, int fd);
 /* Queue one encoded message; -1 when the connection is gone. */
 int bgp_conn_send(struct bgp_conn *c, const void *msg, size_t len);
-/* Bytes queued for output (back-pressure). */
+/* Bytes queued for output (back-pressure), and received but not handled yet. */
 size_t bgp_conn_pending_output(const struct bgp_conn *c);
+size_t bgp_conn_pending_input(const struct bgp_conn *c);
+/* Arm the send hold timer (RFC 9687) of an established session. */
+void bgp_conn_set_send_hold(struct bgp_conn *c, unsigned seconds);
 /* Detach from the peer, flush what is queued, then close and free. */
 void bgp_conn_release(struct bgp_conn *c);
 

@@ -24,9 +24,8 @@
 #include "bgp_peer.h"
 #include "log.h"
 
-#define OUT_HIGH_WATER (4u << 20) /* stop generating UPDATEs above this */
-#define OUT_LOW_WATER (1u << 20)  /* ... and resume below this */
 #define RELEASE_TIMEOUT_S 3	  /* give up flushing a released connection */
+#define IN_READ_MAX (2 * BGP_EXT_MAX_LEN) /* bytes read from the socket at once */
 
 static void sockaddr_from(const struct ipaddr *a, uint16_t port, struct sockaddr_storage *ss,
 			  socklen_t *len)
@@ -122,6 +121,8 @@ static void conn_addresses(struct bgp_conn *c, int fd)
 
 static void conn_free(struct bgp_conn *c)
 {
+	if (c->resume)
+		event_free(c->resume);
 	bufferevent_free(c->bev);
 	free(c);
 }
@@ -151,6 +152,8 @@ void bgp_conn_release(struct bgp_conn *c)
 	if (!c)
 		return;
 	c->peer = NULL;
+	if (c->resume)
+		evtimer_del(c->resume);
 	bufferevent_disable(c->bev, EV_READ);
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
 	bufferevent_setcb(c->bev, NULL, released_flushed, released_event, c);
@@ -158,37 +161,87 @@ void bgp_conn_release(struct bgp_conn *c)
 	event_base_once(bufferevent_get_base(c->bev), -1, EV_TIMEOUT, released_check, c, &zero);
 }
 
-/* Frame whole messages out of the input buffer and hand them to the peer. */
+/* Count the transitions of the input buffer to full (reading suspended). */
+static void in_watch(struct bgp_conn *c, struct evbuffer *in)
+{
+	bool full = evbuffer_get_length(in) >= BGP_IN_HIGH;
+
+	if (full && !c->in_full)
+		c->peer->bounds.in_paused++;
+	c->in_full = full;
+}
+
+/*
+ * Hand the next whole message of in to the peer.  Returns its length, 0
+ * when it is not complete yet, -1 when the stream is broken (reported).
+ */
+static long conn_next(struct bgp_conn *c, struct evbuffer *in)
+{
+	size_t max = c->peer->ext_msg ? BGP_EXT_MAX_LEN : BGP_MAX_LEN;
+	const uint8_t *p;
+	size_t need;
+	struct bgp_notify err;
+	struct bgp_msg m;
+	struct buf b;
+	int rc;
+
+	if (evbuffer_get_length(in) < BGP_HDR_LEN)
+		return 0;
+	p = evbuffer_pullup(in, BGP_HDR_LEN);
+	need = (size_t)(p[16] << 8 | p[17]);
+	if (need > max)
+		c->peer->bounds.in_oversized++;
+	if (need < BGP_HDR_LEN || need > max)
+		need = BGP_HDR_LEN; /* let the codec report the bad length */
+	if (evbuffer_get_length(in) < need)
+		return 0;
+	p = evbuffer_pullup(in, (ssize_t)need);
+	buf_init(&b, p, need);
+	rc = bgp_msg_next(&b, max, &m, &err);
+	if (rc == 1)
+		return 0;
+	if (rc == -1) {
+		bgp_peer_recv_bad(c, &err);
+		return -1;
+	}
+	bgp_peer_recv(c, &m);
+	evbuffer_drain(in, need);
+	return (long)need;
+}
+
+static void conn_resume(evutil_socket_t fd, short what, void *arg);
+
+/*
+ * Frame whole messages out of the input buffer and hand them to the peer,
+ * BGP_IN_SLICE bytes of them per call; what is left waits for the next turn.
+ */
 static void conn_read(struct bufferevent *bev, void *arg)
 {
+	static const struct timeval zero = {0, 0};
 	struct bgp_conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t done = 0;
+	long n;
 
-	while (c->peer && evbuffer_get_length(in) >= BGP_HDR_LEN) {
-		size_t max = c->peer->ext_msg ? BGP_EXT_MAX_LEN : BGP_MAX_LEN;
-		const uint8_t *p = evbuffer_pullup(in, BGP_HDR_LEN);
-		size_t need = (size_t)(p[16] << 8 | p[17]);
-		struct bgp_notify err;
-		struct bgp_msg m;
-		struct buf b;
-		int rc;
-
-		if (need < BGP_HDR_LEN || need > max)
-			need = BGP_HDR_LEN; /* let the codec report the bad length */
-		if (evbuffer_get_length(in) < need)
+	if (!c->peer)
+		return;
+	in_watch(c, in);
+	while (done < BGP_IN_SLICE) {
+		if ((n = conn_next(c, in)) <= 0 || !c->peer)
 			return;
-		p = evbuffer_pullup(in, (ssize_t)need);
-		buf_init(&b, p, need);
-		rc = bgp_msg_next(&b, max, &m, &err);
-		if (rc == 1)
-			return;
-		if (rc == -1) {
-			bgp_peer_recv_bad(c, &err);
-			return;
-		}
-		bgp_peer_recv(c, &m);
-		evbuffer_drain(in, need);
+		done += (size_t)n;
 	}
+	if (evbuffer_get_length(in) < BGP_HDR_LEN)
+		return;
+	c->peer->bounds.in_slices++;
+	evtimer_add(c->resume, &zero);
+}
+
+static void conn_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp_conn *c = arg;
+
+	conn_read(c->bev, c);
 }
 
 static void conn_write(struct bufferevent *bev, void *arg)
@@ -212,7 +265,10 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 		bgp_peer_conn_up(c);
 		return;
 	}
-	if (what & BEV_EVENT_EOF)
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_WRITING)) {
+		c->peer->bounds.send_hold_expired++;
+		snprintf(why, sizeof(why), "send hold timer expired: the peer reads nothing");
+	} else if (what & BEV_EVENT_EOF)
 		snprintf(why, sizeof(why), "connection closed by peer");
 	else if (what & BEV_EVENT_ERROR)
 		snprintf(why, sizeof(why), "%s", strerror(EVUTIL_SOCKET_ERROR()));
@@ -230,13 +286,21 @@ static struct bgp_conn *conn_new(struct bgp_peer *p, int fd, bool outgoing)
 	c->peer = p;
 	c->outgoing = outgoing;
 	c->bev = bufferevent_socket_new(bgp_event_base(p->bgp), fd, BEV_OPT_CLOSE_ON_FREE);
-	if (!c->bev) {
-		close(fd);
+	c->resume = evtimer_new(bgp_event_base(p->bgp), conn_resume, c);
+	if (!c->bev || !c->resume) {
+		if (c->bev)
+			bufferevent_free(c->bev);
+		else
+			close(fd);
+		if (c->resume)
+			event_free(c->resume);
 		free(c);
 		return NULL;
 	}
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
-	bufferevent_setwatermark(c->bev, EV_WRITE, OUT_LOW_WATER, 0);
+	bufferevent_setwatermark(c->bev, EV_WRITE, BGP_OUT_LOW, 0);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, BGP_IN_HIGH);
+	bufferevent_set_max_single_read(c->bev, IN_READ_MAX);
 	return c;
 }
 
@@ -328,12 +392,31 @@ struct bgp_conn *bgp_conn_accepted(struct bgp_peer *p, int fd)
 
 int bgp_conn_send(struct bgp_conn *c, const void *msg, size_t len)
 {
-	if (!c || !c->peer)
+	size_t q;
+
+	if (!c || !c->peer || bufferevent_write(c->bev, msg, len) == -1)
 		return -1;
-	return bufferevent_write(c->bev, msg, len);
+	q = bgp_conn_pending_output(c);
+	if (q > c->peer->bounds.out_high_water)
+		c->peer->bounds.out_high_water = q;
+	return 0;
 }
 
 size_t bgp_conn_pending_output(const struct bgp_conn *c)
 {
 	return c ? evbuffer_get_length(bufferevent_get_output(c->bev)) : 0;
+}
+
+size_t bgp_conn_pending_input(const struct bgp_conn *c)
+{
+	return c ? evbuffer_get_length(bufferevent_get_input(c->bev)) : 0;
+}
+
+/* libevent's write timeout: it fires when queued output made no progress for that long. */
+void bgp_conn_set_send_hold(struct bgp_conn *c, unsigned seconds)
+{
+	struct timeval tv = {(time_t)seconds, 0};
+
+	if (c && c->peer)
+		bufferevent_set_timeouts(c->bev, NULL, &tv);
 }

@@ -222,6 +222,9 @@ static void op_state_change(void *arg, enum bgp_state from, enum bgp_state to,
 	if (to == BGP_ESTABLISHED) {
 		log_notice(p->subject, "session established (hold %us, keepalive %us)",
 			   p->fsm.neg_hold_time, p->fsm.neg_keepalive);
+		bgp_conn_set_send_hold(p->conn, 2u * p->fsm.neg_hold_time > BGP_SEND_HOLD_MIN
+							? 2u * p->fsm.neg_hold_time
+							: BGP_SEND_HOLD_MIN);
 		bgp_route_session_up(p);
 	} else if (from == BGP_ESTABLISHED) {
 		p->flaps++;
@@ -697,6 +700,28 @@ static void add_str(json_object *o, const char *k, const char *v)
 	json_object_object_add(o, k, json_object_new_string(v));
 }
 
+static void add_u64(json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+}
+
+/* The session's resource bounds (bgp_peer.h) and how often each was hit. */
+static void bounds_json(const struct bgp_peer *p, json_object *o)
+{
+	const struct bgp_peer_bounds *b = &p->bounds;
+
+	add_u64(o, "output-queue-bytes", bgp_conn_pending_output(p->conn));
+	add_u64(o, "output-queue-high-water", b->out_high_water);
+	add_u64(o, "output-queue-limit", BGP_OUT_HIGH);
+	add_u64(o, "output-paused", b->out_paused);
+	json_object_object_add(o, "output-blocked", json_object_new_boolean(b->out_blocked));
+	add_u64(o, "send-hold-expired", b->send_hold_expired);
+	add_u64(o, "input-queue-bytes", bgp_conn_pending_input(p->conn));
+	add_u64(o, "input-paused", b->in_paused);
+	add_u64(o, "input-slices", b->in_slices);
+	add_u64(o, "input-oversized", b->in_oversized);
+}
+
 json_object *bgp_peer_json(const struct bgp_peer *p)
 {
 	json_object *o = json_object_new_object();
@@ -730,6 +755,7 @@ json_object *bgp_peer_json(const struct bgp_peer *p)
 			       json_object_new_int64(p->fsm.established_count));
 	json_object_object_add(o, "flaps", json_object_new_int64(p->flaps));
 	bgp_route_peer_json(p, o);
+	bounds_json(p, o);
 	json_object_object_add(o, "last-error-sent", err_json(&p->last_sent));
 	json_object_object_add(o, "last-error-received", err_json(&p->last_rcvd));
 	add_str(o, "last-reset", p->last_reset);

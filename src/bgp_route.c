@@ -7,8 +7,10 @@
  * rib_iter (End-of-RIB after it), then the RIB's change log is followed with
  * a rib_cursor; consecutive routes with the same attributes are packed into
  * one UPDATE, withdrawals into MP_UNREACH UPDATEs.  Output stops while more
- * than OUT_HIGH bytes wait in the socket and resumes when it drains, so a
- * slow peer never makes evpnd buffer the whole table for it.
+ * than BGP_OUT_HIGH bytes wait in the socket and resumes when it drains to
+ * BGP_OUT_LOW (bgp_conn.c's write callback), so a slow peer never makes
+ * evpnd buffer the whole table for it; each stop is counted
+ * (bgp_peer_bounds.out_paused).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +25,6 @@
 #include "evpn_nlri.h"
 #include "log.h"
 #include "rib.h"
-
-#define OUT_HIGH (2u << 20)
 
 enum dump_kind {
 	DUMP_NONE,
@@ -290,7 +290,13 @@ void bgp_route_output_ready(struct bgp_peer *p)
 
 	if (!rs || !rs->rp || p->fsm.state != BGP_ESTABLISHED || rs->deferred)
 		return;
-	while (bgp_peer_output_queued(p) < OUT_HIGH) {
+	for (;;) {
+		if (bgp_peer_output_queued(p) >= BGP_OUT_HIGH) {
+			p->bounds.out_paused += !p->bounds.out_blocked;
+			p->bounds.out_blocked = true;
+			break;
+		}
+		p->bounds.out_blocked = false;
 		if (rs->dump != DUMP_NONE) {
 			rt = rib_iter_next(rib, &rs->iter);
 			if (!rt) {
@@ -417,6 +423,7 @@ void bgp_route_session_down(struct bgp_peer *p, bool graceful)
 
 	if (!rs)
 		return;
+	p->bounds.out_blocked = false;
 	rs->deferred = false;
 	if (rs->dump != DUMP_NONE)
 		rib_iter_stop(rib, &rs->iter);

@@ -154,6 +154,14 @@ static void add_peers(json_object *fams, json_object *nbrs)
 				    "Sessions lost after Established.");
 	json_object *errs = family(fams, "evpnd_bgp_update_errors", "counter",
 				   "UPDATE errors by RFC 7606 action and kind.");
+	json_object *oq = family(fams, "evpnd_bgp_output_queue_bytes", "gauge",
+				 "Bytes queued towards the peer.");
+	json_object *op = family(fams, "evpnd_bgp_output_paused", "counter",
+				 "Times output generation stopped at the queue bound.");
+	json_object *ip = family(fams, "evpnd_bgp_input_paused", "counter",
+				 "Times reading stopped at the input bound.");
+	json_object *sh = family(fams, "evpnd_bgp_send_hold_expired", "counter",
+				 "Sessions dropped because queued output made no progress (RFC 9687).");
 	static const char *const types[] = {"open", "update", "notification", "keepalive",
 					    "route-refresh"};
 
@@ -178,6 +186,14 @@ static void add_peers(json_object *fams, json_object *nbrs)
 			sample(cur, "", num_at(p, "prefixes-current", NULL), "peer", peer, NULL);
 		if (num_at(p, "flaps", NULL) >= 0)
 			sample(flaps, "_total", num_at(p, "flaps", NULL), "peer", peer, NULL);
+		if (num_at(p, "output-queue-bytes", NULL) >= 0)
+			sample(oq, "", num_at(p, "output-queue-bytes", NULL), "peer", peer, NULL);
+		if (num_at(p, "output-paused", NULL) >= 0)
+			sample(op, "_total", num_at(p, "output-paused", NULL), "peer", peer, NULL);
+		if (num_at(p, "input-paused", NULL) >= 0)
+			sample(ip, "_total", num_at(p, "input-paused", NULL), "peer", peer, NULL);
+		if (num_at(p, "send-hold-expired", NULL) >= 0)
+			sample(sh, "_total", num_at(p, "send-hold-expired", NULL), "peer", peer, NULL);
 		if (json_object_object_get_ex(p, "update-errors", &ue)) {
 			json_object_object_foreach(ue, kind, v)
 				sample(errs, "_total", json_object_get_double(v), "peer", peer,
