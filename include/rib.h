@@ -109,9 +109,12 @@ struct rib_peer_info {
 
 struct rib_path;
 
+#define RIB_NO_SLOT 0xff		/* more than 64 peers: sends are not tracked */
+
 struct rib_peer {
 	struct rib_peer_info info;
 	bool local;			/* the RIB's own peer: routes evpnd originates */
+	uint8_t slot;			/* its bit in rib_route.sent, or RIB_NO_SLOT */
 	size_t n_paths;			/* prefix count (max-prefix) */
 	size_t n_stale;
 	LIST_HEAD(, rib_path) paths;
@@ -151,6 +154,7 @@ struct rib_route {
 	struct rib_path *paths;
 	struct rib_path *best;		/* NULL iff paths == NULL */
 	uint64_t log_seq;		/* sequence of its change log entry, 0: none */
+	uint64_t sent;			/* by peer slot: announced to it, not withdrawn since */
 	uint32_t refcnt;		/* log entry, iterators, rib_route_ref */
 };
 
@@ -296,6 +300,16 @@ size_t rib_cursor_pending(const struct rib *rib, const struct rib_cursor *c);
  */
 const struct rib_path *rib_export_path(const struct rib *rib, const struct rib_route *rt,
 				       const struct rib_peer *to);
+
+/*
+ * Export bookkeeping (a one-bit Adj-RIB-Out per peer): whether rt was
+ * announced to peer to and not withdrawn since -- true when not tracked
+ * (RIB_NO_SLOT), so a withdraw is then always sent -- and recording a
+ * message.  A peer's slot may be reused by a later peer; a stale bit then
+ * only costs one needless withdraw.
+ */
+bool rib_route_sent(const struct rib_route *rt, const struct rib_peer *to);
+void rib_route_set_sent(struct rib_route *rt, const struct rib_peer *to, bool announced);
 
 /*
  * RFC 4456 8: true when attrs' ORIGINATOR_ID is our router id or our

@@ -251,7 +251,13 @@ static void send_refresh_marker(struct bgp_peer *p, uint8_t subtype)
 }
 
 /* A route to tell the peer about: its exportable path, or a withdrawal. */
-static void export_route(struct bgp_peer *p, const struct rib_route *rt, bool dumping)
+/*
+ * What the peer gets for rt: its exported path, or a withdraw -- only of
+ * what it was sent (a route it gave us, or one never exported to it, needs
+ * none: without that a leaf would echo a withdraw for every route its
+ * reflector sends it).
+ */
+static void export_route(struct bgp_peer *p, struct rib_route *rt, bool dumping)
 {
 	const struct rib_path *path = rib_export_path(rib_of(p), rt, p->rs->rp);
 
@@ -259,10 +265,12 @@ static void export_route(struct bgp_peer *p, const struct rib_route *rt, bool du
 		if (p->rs->wd && p->rs->wd->open)
 			out_send(p, p->rs->wd); /* keep the order of events */
 		announce(p, rt, path);
-	} else if (!dumping) {
+		rib_route_set_sent(rt, p->rs->rp, true);
+	} else if (!dumping && rib_route_sent(rt, p->rs->rp)) {
 		if (p->rs->ann && p->rs->ann->open)
 			out_send(p, p->rs->ann);
 		withdraw(p, rt);
+		rib_route_set_sent(rt, p->rs->rp, false);
 	}
 }
 

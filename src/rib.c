@@ -51,6 +51,7 @@ static void local_peer_init(struct rib *rib)
 {
 	memset(&rib->local, 0, sizeof(rib->local));
 	rib->local.local = true;
+	rib->local.slot = RIB_NO_SLOT; /* never an export destination */
 	rib->local.info.ibgp = true;
 	rib->local.info.bgp_id = rib->cfg.router_id;
 	LIST_INIT(&rib->local.paths);
@@ -495,10 +496,33 @@ struct rib_peer *rib_peer_add(struct rib *rib, const struct rib_peer_info *info)
 	if (!peer)
 		return NULL;
 	peer->info = *info;
+	peer->slot = RIB_NO_SLOT;
+	for (uint8_t s = 0; s < 64; s++) {
+		if (!(rib->slots & (1ull << s))) {
+			rib->slots |= 1ull << s;
+			peer->slot = s;
+			break;
+		}
+	}
 	LIST_INIT(&peer->paths);
 	LIST_INSERT_HEAD(&rib->peers, peer, link);
 	rib->n_peers++;
 	return peer;
+}
+
+bool rib_route_sent(const struct rib_route *rt, const struct rib_peer *to)
+{
+	return to->slot == RIB_NO_SLOT || (rt->sent & (1ull << to->slot));
+}
+
+void rib_route_set_sent(struct rib_route *rt, const struct rib_peer *to, bool announced)
+{
+	if (to->slot == RIB_NO_SLOT)
+		return;
+	if (announced)
+		rt->sent |= 1ull << to->slot;
+	else
+		rt->sent &= ~(1ull << to->slot);
 }
 
 void rib_peer_set_info(struct rib *rib, struct rib_peer *peer, const struct rib_peer_info *info)
@@ -527,6 +551,8 @@ void rib_peer_remove(struct rib *rib, struct rib_peer *peer)
 		return;
 	LIST_REMOVE(peer, link);
 	rib->n_peers--;
+	if (peer->slot != RIB_NO_SLOT)
+		rib->slots &= ~(1ull << peer->slot);
 	free(peer);
 }
 

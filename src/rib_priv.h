@@ -100,6 +100,7 @@ struct rib {
 	size_t n_attrs;
 	size_t attrs_bytes;
 	size_t n_peers;
+	uint64_t slots;			/* peer slots in use (rib_peer.slot) */
 };
 
 /* Free every interned attribute set, whatever its references (rib_free). */

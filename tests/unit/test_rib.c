@@ -1126,6 +1126,45 @@ START_TEST(memory_per_route)
 }
 END_TEST
 
+/* The one-bit Adj-RIB-Out: per peer slot, cleared with the peer, untracked past 64. */
+START_TEST(sent_bits)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *a = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct rib_peer *b = peer_make(rib, 2, "10.0.0.2", true, false), *many[70];
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, 1, false);
+	const struct rib_attrs *at = intern(rib, &t);
+	struct evpn_route r = macip(3, 1);
+	struct evpn_key k;
+	struct rib_route *rt;
+
+	ck_assert_uint_ne(a->slot, b->slot);
+	ck_assert_int_eq(rib_update(rib, a, &r, at), 0);
+	evpn_key_from_route(&r, &k);
+	rt = rib_route_get(rib, &k);
+	ck_assert(!rib_route_sent(rt, a));
+	ck_assert(!rib_route_sent(rt, b));
+	rib_route_set_sent(rt, b, true);
+	ck_assert(rib_route_sent(rt, b));
+	ck_assert(!rib_route_sent(rt, a));
+	rib_route_set_sent(rt, b, false);
+	ck_assert(!rib_route_sent(rt, b));
+	for (int i = 0; i < 70; i++) {
+		char addr[32];
+
+		snprintf(addr, sizeof(addr), "10.1.0.%d", i + 1);
+		many[i] = peer_make(rib, (uint32_t)(10 + i), addr, true, false);
+	}
+	ck_assert_uint_eq(many[69]->slot, RIB_NO_SLOT);
+	ck_assert(rib_route_sent(rt, many[69])); /* untracked: always withdraw */
+	rib_peer_remove(rib, many[0]);
+	ck_assert_uint_ne(peer_make(rib, 99, "10.2.0.1", true, false)->slot, RIB_NO_SLOT);
+	rib_attrs_unref(rib, at);
+	rib_free(rib);
+}
+END_TEST
+
 static Suite *rib_suite(void)
 {
 	Suite *s = suite_create("rib");
@@ -1149,6 +1188,7 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, out_reflection);
 	tcase_add_test(tc, iteration);
 	tcase_add_test(tc, memory_per_route);
+	tcase_add_test(tc, sent_bits);
 	suite_add_tcase(s, tc);
 	return s;
 }
