@@ -196,9 +196,12 @@ case $PART in
     part_l2
     if vm_link_type_ok vrf; then
       part_vrf
-    else
+    elif [ "${DEVICES_VM:-0}" = 1 ]; then
       log "no VRF driver in $(uname -r): the vrf part runs in the test VM"
       check "vrf part in the test VM (tests/vm/run-in-vm.sh $0 vrf)" "$HERE/../vm/run-in-vm.sh" "$0" vrf
+    else
+      # CI runs it in the VM with the other VRF tests (tests/vm/test-vrf.sh), one boot
+      log "no VRF driver in $(uname -r): vrf part skipped here (DEVICES_VM=1 runs it in the VM)"
     fi ;;
   *) fail "unknown part '$PART' (all, l2 or vrf)" ;;
 esac
