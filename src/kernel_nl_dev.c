@@ -40,6 +40,8 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include <event2/event.h>
+
 #include "kernel_nl_priv.h"
 #include "log.h"
 
@@ -89,6 +91,7 @@ struct knl_devs {
 	int under_oif[KNL_DEV_UNDER_MAX];	 /* their egress interface, 0: no route yet */
 	struct ipaddr under_peer[KNL_DEV_UNDER_MAX];
 	uint64_t under_retry_at;		 /* next lookup of the unresolved ones */
+	struct event *resolve_ev;		 /* a later lookup (never from inside events) */
 };
 
 /* ---- requests -------------------------------------------------------- */
@@ -899,6 +902,33 @@ static uint32_t under_mtu(struct knl *kn, const struct knl_link **via, const str
 	return best;
 }
 
+static void resolve_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct knl *kn = arg;
+
+	kn->devs->under_retry_at = 0;
+	under_resolve(kn);
+	knl_devs_mtu_check(kn);
+}
+
+/*
+ * Route lookups are synchronous requests on the devices' socket; they are
+ * made from a timer, not from knl_devs_mtu_check's callers, which may be in
+ * the middle of reading netlink events or dumps.
+ */
+static void resolve_later(struct knl *kn)
+{
+	struct knl_devs *d = kn->devs;
+	struct timeval tv = {1, 0};
+
+	if (!kn->cfg.base)
+		return;
+	if (!d->resolve_ev)
+		d->resolve_ev = evtimer_new(kn->cfg.base, resolve_cb, kn);
+	if (d->resolve_ev && !evtimer_pending(d->resolve_ev, NULL))
+		evtimer_add(d->resolve_ev, &tv);
+}
+
 void knl_devs_mtu_check(struct knl *kn)
 {
 	const struct knl_link *via = NULL;
@@ -910,7 +940,7 @@ void knl_devs_mtu_check(struct knl *kn)
 		return;
 	for (size_t i = 0; i < kn->devs->n_under; i++)
 		if (!kn->devs->under_oif[i]) {
-			under_resolve(kn); /* the underlay may have come up since */
+			resolve_later(kn); /* the underlay may come up: look again in a while */
 			break;
 		}
 	if (!(under = under_mtu(kn, &via, &peer)))
@@ -946,6 +976,8 @@ void knl_devs_free(struct knl *kn)
 	if (!d)
 		return;
 	devset_clear(&d->prev);
+	if (d->resolve_ev)
+		event_free(d->resolve_ev);
 	knl_sock_close(&d->sock);
 	free(d->out.data);
 	free(d->rbuf);

@@ -207,6 +207,14 @@ static void fdb_remote(struct knl *kn, const struct knl_link *dev, const struct 
 		knl_obj_lost(kn, o, part);
 		return;
 	}
+	/*
+	 * Linux 6.1 also announces a VXLAN device's entry without its
+	 * destination or flags (RTM_NEWNEIGH "MAC dev vxlanN self") whenever
+	 * the bridge part is written: nothing to judge there, and taking it for
+	 * a change made us re-install in a loop.
+	 */
+	if (!master && !m->has_dst)
+		return;
 	if (!fdb_ours(m)) {
 		knl_obj_lost(kn, o, part);
 	} else if (!master && m->has_dst) {
