@@ -613,6 +613,8 @@ void bgp_route_update_in(struct bgp_peer *p, struct buf *body)
 		reset_session(p, BGP_ERR_UPDATE, BGP_EUPD_OPTATTR, "AFI/SAFI disable of our only AFI");
 		return;
 	}
+	if (u.eor && !is_evpn(u.eor_af.afi, u.eor_af.safi))
+		return; /* another family's End-of-RIB (RFC 4724 2: per AFI/SAFI): not ours */
 	if (u.eor) {
 		rs->eor_rcvd++;
 		rs->eor_this_session = true;

@@ -20,6 +20,8 @@
  *            as one message: hex digits (spaces/colons ignored, '#' starts a
  *            comment); a line starting with 32 'f' is a whole message, any
  *            other line is an UPDATE body (the header is added).
+ *            -O FILE  send the messages of FILE (same format; a body line is
+ *            an OPEN body) instead of its own OPEN, to test OPEN handling
  * Observe:   -e N     exit 0 once N distinct Type-2 routes (MAC prefix -P,
  *            index < N, next hop -E if given) were received
  *            -E ADDR  only count routes whose MP_REACH next hop is ADDR
@@ -63,7 +65,7 @@ struct obuf {
 };
 
 static struct {
-	const char *peer, *local, *rid, *rd, *rt, *xfile, *expect_nh, *watch_mac;
+	const char *peer, *local, *rid, *rd, *rt, *xfile, *ofile, *expect_nh, *watch_mac;
 	int port, hold;
 	uint32_t asn, n, vni, first, mm_seq, expect;
 	bool with_ip, withdraw, has_mm, quiet;
@@ -222,8 +224,11 @@ static int hexval(int c)
 	return -1;
 }
 
-/* Crafted messages from a hex file; returns how many were queued. */
-static size_t queue_crafted(struct obuf *o, const char *path)
+/*
+ * Crafted messages from a hex file; a line that is not a whole message is
+ * the body of a message of the given type.  Returns how many were queued.
+ */
+static size_t queue_crafted(struct obuf *o, const char *path, uint8_t type)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	char *line = NULL;
@@ -273,7 +278,7 @@ static size_t queue_crafted(struct obuf *o, const char *path)
 			memset(o->data + o->len, 0xff, BGP_MARKER_LEN);
 			o->data[o->len + 16] = (uint8_t)(tot >> 8);
 			o->data[o->len + 17] = (uint8_t)tot;
-			o->data[o->len + 18] = BGP_UPDATE;
+			o->data[o->len + 18] = type;
 			memcpy(o->data + o->len + BGP_HDR_LEN, msg, n);
 			o->len += tot;
 		}
@@ -364,7 +369,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: bgp_blast -c PEER [-p PORT] [-l LOCAL] [-a ASN] [-I ID] [-H HOLD]\n"
 			"       [-n N] [-i] [-v VNI] [-N NEXTHOP] [-r RD] [-R RT] [-P MACPFX] [-o FIRST]\n"
-			"       [-B IPBASE] [-S SEQ] [-X] [-x HEXFILE] [-e N] [-E NH] [-M MAC]\n"
+			"       [-B IPBASE] [-S SEQ] [-X] [-x HEXFILE] [-O HEXFILE] [-e N] [-E NH] [-M MAC]\n"
 			"       [-t SECS] [-q]   (see the comment at the top of bgp_blast.c)\n");
 	exit(2);
 }
@@ -381,7 +386,7 @@ int main(int argc, char **argv)
 	double t_start = now_mono(), next_ka = 0, t_est = 0, t_send0 = 0;
 	size_t route_bytes_end = 0, n_msgs = 0, route_bytes = 0;
 
-	while ((c = getopt(argc, argv, "c:p:l:a:I:H:n:iv:N:r:R:P:o:B:S:Xx:e:E:M:t:q")) != -1) {
+	while ((c = getopt(argc, argv, "c:p:l:a:I:H:n:iv:N:r:R:P:o:B:S:Xx:O:e:E:M:t:q")) != -1) {
 		switch (c) {
 		case 'c': opt.peer = optarg; break;
 		case 'p': opt.port = atoi(optarg); break;
@@ -412,6 +417,7 @@ int main(int argc, char **argv)
 		case 'S': opt.has_mm = true; opt.mm_seq = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'X': opt.withdraw = true; break;
 		case 'x': opt.xfile = optarg; break;
+		case 'O': opt.ofile = optarg; break;
 		case 'e': opt.expect = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'E': opt.expect_nh = optarg; break;
 		case 'M': opt.watch_mac = optarg; break;
@@ -500,16 +506,22 @@ int main(int argc, char **argv)
 		} else if (inet_pton(AF_INET, opt.rid, &id) != 1) {
 			usage();
 		}
-		bgp_open_init(&o, opt.asn, (uint16_t)opt.hold, ntohl(id.s_addr));
-		o.caps.n_mp = 1;
-		o.caps.mp[0].afi = BGP_AFI_L2VPN;
-		o.caps.mp[0].safi = BGP_SAFI_EVPN;
-		o.caps.route_refresh = true;
-		ob_room(&out, BGP_MAX_LEN);
-		wbuf_init(&w, out.data + out.len, BGP_MAX_LEN);
-		if (bgp_open_encode(&w, &o) == -1)
-			abort();
-		out.len += w.len;
+		if (opt.ofile) {
+			size_t k = queue_crafted(&out, opt.ofile, BGP_OPEN);
+
+			printf("{\"event\": \"crafted-open\", \"messages\": %zu}\n", k);
+		} else {
+			bgp_open_init(&o, opt.asn, (uint16_t)opt.hold, ntohl(id.s_addr));
+			o.caps.n_mp = 1;
+			o.caps.mp[0].afi = BGP_AFI_L2VPN;
+			o.caps.mp[0].safi = BGP_SAFI_EVPN;
+			o.caps.route_refresh = true;
+			ob_room(&out, BGP_MAX_LEN);
+			wbuf_init(&w, out.data + out.len, BGP_MAX_LEN);
+			if (bgp_open_encode(&w, &o) == -1)
+				abort();
+			out.len += w.len;
+		}
 	}
 	in = malloc(in_cap);
 	if (!in)
@@ -598,7 +610,7 @@ int main(int argc, char **argv)
 					route_bytes_end = opt.n ? out.len : 0;
 					sent_routes = true;
 					if (opt.xfile) {
-						size_t k = queue_crafted(&out, opt.xfile);
+						size_t k = queue_crafted(&out, opt.xfile, BGP_UPDATE);
 
 						printf("{\"event\": \"crafted\", \"messages\": %zu}\n", k);
 					}
