@@ -257,6 +257,9 @@ struct kernel_ops {
 	int (*devices_apply)(struct kernel *k, const struct kernel_devices *d);
 };
 
+#define KERNEL_LAT_BUCKETS 7
+#define KERNEL_LAT_BOUNDS_US {100, 1000, 10000, 100000, 1000000, 10000000, 60000000}
+
 struct kernel_stats {
 	uint64_t requests;	/* requests queued */
 	uint64_t sent;		/* netlink messages sent */
@@ -270,6 +273,14 @@ struct kernel_stats {
 	uint64_t audit_runs;	/* audit calls that read the kernel */
 	uint64_t audit_drift;	/* drift items found, all audits */
 	uint64_t audit_repairs;	/* repairs requested by audits */
+	/*
+	 * Install latency: request queued -> acknowledged by the kernel, per
+	 * request; lat_bucket[i] counts those <= KERNEL_LAT_BOUNDS_US[i] (and
+	 * above the previous bound), larger ones only count in lat_count.
+	 */
+	uint64_t lat_bucket[KERNEL_LAT_BUCKETS];
+	uint64_t lat_count;
+	uint64_t lat_sum_us;
 	uint64_t held_deletes;	/* deletions held (hold_deletes) */
 	uint64_t held_cancelled; /* ... and cancelled by a new request */
 };

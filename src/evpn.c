@@ -468,6 +468,24 @@ json_object *evpn_show_vteps(const struct evpn *e)
 	return a;
 }
 
+/* The install latency histogram: bucket bounds (us) and per-bucket counts. */
+static json_object *latency_json(const struct kernel_stats *ks)
+{
+	static const uint32_t le[KERNEL_LAT_BUCKETS] = KERNEL_LAT_BOUNDS_US;
+	json_object *o = json_object_new_object(), *b = json_object_new_array(),
+		    *c = json_object_new_array();
+
+	for (size_t i = 0; i < KERNEL_LAT_BUCKETS; i++) {
+		json_object_array_add(b, json_object_new_int64(le[i]));
+		json_object_array_add(c, json_object_new_int64((int64_t)ks->lat_bucket[i]));
+	}
+	json_object_object_add(o, "le-us", b);
+	json_object_object_add(o, "counts", c);
+	json_object_object_add(o, "count", json_object_new_int64((int64_t)ks->lat_count));
+	json_object_object_add(o, "sum-us", json_object_new_int64((int64_t)ks->lat_sum_us));
+	return o;
+}
+
 json_object *evpn_show_summary(const struct evpn *e)
 {
 	json_object *o = json_object_new_object();
@@ -503,6 +521,7 @@ json_object *evpn_show_summary(const struct evpn *e)
 				       json_object_new_int64((int64_t)ks->held_deletes));
 		json_object_object_add(k, "held-cancelled",
 				       json_object_new_int64((int64_t)ks->held_cancelled));
+		json_object_object_add(k, "install-latency", latency_json(ks));
 		json_object_object_add(o, "kernel-stats", k);
 	}
 	return o;

@@ -45,6 +45,29 @@ uint64_t knl_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+uint64_t knl_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Request queued -> acknowledged, into the histogram of kernel_stats. */
+static void latency_record(struct knl *kn, uint32_t t_us)
+{
+	static const uint32_t le_us[KERNEL_LAT_BUCKETS] = KERNEL_LAT_BOUNDS_US;
+	uint32_t d = (uint32_t)knl_now_us() - t_us;
+	size_t i = 0;
+
+	while (i < KERNEL_LAT_BUCKETS && d > le_us[i])
+		i++;
+	if (i < KERNEL_LAT_BUCKETS)
+		kn->k.stats.lat_bucket[i]++;
+	kn->k.stats.lat_count++;
+	kn->k.stats.lat_sum_us += d;
+}
+
 void knl_kick(struct knl *kn)
 {
 	static const struct timeval zero = {0, 0};
@@ -101,6 +124,7 @@ static void ack_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 	while (kn->unacked && kn->fifo.n) {
 		knl_fifo_pop(kn, &ent);
 		kn->unacked--;
+		latency_record(kn, ent.t_us);
 		if (ent.seq == h->nlmsg_seq) {
 			knl_obj_done(kn, ent.obj, -e.error, extack);
 			break;

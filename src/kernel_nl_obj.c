@@ -179,7 +179,8 @@ static int fifo_push(struct knl *kn, uint32_t seq, struct knl_obj *o)
 		f->cap = cap;
 		f->head = 0;
 	}
-	f->ent[(f->head + f->n) & (f->cap - 1)] = (struct knl_fifo_ent){seq, o};
+	f->ent[(f->head + f->n) & (f->cap - 1)] =
+		(struct knl_fifo_ent){seq, (uint32_t)knl_now_us(), o};
 	f->n++;
 	return 0;
 }

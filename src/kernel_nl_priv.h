@@ -261,6 +261,7 @@ struct knl_vni {
 
 struct knl_fifo_ent {
 	uint32_t seq;
+	uint32_t t_us;	/* when queued (knl_now_us, wraps): install latency */
 	struct knl_obj *obj;
 };
 
@@ -455,6 +456,7 @@ void knl_devs_free(struct knl *kn);
 /* kernel_nl.c */
 void knl_kick(struct knl *kn);
 uint64_t knl_now_ms(void);
+uint64_t knl_now_us(void);
 void knl_retry_arm(struct knl *kn);
 
 #endif

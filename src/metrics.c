@@ -134,6 +134,32 @@ static void add_scalars(json_object *fams, json_object *summary)
 	}
 }
 
+/* The kernel's install latency histogram (cumulative buckets, in seconds). */
+static void add_latency(json_object *fams, json_object *summary)
+{
+	json_object *h, *le, *counts, *f;
+	double cum = 0;
+	char bound[32];
+
+	if (!json_object_object_get_ex(summary, "evpn", &h) ||
+	    !json_object_object_get_ex(h, "kernel-stats", &h) ||
+	    !json_object_object_get_ex(h, "install-latency", &h) ||
+	    !json_object_object_get_ex(h, "le-us", &le) ||
+	    !json_object_object_get_ex(h, "counts", &counts))
+		return;
+	f = family(fams, "evpnd_kernel_install_latency_seconds", "histogram",
+		   "Kernel requests, queued to acknowledged.");
+	for (size_t i = 0; i < json_object_array_length(le); i++) {
+		cum += json_object_get_double(json_object_array_get_idx(counts, i));
+		snprintf(bound, sizeof(bound), "%g",
+			 json_object_get_double(json_object_array_get_idx(le, i)) / 1e6);
+		sample(f, "_bucket", cum, "le", bound, NULL);
+	}
+	sample(f, "_bucket", num_at(h, "count", NULL), "le", "+Inf", NULL);
+	sample(f, "_sum", num_at(h, "sum-us", NULL) / 1e6, NULL);
+	sample(f, "_count", num_at(h, "count", NULL), NULL);
+}
+
 static const char *const states[] = {"Idle",	    "Connect",	   "Active",
 				     "OpenSent",    "OpenConfirm", "Established"};
 
@@ -226,6 +252,7 @@ json_object *metrics_build(json_object *summary, json_object *neighbors, json_ob
 	sample(info, "_info", 1, "version", str_at(summary, "version"), "router_id",
 	       str_at(summary, "router-id"), NULL);
 	add_scalars(fams, summary);
+	add_latency(fams, summary);
 	add_peers(fams, neighbors);
 	add_routes(fams, routes);
 	return fams;

@@ -359,6 +359,7 @@ START_TEST(remote_entries)
 	k->ops->flush(k);
 	ck_assert_uint_eq(k->stats.sent, 6);
 	ck_assert_uint_eq(k->stats.errors, 0);
+	ck_assert_uint_eq(k->stats.lat_count, 6); /* every acknowledged request timed */
 	t = out("bridge fdb show dev vxlan100");
 	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 extern_learn master br100"), "%s", t);
 	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);

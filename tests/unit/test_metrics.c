@@ -15,7 +15,8 @@ static const char *SUMMARY =
 	"{\"version\": \"0.1\", \"router-id\": \"10.0.0.11\", \"uptime-seconds\": 42,"
 	" \"reloads\": 2, \"reloads-failed\": 1, \"rib\": {\"routes\": 7, \"paths\": 9,"
 	" \"attribute-sets\": 3}, \"evpn\": {\"vnis\": 1, \"kernel-stats\": {\"queue-depth\": 5,"
-	" \"errors\": 0}}}";
+	" \"errors\": 0, \"install-latency\": {\"le-us\": [100, 1000], \"counts\": [3, 4],"
+	" \"count\": 8, \"sum-us\": 2500000}}}}";
 static const char *NEIGHBORS =
 	"[{\"address\": \"10.1.1.0\", \"state\": \"Established\","
 	" \"messages-received\": {\"update\": 12, \"keepalive\": 3},"
@@ -69,6 +70,13 @@ START_TEST(families_and_samples)
 		t, "evpnd_bgp_update_errors_total{peer=\"10.1.1.0\",kind=\"treat-as-withdraw\"} 2\n"));
 	ck_assert_ptr_nonnull(
 		strstr(t, "evpnd_routes{type=\"2\",vni=\"100\",origin=\"remote\"} 6\n"));
+	/* a histogram: cumulative buckets in seconds, +Inf = count */
+	ck_assert_ptr_nonnull(strstr(t, "# TYPE evpnd_kernel_install_latency_seconds histogram\n"));
+	ck_assert_ptr_nonnull(strstr(t, "evpnd_kernel_install_latency_seconds_bucket{le=\"0.0001\"} 3\n"
+					"evpnd_kernel_install_latency_seconds_bucket{le=\"0.001\"} 7\n"
+					"evpnd_kernel_install_latency_seconds_bucket{le=\"+Inf\"} 8\n"
+					"evpnd_kernel_install_latency_seconds_sum 2.5\n"
+					"evpnd_kernel_install_latency_seconds_count 8\n"));
 	ck_assert_str_eq(t + strlen(t) - 6, "# EOF\n");
 	free(t);
 }
