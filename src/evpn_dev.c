@@ -127,6 +127,16 @@ void evpn_devices_apply(struct evpn *e)
 
 	if (!e->kernel || !e->devs)
 		return;
+	/*
+	 * Nothing declared, nothing applied before: the kernel layer's device
+	 * machinery (its socket, the underlay MTU check) stays off.  Known risk:
+	 * in the VRF fabric on Debian 12's kernel evpnd crashed nondeterministically
+	 * while that machinery ran for a configuration without create: true (see
+	 * the session notes); declared devices still use it.
+	 */
+	if (!e->devs->kd.n_vnis && !e->devs->kd.n_vrfs && !e->devs_applied)
+		return;
+	e->devs_applied = true;
 	failed = kernel_devices_apply(e->kernel, &e->devs->kd);
 	if (failed > 0)
 		log_warn(NULL, "%d declared VNIs/VRFs could not be set up (see above)", failed);

@@ -229,6 +229,7 @@ struct evpn {
 	struct evpn_lroute *lroutes;
 	struct ipaddr *underlay;      /* neighbor addresses (default-VRF Type-5 filter) */
 	struct evpn_devs *devs;	      /* declared devices (evpn_dev.c), NULL before configure */
+	bool devs_applied;	      /* a non-empty set was handed to the kernel once */
 	size_t n_underlay;
 	bool work_pending;
 	struct evpn_mac_key *pending; /* MACs to look at again outside RIB callbacks */
