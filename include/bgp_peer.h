@@ -46,6 +46,7 @@ struct bgp_conn {
 	struct bgp_peer *peer; /* NULL once released */
 	struct bufferevent *bev;
 	struct event *resume;  /* input left for the next turn of the loop */
+	struct event *release; /* after bgp_conn_release: frees it once its output is out */
 	bool outgoing;
 	bool open_rcvd;
 	bool in_full;	       /* reading suspended at the input high-water mark */

@@ -119,10 +119,13 @@ static void conn_addresses(struct bgp_conn *c, int fd)
 		ipaddr_from_sockaddr(&ss, &c->remote, &c->remote_port);
 }
 
+/* Every event of c goes with it: none may fire on freed memory. */
 static void conn_free(struct bgp_conn *c)
 {
 	if (c->resume)
 		event_free(c->resume);
+	if (c->release)
+		event_free(c->release);
 	bufferevent_free(c->bev);
 	free(c);
 }
@@ -158,7 +161,17 @@ void bgp_conn_release(struct bgp_conn *c)
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
 	bufferevent_setcb(c->bev, NULL, released_flushed, released_event, c);
 	bufferevent_set_timeouts(c->bev, NULL, &tmo);
-	event_base_once(bufferevent_get_base(c->bev), -1, EV_TIMEOUT, released_check, c, &zero);
+	/*
+	 * An event of c's own, not event_base_once: when the write callback
+	 * frees c first (output flushed in the same loop turn), conn_free
+	 * deletes this one too -- a one-shot event would then fire on freed
+	 * memory.
+	 */
+	c->release = evtimer_new(bufferevent_get_base(c->bev), released_check, c);
+	if (c->release)
+		evtimer_add(c->release, &zero);
+	else
+		conn_free(c);
 }
 
 /* Count the transitions of the input buffer to full (reading suspended). */
