@@ -190,7 +190,7 @@ static void req_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- events ---------------------------------------------------------- */
 
-static void event_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
+void knl_event_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 {
 	kn->k.stats.events++;
 	switch (h->nlmsg_type) {
@@ -289,7 +289,7 @@ static void events_read(struct knl *kn)
 	if (kn->in_events)
 		return;
 	kn->in_events = true;
-	if (sock_drain(kn, kn->evs.fd, kn->rbuf, event_msg) == ENOBUFS)
+	if (sock_drain(kn, kn->evs.fd, kn->rbuf, knl_event_msg) == ENOBUFS)
 		kn->need_resync = true;
 	events_settle(kn);
 	kn->in_events = false;

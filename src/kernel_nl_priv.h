@@ -454,6 +454,8 @@ bool knl_devs_declared(const struct knl *kn, const char *name);
 void knl_devs_free(struct knl *kn);
 
 /* kernel_nl.c */
+/* One event message (link, address, neighbour, route) to its table. */
+void knl_event_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body);
 void knl_kick(struct knl *kn);
 uint64_t knl_now_ms(void);
 uint64_t knl_now_us(void);

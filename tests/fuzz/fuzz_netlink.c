@@ -191,37 +191,17 @@ static void request(struct knl *kn, const struct nlmsghdr *h, struct buf body)
 	}
 }
 
-/* ---- the event socket, as kernel_nl.c's event_msg dispatches -------- */
+/* ---- the event socket, through kernel_nl.c's own dispatch (knl_event_msg) -- */
 
 static void fz_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 {
 	struct fz *f = (struct fz *)kn;
 
-	kn->k.stats.events++;
 	check_nmsg(h, *body);
 	check_rmsg(h, *body);
 	if (f->mode & M_REQUEST)
 		request(kn, h, *body);
-	switch (h->nlmsg_type) {
-	case RTM_NEWLINK:
-	case RTM_DELLINK:
-		knl_link_msg(kn, h, body);
-		break;
-	case RTM_NEWADDR:
-	case RTM_DELADDR:
-		knl_addr_msg(kn, h, body);
-		break;
-	case RTM_NEWNEIGH:
-	case RTM_DELNEIGH:
-		knl_neigh_msg(kn, h, body);
-		break;
-	case RTM_NEWROUTE:
-	case RTM_DELROUTE:
-		knl_route_msg(kn, h, body);
-		break;
-	default:
-		break;
-	}
+	knl_event_msg(kn, h, body); /* the daemon's own dispatch */
 	check_links(kn);
 }
 
