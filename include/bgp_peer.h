@@ -23,6 +23,7 @@
 struct bgp;
 struct bufferevent;
 struct event;
+struct evbuffer;
 struct event_base;
 struct json_object;
 
@@ -44,7 +45,9 @@ struct bgp_peer_cfg {
 
 struct bgp_conn {
 	struct bgp_peer *peer; /* NULL once released */
-	struct bufferevent *bev;
+	struct bufferevent *bev; /* output, connect, write errors */
+	struct event *rd;	 /* socket readable: read into in */
+	struct evbuffer *in;	 /* input not handled yet (at most BGP_IN_HIGH bytes) */
 	struct event *resume;  /* input left for the next turn of the loop */
 	struct event *release; /* after bgp_conn_release: frees it once its output is out */
 	bool outgoing;

@@ -6,14 +6,21 @@
  * Invariant: a connection reports to its peer only while conn->peer is set;
  * once released it only drains its output and frees itself (on the next
  * loop iteration at the earliest, never inside the caller's stack).
+ *
+ * Output, connect and write errors go through a libevent bufferevent; input
+ * is read here (c->rd into c->in): libevent 2.1's evbuffer_read takes at
+ * most 4 KB per call and per loop turn whatever the bufferevent's limits
+ * say, so the input bounds of bgp_peer.h are enforced in this file.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -122,6 +129,10 @@ static void conn_addresses(struct bgp_conn *c, int fd)
 /* Every event of c goes with it: none may fire on freed memory. */
 static void conn_free(struct bgp_conn *c)
 {
+	if (c->rd)
+		event_free(c->rd);
+	if (c->in)
+		evbuffer_free(c->in);
 	if (c->resume)
 		event_free(c->resume);
 	if (c->release)
@@ -157,7 +168,7 @@ void bgp_conn_release(struct bgp_conn *c)
 	c->peer = NULL;
 	if (c->resume)
 		evtimer_del(c->resume);
-	bufferevent_disable(c->bev, EV_READ);
+	event_del(c->rd);
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
 	bufferevent_setcb(c->bev, NULL, released_flushed, released_event, c);
 	bufferevent_set_timeouts(c->bev, NULL, &tmo);
@@ -172,16 +183,6 @@ void bgp_conn_release(struct bgp_conn *c)
 		evtimer_add(c->release, &zero);
 	else
 		conn_free(c);
-}
-
-/* Count the transitions of the input buffer to full (reading suspended). */
-static void in_watch(struct bgp_conn *c, struct evbuffer *in)
-{
-	bool full = evbuffer_get_length(in) >= BGP_IN_HIGH;
-
-	if (full && !c->in_full)
-		c->peer->bounds.in_paused++;
-	c->in_full = full;
 }
 
 /*
@@ -222,39 +223,93 @@ static long conn_next(struct bgp_conn *c, struct evbuffer *in)
 	return (long)need;
 }
 
-static void conn_resume(evutil_socket_t fd, short what, void *arg);
-
 /*
- * Frame whole messages out of the input buffer and hand them to the peer,
- * BGP_IN_SLICE bytes of them per call; what is left waits for the next turn.
+ * Frame whole messages out of c->in and hand them to the peer, at most
+ * limit bytes of them; the rest waits for the next turn (c->resume).
+ * Reading stops while BGP_IN_HIGH bytes wait and starts again below it.
+ * Returns -1 when c was reset or released on the way.
  */
-static void conn_read(struct bufferevent *bev, void *arg)
+static int conn_input(struct bgp_conn *c, size_t limit)
 {
 	static const struct timeval zero = {0, 0};
-	struct bgp_conn *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
 	size_t done = 0;
 	long n;
 
-	if (!c->peer)
-		return;
-	in_watch(c, in);
-	while (done < BGP_IN_SLICE) {
-		if ((n = conn_next(c, in)) <= 0 || !c->peer)
-			return;
+	while (done < limit) {
+		if ((n = conn_next(c, c->in)) == -1 || !c->peer)
+			return -1;
+		if (n == 0)
+			break;
 		done += (size_t)n;
 	}
-	if (evbuffer_get_length(in) < BGP_HDR_LEN)
+	if (c->in_full && evbuffer_get_length(c->in) < BGP_IN_HIGH) {
+		c->in_full = false;
+		event_add(c->rd, NULL);
+	}
+	if (done >= limit && evbuffer_get_length(c->in) >= BGP_HDR_LEN) {
+		c->peer->bounds.in_slices++;
+		evtimer_add(c->resume, &zero);
+	}
+	return 0;
+}
+
+/* Read what the socket has, up to IN_READ_MAX and the BGP_IN_HIGH bound. */
+static void conn_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp_conn *c = arg;
+	struct evbuffer_iovec v[2];
+	size_t room = BGP_IN_HIGH - evbuffer_get_length(c->in), got, left;
+	ssize_t r;
+	int k, i;
+
+	if (!c->peer)
 		return;
-	c->peer->bounds.in_slices++;
-	evtimer_add(c->resume, &zero);
+	if (room > IN_READ_MAX)
+		room = IN_READ_MAX;
+	k = evbuffer_reserve_space(c->in, (ev_ssize_t)room, v, 2);
+	if (k <= 0)
+		abort();
+	for (i = 0, left = room; i < k; i++) {
+		if (v[i].iov_len > left)
+			v[i].iov_len = left;
+		left -= v[i].iov_len;
+	}
+	r = readv(fd, (struct iovec *)v, k);
+	got = r > 0 ? (size_t)r : 0;
+	for (i = 0, left = got; i < k; i++) {
+		if (v[i].iov_len > left)
+			v[i].iov_len = left;
+		left -= v[i].iov_len;
+	}
+	evbuffer_commit_space(c->in, v, k);
+	if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (r <= 0) {
+		/* what came before the end still counts (a NOTIFICATION, say) */
+		char why[128];
+
+		snprintf(why, sizeof(why), "%s",
+			 r == 0 ? "connection closed by peer" : strerror(errno));
+		event_del(c->rd);
+		if (conn_input(c, SIZE_MAX) == 0)
+			bgp_peer_conn_down(c, why);
+		return;
+	}
+	if (evbuffer_get_length(c->in) >= BGP_IN_HIGH) {
+		c->peer->bounds.in_paused++;
+		c->in_full = true;
+		event_del(c->rd);
+	}
+	if (!evtimer_pending(c->resume, NULL))
+		conn_input(c, BGP_IN_SLICE);
 }
 
 static void conn_resume(evutil_socket_t fd, short what, void *arg)
 {
 	struct bgp_conn *c = arg;
 
-	conn_read(c->bev, c);
+	if (c->peer)
+		conn_input(c, BGP_IN_SLICE);
 }
 
 static void conn_write(struct bufferevent *bev, void *arg)
@@ -274,7 +329,7 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	if (what & BEV_EVENT_CONNECTED) {
 		conn_addresses(c, bufferevent_getfd(bev));
-		bufferevent_enable(bev, EV_READ);
+		event_add(c->rd, NULL);
 		bgp_peer_conn_up(c);
 		return;
 	}
@@ -299,21 +354,20 @@ static struct bgp_conn *conn_new(struct bgp_peer *p, int fd, bool outgoing)
 	c->peer = p;
 	c->outgoing = outgoing;
 	c->bev = bufferevent_socket_new(bgp_event_base(p->bgp), fd, BEV_OPT_CLOSE_ON_FREE);
-	c->resume = evtimer_new(bgp_event_base(p->bgp), conn_resume, c);
-	if (!c->bev || !c->resume) {
-		if (c->bev)
-			bufferevent_free(c->bev);
-		else
-			close(fd);
-		if (c->resume)
-			event_free(c->resume);
+	if (!c->bev) {
+		close(fd);
 		free(c);
 		return NULL;
 	}
-	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
+	c->resume = evtimer_new(bgp_event_base(p->bgp), conn_resume, c);
+	c->rd = event_new(bgp_event_base(p->bgp), fd, EV_READ | EV_PERSIST, conn_readable, c);
+	c->in = evbuffer_new();
+	if (!c->resume || !c->rd || !c->in) {
+		conn_free(c);
+		return NULL;
+	}
+	bufferevent_setcb(c->bev, NULL, conn_write, conn_event, c);
 	bufferevent_setwatermark(c->bev, EV_WRITE, BGP_OUT_LOW, 0);
-	bufferevent_setwatermark(c->bev, EV_READ, 0, BGP_IN_HIGH);
-	bufferevent_set_max_single_read(c->bev, IN_READ_MAX);
 	return c;
 }
 
@@ -399,7 +453,7 @@ struct bgp_conn *bgp_conn_accepted(struct bgp_peer *p, int fd)
 	if (!c)
 		return NULL;
 	conn_addresses(c, fd);
-	bufferevent_enable(c->bev, EV_READ);
+	event_add(c->rd, NULL);
 	return c;
 }
 
@@ -422,7 +476,7 @@ size_t bgp_conn_pending_output(const struct bgp_conn *c)
 
 size_t bgp_conn_pending_input(const struct bgp_conn *c)
 {
-	return c ? evbuffer_get_length(bufferevent_get_input(c->bev)) : 0;
+	return c ? evbuffer_get_length(c->in) : 0;
 }
 
 /* libevent's write timeout: it fires when queued output made no progress for that long. */

@@ -177,6 +177,9 @@ CASES = {
     "eor-bad-origin": ("CVE-2023-47235: empty EVPN MP_UNREACH + ORIGIN of 2 octets: not an "
                        "End-of-RIB, treat-as-withdraw of nothing",
                        [update(mp_unreach(b"") + attr(0x40, 1, b"\x00\x00")), good(t2(27))]),
+    "msg-oversized": ("a message of 5000 octets without the Extended Message capability "
+                      "(RFC 4271 6.1, RFC 8654 4): NOTIFICATION 1/2, counted input-oversized",
+                      [message(2, update(b"") + bytes(5000 - 23))]),
     # OPENs (bgp_blast -O): whole messages sent instead of bgp_blast's own OPEN
     "open-cap-overrun": ("FRR CVE-2022-40302 style: a capability length (10) past its "
                          "optional parameter: NOTIFICATION 2/0",

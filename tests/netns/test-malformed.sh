@@ -179,6 +179,16 @@ resets dup-mp-reach 1 "session reset"
 resets nexthop-len 9 "session reset"
 resets unreach-trunc 9 "session reset"
 resets attr-overrun 1 "session reset"
+# RFC 4271 6.1: a message longer than 4096 octets (no extended messages)
+oversized() { evpnctl_node "$T" dut -j show neighbors | json_eval "d[0]['input-oversized']"; }
+big0=$(oversized)
+run_case msg-oversized
+check_eventually 5 "msg-oversized: session reset" down
+check "msg-oversized: NOTIFICATION 1/2 (Bad Message Length) sent" notified 1 2 msg-oversized
+check "msg-oversized: input-oversized counted" test "$(oversized)" -eq $((big0 + 1))
+check "msg-oversized: logged" logged "Bad Message Length"
+case_end
+check "msg-oversized: daemon alive" alive
 # RFC 4271 6.2: a recognized but malformed optional parameter: subcode 0
 open_refused open-cap-overrun 0 "OPEN refused: OPEN Message Error/Unspecific"
 open_refused open-ext-overrun 0 "OPEN refused: OPEN Message Error/Unspecific"

@@ -7,7 +7,11 @@
 # output-paused, output-queue-bytes/high-water within the limit), evpnd's
 # memory stays flat and the other session is unaffected.  When the peer
 # reads again it gets all N routes and End-of-RIB; when a stalled peer dies
-# its queue goes and a new session gets the whole table.
+# its queue goes and a new session gets the whole table.  Last, the other
+# way round: a peer faster than evpnd (its whole stream of N routes waits in
+# evpnd's socket while evpnd is stopped): evpnd stops reading at BGP_IN_HIGH
+# (input-paused), handles BGP_IN_SLICE bytes per event-loop turn
+# (input-slices), its input queue stays bounded and every route arrives.
 #
 # Namespaces ${LAB_PREFIX}dut and ${LAB_PREFIX}peer, made and removed here.
 LAB_PREFIX=${LAB_PREFIX:-sp$$-}
@@ -34,6 +38,8 @@ for ns in "$DUT" "$PEER"; do
 done
 # small socket buffers: what waits for the slow peer waits in evpnd, not in TCP
 ip netns exec "$DUT" sysctl -qw net.ipv4.tcp_wmem="4096 16384 65536"
+# a large receive window: a stopped evpnd gets a megabyte queued (case 4)
+ip netns exec "$DUT" sysctl -qw net.ipv4.tcp_rmem="4096 1048576 6291456"
 
 cat >"$work/evpnd.yaml" <<EOF
 router:
@@ -124,6 +130,39 @@ check "evpnd's memory is back within bounds" test $((rss2 - rss0)) -lt 16384
 slow_peer >"$work/slow3.out" 2>&1
 check "a new session of that peer gets all $N routes" \
   grep -q "\"event\": \"done\", \"routes\": $N" "$work/slow3.out"
+
 check "the feeder's session never went down" nbr feeder "n['flaps'] == 0"
+
+# 4. a peer faster than evpnd (the feeder again, with N other routes): they
+# wait in the socket, then evpnd reads them at its own pace, in bounded slices
+IN_HIGH=$((4 * 65535))  # BGP_IN_HIGH
+kill "$feeder"
+wait "$feeder" 2>/dev/null
+check_eventually 20 "the feeder's session is down and its routes gone" \
+  nbr feeder "n['state'] != 'Established' and n['prefixes-current'] == 0"
+ip netns exec "$PEER" "$BGP_BLAST" -c 10.9.0.254 -l 10.9.0.1 -n "$N" -P 02:cc -W -t 600 -q \
+  >"$work/burst.out" 2>&1 &
+burst=$!
+on_exit "kill $burst"
+check_eventually 10 "the burst peer is Established" nbr feeder "n['state'] == 'Established'"
+in0=$(nbr feeder "(n['input-slices'], n['input-paused'], n['flaps'])")
+kill -STOP "$evpnd"
+kill -USR1 "$burst"
+sleep 2
+recvq=$(ip netns exec "$DUT" ss -Htn state established src 10.9.0.254 dst 10.9.0.1 |
+  awk '{ print $1 }')
+log "with evpnd stopped, its socket holds ${recvq:-?} bytes of the burst"
+check "more than BGP_IN_HIGH bytes wait in the socket" test "${recvq:-0}" -gt "$IN_HIGH"
+kill -CONT "$evpnd"
+check_eventually 90 "evpnd gets all $N routes of the burst" \
+  nbr feeder "n['prefixes-current'] == $N"
+log "burst input: $(nbr feeder "{k: n[k] for k in n if k.startswith('input-')}") (before: $in0)"
+check "input handled in slices (input-slices counted)" \
+  nbr feeder "n['input-slices'] > $in0[0]"
+check "reading paused at the bound (input-paused counted)" \
+  nbr feeder "n['input-paused'] > $in0[1]"
+check "nothing refused for its length" nbr feeder "n['input-oversized'] == 0"
+check_eventually 5 "the input queue is empty again" nbr feeder "n['input-queue-bytes'] == 0"
+check "the burst session stayed up" nbr feeder "n['flaps'] == $in0[2]"
 check "evpnd is still running" pid_running "$evpnd"
 finish

@@ -14,7 +14,10 @@
  *            (10.255.0.100), -r RD (VTEP:1), -R RT (ASN:VNI), -P MAC prefix
  *            (first two octets, "02:bb"), -o first index (0), -B IPv4 base
  *            (172.17.0.0), -S SEQ MAC mobility sequence number (none), -X
- *            send MP_UNREACH (withdraw) for the same routes instead
+ *            send MP_UNREACH (withdraw) for the same routes instead, -W hold
+ *            the routes (and -x) after Established until SIGUSR1, so that a
+ *            test can stop the reflector first and have the whole stream wait
+ *            in its socket
  *            Route i has MAC P:P:i3:i2:i1:i0 (i big-endian) and IP base+i.
  * Crafted:   -x FILE  after the routes, send each line of FILE ("-": stdin)
  *            as one message: hex digits (spaces/colons ignored, '#' starts a
@@ -68,19 +71,25 @@ static struct {
 	const char *peer, *local, *rid, *rd, *rt, *xfile, *ofile, *expect_nh, *watch_mac;
 	int port, hold;
 	uint32_t asn, n, vni, first, mm_seq, expect;
-	bool with_ip, withdraw, has_mm, quiet;
+	bool with_ip, withdraw, has_mm, quiet, wait_usr1;
 	double timeout;
 	uint8_t pfx[2];
 	struct ipaddr nh, ipbase, enh;
 	struct mac wmac;
 } opt = {.port = BGP_PORT, .hold = 90, .asn = 65000, .vni = 100, .pfx = {0x02, 0xbb}};
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, go;
 
 static void on_sig(int s)
 {
 	(void)s;
 	stop = 1;
+}
+
+static void on_usr1(int s)
+{
+	(void)s;
+	go = 1;
 }
 
 static double now_rt(void)
@@ -370,7 +379,7 @@ static void usage(void)
 	fprintf(stderr, "usage: bgp_blast -c PEER [-p PORT] [-l LOCAL] [-a ASN] [-I ID] [-H HOLD]\n"
 			"       [-n N] [-i] [-v VNI] [-N NEXTHOP] [-r RD] [-R RT] [-P MACPFX] [-o FIRST]\n"
 			"       [-B IPBASE] [-S SEQ] [-X] [-x HEXFILE] [-O HEXFILE] [-e N] [-E NH] [-M MAC]\n"
-			"       [-t SECS] [-q]   (see the comment at the top of bgp_blast.c)\n");
+			"       [-W] [-t SECS] [-q]   (see the comment at the top of bgp_blast.c)\n");
 	exit(2);
 }
 
@@ -386,7 +395,7 @@ int main(int argc, char **argv)
 	double t_start = now_mono(), next_ka = 0, t_est = 0, t_send0 = 0;
 	size_t route_bytes_end = 0, n_msgs = 0, route_bytes = 0;
 
-	while ((c = getopt(argc, argv, "c:p:l:a:I:H:n:iv:N:r:R:P:o:B:S:Xx:O:e:E:M:t:q")) != -1) {
+	while ((c = getopt(argc, argv, "c:p:l:a:I:H:n:iv:N:r:R:P:o:B:S:WXx:O:e:E:M:t:q")) != -1) {
 		switch (c) {
 		case 'c': opt.peer = optarg; break;
 		case 'p': opt.port = atoi(optarg); break;
@@ -416,6 +425,7 @@ int main(int argc, char **argv)
 			break;
 		case 'S': opt.has_mm = true; opt.mm_seq = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'X': opt.withdraw = true; break;
+		case 'W': opt.wait_usr1 = true; break;
 		case 'x': opt.xfile = optarg; break;
 		case 'O': opt.ofile = optarg; break;
 		case 'e': opt.expect = (uint32_t)strtoul(optarg, NULL, 10); break;
@@ -450,6 +460,7 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_sig);
 	signal(SIGINT, on_sig);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, on_usr1);
 
 	/* Prepare everything before connecting: the stream is ready to go. */
 	{
@@ -536,6 +547,18 @@ int main(int argc, char **argv)
 			p.events |= POLLOUT;
 		if (opt.timeout && now - t_start > opt.timeout)
 			break;
+		if (established && !sent_routes && (!opt.wait_usr1 || go)) {
+			t_send0 = now_rt();
+			route_bytes = opt.n ? build_routes(&out, &n_msgs) : 0;
+			route_bytes_end = opt.n ? out.len : 0;
+			sent_routes = true;
+			if (opt.xfile) {
+				size_t k = queue_crafted(&out, opt.xfile, BGP_UPDATE);
+
+				printf("{\"event\": \"crafted\", \"messages\": %zu}\n", k);
+			}
+			continue;
+		}
 		if (established && opt.hold && now >= next_ka) {
 			queue_keepalive(&out);
 			next_ka = now + opt.hold / 3.0;
@@ -605,15 +628,6 @@ int main(int argc, char **argv)
 					next_ka = now_mono() + (opt.hold ? opt.hold / 3.0 : 1e9);
 					printf("{\"event\": \"established\", \"t\": %.6f}\n", t_est);
 					say("established with %s\n", opt.peer);
-					t_send0 = now_rt();
-					route_bytes = opt.n ? build_routes(&out, &n_msgs) : 0;
-					route_bytes_end = opt.n ? out.len : 0;
-					sent_routes = true;
-					if (opt.xfile) {
-						size_t k = queue_crafted(&out, opt.xfile, BGP_UPDATE);
-
-						printf("{\"event\": \"crafted\", \"messages\": %zu}\n", k);
-					}
 				} else if (m.type == BGP_NOTIFICATION) {
 					struct bgp_notify_in ni;
 
