@@ -260,7 +260,7 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 	struct evbuffer_iovec v[2];
 	size_t room = BGP_IN_HIGH - evbuffer_get_length(c->in), got, left;
 	ssize_t r;
-	int k, i;
+	int k, i, err;
 
 	if (!c->peer)
 		return;
@@ -275,6 +275,7 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 		left -= v[i].iov_len;
 	}
 	r = readv(fd, (struct iovec *)v, k);
+	err = errno;
 	got = r > 0 ? (size_t)r : 0;
 	for (i = 0, left = got; i < k; i++) {
 		if (v[i].iov_len > left)
@@ -282,14 +283,14 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 		left -= v[i].iov_len;
 	}
 	evbuffer_commit_space(c->in, v, k);
-	if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+	if (r == -1 && (err == EAGAIN || err == EWOULDBLOCK || err == EINTR))
 		return;
 	if (r <= 0) {
 		/* what came before the end still counts (a NOTIFICATION, say) */
 		char why[128];
 
 		snprintf(why, sizeof(why), "%s",
-			 r == 0 ? "connection closed by peer" : strerror(errno));
+			 r == 0 ? "connection closed by peer" : strerror(err));
 		event_del(c->rd);
 		if (conn_input(c, SIZE_MAX) == 0)
 			bgp_peer_conn_down(c, why);
