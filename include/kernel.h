@@ -283,6 +283,7 @@ struct kernel_stats {
 	uint64_t lat_sum_us;
 	uint64_t held_deletes;	/* deletions held (hold_deletes) */
 	uint64_t held_cancelled; /* ... and cancelled by a new request */
+	uint64_t echo_filtered;	/* bulk installs with their echoes filtered (kernel_nl.c) */
 };
 
 struct kernel {
@@ -295,6 +296,12 @@ struct kernel_cfg {
 	const struct kernel_events *events;
 	void *arg;
 	bool learn_local;  /* report local MACs/neighbours (advertise-all-vni) */
+	/*
+	 * Send requests from a thread of their own (with a loop only; started
+	 * when the loop first flushes, so after privileges are dropped): the
+	 * kernel's work on them overlaps the logic's on the other core.
+	 */
+	bool writer_thread;
 };
 
 /*

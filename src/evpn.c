@@ -333,6 +333,7 @@ int evpn_start_kernel(struct evpn *e)
 		.events = &evpn_kernel_events,
 		.arg = e,
 		.learn_local = true,
+		.writer_thread = true,
 	};
 	struct kernel *k = kernel_nl_new(&kc);
 
@@ -521,6 +522,8 @@ json_object *evpn_show_summary(const struct evpn *e)
 				       json_object_new_int64((int64_t)ks->held_deletes));
 		json_object_object_add(k, "held-cancelled",
 				       json_object_new_int64((int64_t)ks->held_cancelled));
+		json_object_object_add(k, "echo-filtered",
+				       json_object_new_int64((int64_t)ks->echo_filtered));
 		json_object_object_add(k, "install-latency", latency_json(ks));
 		json_object_object_add(o, "kernel-stats", k);
 	}

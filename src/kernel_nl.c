@@ -19,12 +19,22 @@
  * they are read at once, and any that is missing was lost to an overrun and
  * its request is retried.  The event socket is drained between batches so
  * the echo of 100k requests never overflows it.
+ *
+ * With cfg.writer_thread the sendmsg calls are made by the writer thread
+ * (kernel_nl_writer.c) instead, up to KNL_WINDOW bytes ahead of the loop;
+ * each batch comes back to the loop after its send, and is then settled
+ * exactly as above (acknowledgements, losses, events), so everything but
+ * the send stays on the loop's thread.  The thread starts at the loop's
+ * first turn (after the daemon dropped its privileges); until then
+ * (start-up, tools without a loop) the loop's thread sends itself.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <linux/filter.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <event2/event.h>
@@ -34,6 +44,12 @@
 
 #define KNL_BATCH (128 * 1024)	     /* bytes of messages per sendmsg */
 #define KNL_BATCHES_PER_TURN 64	     /* then let the loop run other events */
+/*
+ * Bytes of requests with the writer thread at most: bounds what the kernel
+ * queues (acknowledgements on req, echoes on evs) before the loop reads it.
+ */
+#define KNL_WINDOW (4 * KNL_BATCH)
+#define KNL_ECHO_BULK 2048	     /* requests unacknowledged: echoes are filtered */
 #define KNL_EVS_RCVBUF (64 << 20)
 #define KNL_REQ_RCVBUF (16 << 20)
 
@@ -93,6 +109,8 @@ void knl_retry_arm(struct knl *kn)
 	tv.tv_usec = (suseconds_t)(first % 1000) * 1000;
 	evtimer_add(kn->retry_ev, &tv);
 }
+
+static void echo_filter_update(struct knl *kn);
 
 /* ---- acknowledgements ------------------------------------------------ */
 
@@ -181,6 +199,8 @@ static void acks_read(struct knl *kn)
 {
 	if (sock_drain(kn, kn->req.fd, kn->abuf, ack_msg) == ENOBUFS)
 		log_warn("kernel", "acknowledgements lost (ENOBUFS): requests retried");
+	kn->k.stats.queue_depth = kn->fifo.n;
+	echo_filter_update(kn);
 }
 
 static void req_cb(evutil_socket_t fd, short what, void *arg)
@@ -300,10 +320,69 @@ static void evs_cb(evutil_socket_t fd, short what, void *arg)
 	events_read(arg);
 }
 
+/*
+ * The echo filter.  Every add of a remote MAC or neighbour comes back on
+ * evs as one RTM_NEWNEIGH per part (VXLAN entry, bridge entry, neighbour),
+ * marked extern_learn, telling nothing the acknowledgement does not (the
+ * local binding an add replaces is retired from the acknowledgement:
+ * knl_local_displaced).  During a bulk install -- KNL_ECHO_BULK requests
+ * or more unacknowledged -- a socket filter on evs drops those messages, so
+ * the kernel neither queues them nor wakes the loop for them; it goes when
+ * every request is acknowledged.  Deletions, entries without extern_learn
+ * (local learning, a MAC moving to a local port: the bridge clears the mark)
+ * and all other events still pass.  What a third party rewrites as an
+ * extern_learn entry while the filter is on is found by the next audit.
+ */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define BPF_HOST16(v) ((uint16_t)((((v) & 0xff) << 8) | ((v) >> 8))) /* as BPF_H loads it */
+#else
+#define BPF_HOST16(v) ((uint16_t)(v))
+#endif
+
+static void echo_filter(struct knl *kn, bool on)
+{
+	static struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, offsetof(struct nlmsghdr, nlmsg_type)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_HOST16(RTM_NEWNEIGH), 0, 3),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, NLMSG_HDRLEN + offsetof(struct ndmsg, ndm_flags)),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NTF_EXT_LEARNED, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),	       /* drop */
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff), /* pass */
+	};
+	static const struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]),
+					       .filter = code};
+	int rc, dummy = 0;
+
+	if (on == kn->echo_filtered)
+		return;
+	if (on)
+		rc = setsockopt(kn->evs.fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+	else
+		rc = setsockopt(kn->evs.fd, SOL_SOCKET, SO_DETACH_FILTER, &dummy, sizeof(dummy));
+	if (rc == -1) {
+		log_warn("kernel", "cannot %s the echo filter: %s", on ? "attach" : "detach",
+			 strerror(errno));
+		if (on)
+			return; /* unfiltered is only slower */
+		kn->need_resync = true; /* events may be missed: read everything again */
+	}
+	kn->echo_filtered = on;
+	kn->k.stats.echo_filtered += on;
+}
+
+/* On while a bulk install is in flight, off once everything is acknowledged. */
+static void echo_filter_update(struct knl *kn)
+{
+	if (!kn->echo_filtered && kn->fifo.n >= KNL_ECHO_BULK)
+		echo_filter(kn, true);
+	else if (kn->echo_filtered && kn->fifo.n == 0)
+		echo_filter(kn, false);
+}
+
 /* ---- sending --------------------------------------------------------- */
 
-/* Bytes and messages of the next batch, cut at a message boundary. */
-static size_t batch_len(const struct knl *kn, size_t *nmsg)
+/* Bytes and messages of the next batch, cut at a message boundary; the last one's seq. */
+static size_t batch_len(const struct knl *kn, size_t *nmsg, uint32_t *last_seq)
 {
 	size_t at = kn->out.off, end = kn->out.len;
 
@@ -315,6 +394,7 @@ static size_t batch_len(const struct knl *kn, size_t *nmsg)
 		if (at + l - kn->out.off > KNL_BATCH && *nmsg)
 			break;
 		at += l;
+		*last_seq = n->nlmsg_seq;
 		(*nmsg)++;
 	}
 	return at - kn->out.off;
@@ -334,7 +414,8 @@ static void batch_fail(struct knl *kn, size_t n, int err)
 /* Send one batch; 1 when sent, 0 when the socket is full, -1 on failure. */
 static int batch_send(struct knl *kn)
 {
-	size_t nmsg, len = batch_len(kn, &nmsg);
+	uint32_t last_seq = 0;
+	size_t nmsg, len = batch_len(kn, &nmsg, &last_seq);
 	ssize_t n;
 
 	do
@@ -372,6 +453,7 @@ static void flush_run(struct knl *kn, int budget)
 	}
 	kn->in_flush = false;
 	kn->k.stats.queue_depth = kn->fifo.n;
+	echo_filter_update(kn);
 	knl_log_flush(kn);
 	if (kn->out.off < kn->out.len && kn->flush_ev) {
 		static const struct timeval soon = {0, 1000};
@@ -380,9 +462,104 @@ static void flush_run(struct knl *kn, int budget)
 	}
 }
 
+/* ---- sending through the writer thread ------------------------------- */
+
+/* Serial number order of sequence numbers: a before or equal to b. */
+static bool seq_le(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) <= 0;
+}
+
+/* Hand batches to the writer while less than KNL_WINDOW bytes are with it. */
+static void writer_feed(struct knl *kn)
+{
+	while (kn->out.off < kn->out.len && kn->w.queued < KNL_WINDOW) {
+		uint32_t last_seq = 0;
+		size_t nmsg, len = batch_len(kn, &nmsg, &last_seq);
+
+		if (knl_writer_put(&kn->w, kn->out.data + kn->out.off, len, nmsg, last_seq) == -1) {
+			log_err("kernel", "netlink send of %zu requests: out of memory", nmsg);
+			kn->out.off += len;
+			batch_fail(kn, nmsg, ENOBUFS);
+			continue;
+		}
+		kn->out.off += len;
+		kn->k.stats.batches++;
+		kn->k.stats.sent += nmsg;
+		kn->unacked += nmsg;
+	}
+	echo_filter_update(kn);
+}
+
+/*
+ * A chunk is back: its send() has returned, so every acknowledgement of it
+ * is queued on req.  Read them; a request of the chunk still without one was
+ * not sent (the send failed) or its acknowledgement was lost to an overrun.
+ */
+static void writer_chunk_done(struct knl *kn, struct knl_wchunk *c)
+{
+	const struct knl_fifo_ent *head;
+	struct knl_fifo_ent ent;
+	int err = c->err == EMSGSIZE ? EMSGSIZE : ENOBUFS;
+
+	if (c->err)
+		log_err("kernel", "netlink send of %zu requests: %s", c->nmsg, strerror(c->err));
+	acks_read(kn);
+	while (kn->unacked && (head = knl_fifo_peek(kn)) && seq_le(head->seq, c->last_seq)) {
+		knl_fifo_pop(kn, &ent);
+		kn->unacked--;
+		knl_obj_done(kn, ent.obj, err, c->err ? NULL : "acknowledgement lost");
+	}
+	free(c);
+}
+
+/* Take back what the writer sent, read the echoes, give it more. */
+static void writer_collect(struct knl *kn, bool wait)
+{
+	struct knl_wchunk *c;
+
+	kn->in_flush = true;
+	while ((c = knl_writer_take(&kn->w, wait))) {
+		writer_chunk_done(kn, c);
+		events_read(kn);
+		writer_feed(kn);
+		wait = false;
+	}
+	kn->in_flush = false;
+	kn->k.stats.queue_depth = kn->fifo.n;
+	echo_filter_update(kn);
+	knl_log_flush(kn);
+}
+
+static void writer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	writer_collect(arg, false);
+}
+
+/* From the loop: start the thread on first use (the daemon runs unprivileged by now). */
+static bool writer_ready(struct knl *kn)
+{
+	if (!kn->w.open)
+		return false;
+	if (!kn->w.started && knl_writer_start(&kn->w) == -1) {
+		log_err("kernel", "cannot start the netlink writer thread: %s; sending from the loop",
+			strerror(errno));
+		knl_writer_close(&kn->w);
+		return false;
+	}
+	return true;
+}
+
 static void flush_cb(evutil_socket_t fd, short what, void *arg)
 {
-	flush_run(arg, KNL_BATCHES_PER_TURN);
+	struct knl *kn = arg;
+
+	echo_filter_update(kn);
+	if (writer_ready(kn)) {
+		writer_feed(kn);
+		return;
+	}
+	flush_run(kn, KNL_BATCHES_PER_TURN);
 }
 
 static void retry_cb(evutil_socket_t fd, short what, void *arg)
@@ -486,7 +663,13 @@ static void op_flush(struct kernel *k)
 
 	if (kn->in_flush)
 		return;
-	flush_run(kn, 1 << 30);
+	if (kn->w.started) { /* until the writer has sent everything */
+		writer_feed(kn);
+		while (kn->w.queued)
+			writer_collect(kn, true);
+	} else {
+		flush_run(kn, 1 << 30);
+	}
 	if (kn->flush_ev)
 		evtimer_del(kn->flush_ev);
 }
@@ -532,6 +715,9 @@ static void op_free(struct kernel *k)
 		event_free(kn->flush_ev);
 	if (kn->retry_ev)
 		event_free(kn->retry_ev);
+	if (kn->writer_ev)
+		event_free(kn->writer_ev);
+	knl_writer_close(&kn->w); /* before its socket goes */
 	knl_sock_close(&kn->req);
 	knl_sock_close(&kn->evs);
 	knl_sock_close(&kn->dump);
@@ -593,6 +779,20 @@ static int knl_open(struct knl *kn)
 		log_err("kernel", "cannot register netlink sockets with the event loop");
 		return -1;
 	}
+	if (!kn->cfg.writer_thread)
+		return 0;
+	if (knl_writer_open(&kn->w, kn->req.fd) == -1 ||
+	    !(kn->writer_ev = event_new(base, kn->w.efd, EV_READ | EV_PERSIST, writer_cb, kn)) ||
+	    event_add(kn->writer_ev, NULL) == -1) {
+		log_err("kernel", "cannot set up the netlink writer thread: %s; sending from the loop",
+			strerror(errno));
+		if (kn->writer_ev)
+			event_free(kn->writer_ev);
+		kn->writer_ev = NULL;
+		knl_writer_close(&kn->w);
+		return 0;
+	}
+	knl_kick(kn); /* the first loop turn starts the thread */
 	return 0;
 }
 

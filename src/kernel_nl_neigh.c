@@ -101,6 +101,22 @@ static void local_update(struct knl *kn, const struct knl_key *key, bool present
 	local_report(kn, l, true);
 }
 
+/*
+ * An add of ours (remote MAC or neighbour, key obj) was acknowledged: a
+ * local binding of the same MAC or IP was replaced by it and is gone.  Its
+ * echo says so too, but echoes of extern_learn adds may be filtered out
+ * during bulk installs (kernel_nl.c), so the acknowledgement decides.
+ */
+void knl_local_displaced(struct knl *kn, const struct knl_key *obj)
+{
+	struct knl_key lk = *obj;
+	struct knl_local *l;
+
+	lk.type = obj->type == KNL_MAC ? KNL_LMAC : KNL_LNEIGH;
+	if ((l = local_find(kn, &lk)))
+		local_drop(kn, l, true);
+}
+
 /* Is vni an L3VNI (no local MACs or neighbours)? */
 static bool vni_is_l3(struct knl *kn, vni_t vni)
 {

@@ -194,6 +194,11 @@ void knl_fifo_pop(struct knl *kn, struct knl_fifo_ent *e)
 	f->n--;
 }
 
+const struct knl_fifo_ent *knl_fifo_peek(const struct knl *kn)
+{
+	return kn->fifo.n ? &kn->fifo.ent[kn->fifo.head] : NULL;
+}
+
 /*
  * Start a request message for o (its acknowledgement maps back to o);
  * NULL when memory is exhausted (logged).  knl_obj_msg_end queues it.
@@ -438,6 +443,9 @@ static void obj_retry_later(struct knl *kn, struct knl_obj *o)
 
 void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack)
 {
+	struct knl_key key;
+	bool displaced;
+
 	if (err && !o->sent_add && (err == ENOENT || err == ESRCH || err == EADDRNOTAVAIL))
 		err = 0; /* deleting what is absent succeeds */
 	if (err) {
@@ -465,7 +473,11 @@ void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack
 		else if (!o->redo)
 			o->failed = true; /* until requested again: logged as refused */
 	}
+	displaced = !o->err && o->sent_add && (o->key.type == KNL_MAC || o->key.type == KNL_NEIGH);
+	key = o->key;
 	knl_obj_schedule(kn, o);
+	if (displaced)
+		knl_local_displaced(kn, &key);
 }
 
 void knl_retry_run(struct knl *kn)

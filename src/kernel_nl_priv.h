@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <sys/queue.h>
 #include <net/if.h>
 #include <linux/neighbour.h>
@@ -257,6 +258,45 @@ struct knl_vni {
 	LIST_HEAD(, knl_obj) objs;
 };
 
+/* ---- the request writer thread (kernel_nl_writer.c) ------------------ */
+
+/* Whole messages to send at once, and how the send went. */
+struct knl_wchunk {
+	STAILQ_ENTRY(knl_wchunk) link;
+	size_t len;
+	size_t nmsg;
+	uint32_t last_seq; /* sequence number of its last message */
+	int err;	   /* errno of the send, 0 when sent */
+	uint8_t data[];
+};
+
+struct knl_writer {
+	bool open, started;
+	int fd;			/* the request socket */
+	int efd;		/* eventfd: a chunk is done */
+	size_t queued;		/* bytes put and not taken back (loop's thread only) */
+	pthread_t th;
+	pthread_mutex_t mu;	/* guards todo, done, stop */
+	pthread_cond_t cv;	/* todo or stop changed */
+	pthread_cond_t done_cv; /* a chunk was put on done */
+	bool stop;
+	STAILQ_HEAD(, knl_wchunk) todo, done;
+};
+
+int knl_writer_open(struct knl_writer *w, int fd);
+/* Start the thread (idempotent); -1 with errno when it cannot be created. */
+int knl_writer_start(struct knl_writer *w);
+/* Queue a copy of len bytes holding nmsg messages; -1 when out of memory. */
+int knl_writer_put(struct knl_writer *w, const uint8_t *data, size_t len, size_t nmsg,
+		   uint32_t last_seq);
+/*
+ * The oldest chunk sent (the caller frees it), or NULL; with wait, blocks
+ * while chunks are queued and none is done yet.
+ */
+struct knl_wchunk *knl_writer_take(struct knl_writer *w, bool wait);
+/* Stop and join the thread; chunks not sent yet are dropped. */
+void knl_writer_close(struct knl_writer *w);
+
 /* ---- the instance ---------------------------------------------------- */
 
 struct knl_fifo_ent {
@@ -279,7 +319,8 @@ struct knl {
 	struct knl_sock req;	/* requests, acknowledgements */
 	struct knl_sock evs;	/* multicast events */
 	struct knl_sock dump;	/* synchronous dumps */
-	struct event *req_ev, *evs_ev, *flush_ev, *retry_ev;
+	struct event *req_ev, *evs_ev, *flush_ev, *retry_ev, *writer_ev;
+	struct knl_writer w;	/* used when cfg.writer_thread (and a loop) */
 	uint8_t *rbuf;		/* receive buffer of events, KNL_RBUF bytes */
 	uint8_t *abuf;		/* receive buffer of acknowledgements */
 	bool in_events;		/* events_read is running */
@@ -310,6 +351,7 @@ struct knl {
 	vni_t l3t_vni;
 	bool in_flush;
 	size_t unacked;		/* FIFO entries sent and not acknowledged */
+	bool echo_filtered;	/* evs drops extern_learn RTM_NEWNEIGH (bulk install) */
 	uint8_t *dbuf;		/* receive buffer of dumps, KNL_RBUF bytes */
 	struct knl_audit_run *audit; /* the audit whose dump is being read, else NULL */
 	struct knl_devs *devs;	/* declared devices (kernel_nl_dev.c), NULL until the first apply */
@@ -356,6 +398,8 @@ void knl_obj_schedule(struct knl *kn, struct knl_obj *o);
 void knl_obj_requested(struct knl *kn, struct knl_obj *o);
 void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack);
 void knl_fifo_pop(struct knl *kn, struct knl_fifo_ent *e);
+/* The oldest entry, NULL when the FIFO is empty. */
+const struct knl_fifo_ent *knl_fifo_peek(const struct knl *kn);
 void knl_log_flush(struct knl *kn);
 void knl_obj_lost(struct knl *kn, struct knl_obj *o, uint8_t parts);
 void knl_lost_report(struct knl *kn);
@@ -367,6 +411,8 @@ void knl_obj_describe(const struct knl_obj *o, const struct knl_val *v, char *bu
 void knl_vni_subject(vni_t vni, char *buf, size_t cap);
 
 /* kernel_nl_neigh.c */
+/* Our add of obj (KNL_MAC or KNL_NEIGH) succeeded: drop the local binding it replaced. */
+void knl_local_displaced(struct knl *kn, const struct knl_key *obj);
 
 /* States in which a neighbour or FDB entry forwards. */
 #define KNL_NUD_PRESENT                                                                            \

@@ -119,6 +119,9 @@ static const struct scalar scalars[] = {
 	{"evpnd_kernel_held_cancelled", "counter",
 	 "Held deletions cancelled because the route came back.",
 	 {"evpn", "kernel-stats", "held-cancelled"}},
+	{"evpnd_kernel_echo_filtered", "counter",
+	 "Bulk installs during which the echoes of evpnd's own adds were filtered.",
+	 {"evpn", "kernel-stats", "echo-filtered"}},
 };
 
 static void add_scalars(json_object *fams, json_object *summary)

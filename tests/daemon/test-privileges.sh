@@ -44,6 +44,12 @@ check "group nogroup" grep -Eq "^Gid:\s+65534\s" "$status"
 check "effective capabilities: NET_ADMIN + NET_BIND_SERVICE only" \
   grep -Eq "^CapEff:\s+0000000000001400$" "$status"
 check "bounding set reduced to the same" grep -Eq "^CapBnd:\s+0000000000001400$" "$status"
+# capabilities and ids belong to each thread: the netlink writer too
+ntask=$(ls /proc/$pid/task | wc -l)
+check "more than one thread (the netlink writer runs)" test "$ntask" -ge 2
+check "every thread: nobody, NET_ADMIN + NET_BIND_SERVICE only" \
+  bash -c "for t in /proc/$pid/task/*/status; do grep -Eq '^CapEff:\s+0000000000001400$' \$t &&
+    grep -Eq '^CapPrm:\s+0000000000001400$' \$t && grep -Eq '^Uid:\s+65534\s' \$t || exit 1; done"
 check "no_new_privs" grep -Eq "^NoNewPrivs:\s+1$" "$status"
 check "BGP still listens on port 179" bash -c "ip netns exec $ns ss -ltn | grep -q ':179 '"
 check "control socket mode 0660, group nogroup" \

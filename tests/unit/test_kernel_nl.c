@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <event2/event.h>
@@ -227,7 +228,11 @@ static void make_vni(vni_t vni, const char *svi_addr)
 
 static struct kernel *start(struct event_base *base, bool learn)
 {
-	struct kernel_cfg cfg = {.base = base, .events = &EVENTS, .learn_local = learn};
+	/* unit/test_kernel_nl-writer: the same cases with the writer thread */
+	struct kernel_cfg cfg = {.base = base,
+				 .events = &EVENTS,
+				 .learn_local = learn,
+				 .writer_thread = getenv("EVPND_TEST_WRITER") != NULL};
 	struct kernel *k = kernel_nl_new(&cfg);
 
 	ck_assert_ptr_nonnull(k);
@@ -1553,6 +1558,136 @@ START_TEST(ten_thousand)
 }
 END_TEST
 
+/* Loop until every request is acknowledged (or ms pass). */
+static void run_until_settled(struct event_base *base, struct kernel *k, int ms)
+{
+	const struct knl *kn = knl_of(k);
+
+	for (int i = 0; i < ms / 20; i++) {
+		if (kn->out.off == kn->out.len && kn->fifo.n == 0 && TAILQ_EMPTY(&kn->retry))
+			return;
+		run_loop(base, 20);
+	}
+}
+
+/*
+ * A remote MAC+IP installed over a local MAC and neighbour replaces them:
+ * the logic hears that the local ones are gone, from the acknowledgement
+ * even when the echo is filtered (here: a bulk install of 3000 more).
+ */
+START_TEST(local_displaced_by_remote)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1"), a = ip("172.16.0.5");
+	struct mac h = mac("02:00:00:00:00:05");
+	const char *t;
+
+	if (!netns())
+		return;
+	make_vni(100, "172.16.0.254/16");
+	sh("ip link add veth0 type veth peer name veth1");
+	sh("sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 net.ipv6.conf.veth0.disable_ipv6=1");
+	sh("ip link set veth0 master br100 && ip link set veth0 up && ip link set veth1 up");
+	sh("bridge fdb add 02:00:00:00:00:05 dev veth0 master dynamic");
+	sh("ip neigh add 172.16.0.5 lladdr 02:00:00:00:00:05 dev br100 nud reachable");
+	base = event_base_new();
+	k = start(base, true);
+	ck_assert_int_eq(R.mac_adds, 1);
+	ck_assert_int_eq(R.neigh_adds, 1);
+	for (unsigned i = 0; i < 3000; i++) {
+		struct mac m = {{0x02, 0xcc, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_add(k, 100, &m, &x, false);
+	}
+	kernel_mac_add(k, 100, &h, &x, false);
+	kernel_neigh_add(k, 100, &a, &h);
+	run_until_settled(base, k, 10000);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	ck_assert_uint_eq(k->stats.echo_filtered, 1);
+	ck_assert_int_eq(R.mac_dels, 1);
+	ck_assert_mem_eq(R.mac.mac.octet, h.octet, 6);
+	ck_assert_int_eq(R.neigh_dels, 1);
+	ck_assert_int_eq(ipaddr_cmp(&R.neigh.ip, &a), 0);
+	ck_assert_int_eq(R.lost, 0);
+	t = out("bridge fdb show br br100 | grep 02:00:00:00:00:05");
+	ck_assert_msg(strstr(t, "dev vxlan100") && !strstr(t, "dev veth0"), "%s", t);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
+/*
+ * The writer thread (as evpnd runs): requests queued between loop turns are
+ * sent by it, several chunks deep, and settled on the loop's thread; a
+ * flush waits for it.  With the acknowledgement socket shrunk, the kernel
+ * drops most acknowledgements: those requests count as lost and are
+ * retried until everything is settled, nothing given up.
+ */
+START_TEST(writer_thread)
+{
+	enum { N = 20000 };
+	struct kernel_cfg cfg = {.events = &EVENTS, .writer_thread = true};
+	struct ipaddr x = ip("10.255.0.1");
+	struct event_base *base;
+	struct kernel *k;
+	int small = 4096;
+	const char *t;
+
+	if (!netns())
+		return;
+	make_vni(100, "172.16.0.254/16");
+	cfg.base = base = event_base_new();
+	k = kernel_nl_new(&cfg);
+	ck_assert_ptr_nonnull(k);
+	for (unsigned i = 0; i < N; i++) {
+		struct mac m = {{0x02, 0xcc, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_add(k, 100, &m, &x, false);
+	}
+	ck_assert(!knl_of(k)->w.started); /* not before the loop runs */
+	run_until_settled(base, k, 10000);
+	ck_assert(knl_of(k)->w.started);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	ck_assert_uint_eq(k->stats.sent, N);
+	ck_assert_uint_ge(k->stats.batches, 4); /* more than one window's worth */
+	ck_assert_uint_eq(k->stats.queue_depth, 0);
+	t = out("bridge fdb show dev vxlan100 | grep -c 'extern_learn'");
+	ck_assert_int_eq(atoi(t), 2 * N);
+	/* a bulk install: the echoes of its adds were filtered, and the filter is off again */
+	ck_assert_uint_eq(k->stats.echo_filtered, 1);
+	ck_assert_uint_lt(k->stats.events, N / 2);
+	ck_assert(!knl_of(k)->echo_filtered);
+	sh("bridge fdb replace 02:cc:00:00:00:07 dev vxlan100 dst 10.255.0.9 self extern_learn");
+	run_loop(base, 50);
+	ck_assert_int_eq(R.lost, 1); /* unfiltered again: a rewrite by hand is seen */
+
+	/* acknowledgements lost: the deletions are retried, none given up */
+	ck_assert_int_eq(setsockopt(knl_of(k)->req.fd, SOL_SOCKET, SO_RCVBUF, &small,
+				    sizeof(small)), 0);
+	for (unsigned i = 0; i < N; i++) {
+		struct mac m = {{0x02, 0xcc, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_del(k, 100, &m);
+	}
+	k->ops->flush(k); /* waits for the thread */
+	ck_assert_uint_eq(knl_of(k)->w.queued, 0);
+	ck_assert_uint_eq(knl_of(k)->fifo.n, 0); /* each acknowledged or counted lost */
+	ck_assert_uint_gt(k->stats.errors, 0);
+	ck_assert(log_has("vni 100", "acknowledgement lost"));
+	small = 16 << 20;
+	setsockopt(knl_of(k)->req.fd, SOL_SOCKET, SO_RCVBUFFORCE, &small, sizeof(small));
+	run_until_settled(base, k, 20000);
+	ck_assert_uint_gt(k->stats.retries, 0);
+	ck_assert_uint_eq(k->stats.queue_depth, 0);
+	ck_assert(TAILQ_EMPTY(&knl_of(k)->retry));
+	t = out("bridge fdb show dev vxlan100 | grep -c 'extern_learn' || true");
+	ck_assert_int_eq(atoi(t), 0);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
 static Suite *kernel_nl_suite(void)
 {
 	Suite *s = suite_create("kernel_nl");
@@ -1583,6 +1718,8 @@ static Suite *kernel_nl_suite(void)
 	tcase_add_test(tc, local_route_events);
 	tcase_add_test(tc, audit_routes);
 	tcase_add_test(tc, ten_thousand);
+	tcase_add_test(tc, writer_thread);
+	tcase_add_test(tc, local_displaced_by_remote);
 	suite_add_tcase(s, tc);
 	return s;
 }
