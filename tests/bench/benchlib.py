@@ -14,6 +14,11 @@
       line of FILE that parses and has it
   benchlib.py frr-peer FIELD PEER < show-bgp-summary-json
       print FIELD of PEER in `show bgp l2vpn evpn summary json`
+  benchlib.py scale-poll EVPNCTL LABDIR LEAVES
+      tests/bench/scale.sh: query every leaf (LABDIR/leafI/evpnd.sock) and
+      print one JSON object: per-leaf lists of flood entries, MACs, kernel
+      queue depth, requests refused, session state, established count,
+      keepalives sent and received, and RSS-less totals
   benchlib.py report RESULTS [MARKDOWN_OUT]
       print the table of converge results (JSON lines) and optionally
       write it as Markdown
@@ -208,6 +213,41 @@ def report(path, md_out=None):
                 f.write("\n```\n" + "\n".join(micro) + "\n```\n")
 
 
+def scale_poll(evpnctl, labdir, leaves):
+    res = {k: [] for k in ("flood", "macs", "queue", "errors", "established",
+                           "est_count", "ka_sent", "ka_rcvd", "pid")}
+    for i in range(1, leaves + 1):
+        sock = "%s/leaf%d/evpnd.sock" % (labdir, i)
+        try:
+            summ = json.loads(subprocess.run(
+                [evpnctl, "-s", sock, "-j", "show", "summary"], stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, text=True, check=True, timeout=20).stdout)
+            nbrs = json.loads(subprocess.run(
+                [evpnctl, "-s", sock, "-j", "show", "neighbors"], stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, text=True, check=True, timeout=20).stdout)
+        except (subprocess.SubprocessError, ValueError):
+            summ, nbrs = {}, []
+        if isinstance(nbrs, dict):
+            nbrs = nbrs.get("neighbors", [])
+        ev = summ.get("evpn", {})
+        ks = ev.get("kernel-stats", {})
+        n = nbrs[0] if nbrs else {}
+        res["flood"].append(ev.get("flood-entries", -1))
+        res["macs"].append(ev.get("macs", -1))
+        res["queue"].append(ks.get("queue-depth", -1))
+        res["errors"].append(ks.get("errors", -1))
+        res["established"].append(n.get("state") == "Established")
+        res["est_count"].append(n.get("established-count", -1))
+        res["ka_sent"].append(n.get("messages-sent", {}).get("keepalive", -1))
+        res["ka_rcvd"].append(n.get("messages-received", {}).get("keepalive", -1))
+        try:
+            with open("%s/leaf%d/evpnd.pid" % (labdir, i)) as f:
+                res["pid"].append(int(f.read().split()[0]))
+        except (OSError, ValueError, IndexError):
+            res["pid"].append(0)
+    print(json.dumps(res))
+
+
 def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
@@ -220,6 +260,8 @@ def main(argv):
         field(argv[2], argv[3])
     elif cmd == "frr-peer":
         frr_peer(argv[2], argv[3])
+    elif cmd == "scale-poll":
+        scale_poll(argv[2], argv[3], int(argv[4]))
     elif cmd == "report":
         report(argv[2], argv[3] if len(argv) > 3 else None)
     else:
