@@ -53,5 +53,11 @@ struct json_object *evpn_show_rmacs(const struct evpn *e);
  * number of items, or NULL with *err when there is no kernel to audit.
  */
 struct json_object *evpn_audit(struct evpn *e, bool repair, int *drift, char **err);
+/*
+ * The periodic audit, with repair, read in steps while the loop runs (the
+ * outcome is logged by the kernel layer); -1 when there is no kernel or an
+ * audit is still running.
+ */
+int evpn_audit_start(struct evpn *e);
 
 #endif

@@ -32,6 +32,7 @@
 struct event_base;
 struct kernel;
 struct kernel_audit;
+typedef void (*kernel_audit_done_fn)(void *arg, int drift);
 
 /* A VNI as the kernel has it: VXLAN device, bridge, SVI. */
 struct kernel_vni {
@@ -239,6 +240,14 @@ struct kernel_ops {
 	 */
 	int (*audit)(struct kernel *k, bool repair, struct kernel_audit *out);
 	/*
+	 * The periodic audit: the same comparison and repair, but the kernel
+	 * is read a slice per loop turn (other work goes on; what changes
+	 * meanwhile is left for the next run).  done(arg, drift) at the end,
+	 * drift -1 when the kernel could not be read.  -1 (and no call) when
+	 * an audit is running or it cannot start.
+	 */
+	int (*audit_start)(struct kernel *k, kernel_audit_done_fn done, void *arg);
+	/*
 	 * Declared devices (struct kernel_devices; nothing in it is kept):
 	 * create what is missing, fix what differs and can be changed (MTU,
 	 * MAC, up, master, bridge port flags, addresses, access ports), and
@@ -418,6 +427,11 @@ static inline void kernel_hold_deletes(struct kernel *k, uint32_t ms)
 	if (k->ops->hold_deletes)
 		k->ops->hold_deletes(k, ms);
 }
+static inline int kernel_audit_start(struct kernel *k, kernel_audit_done_fn done, void *arg)
+{
+	return k->ops->audit_start ? k->ops->audit_start(k, done, arg) : -1;
+}
+
 /* -1 when the implementation has no audit (mocks). */
 static inline int kernel_audit(struct kernel *k, bool repair, struct kernel_audit *out)
 {

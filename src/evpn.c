@@ -530,6 +530,17 @@ json_object *evpn_show_summary(const struct evpn *e)
 	return o;
 }
 
+static void audit_done(void *arg, int drift)
+{
+	if (drift < 0)
+		log_warn("kernel", "periodic audit: the kernel could not be read (see above)");
+}
+
+int evpn_audit_start(struct evpn *e)
+{
+	return e->kernel ? kernel_audit_start(e->kernel, audit_done, e) : -1;
+}
+
 json_object *evpn_audit(struct evpn *e, bool repair, int *drift, char **err)
 {
 	struct kernel_audit a = {0};

@@ -224,10 +224,14 @@ void knl_event_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 		break;
 	case RTM_NEWNEIGH:
 	case RTM_DELNEIGH:
+		if (h->nlmsg_type == RTM_DELNEIGH && kn->audit)
+			knl_audit_churn(kn);
 		knl_neigh_msg(kn, h, body);
 		break;
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
+		if (h->nlmsg_type == RTM_DELROUTE && kn->audit)
+			knl_audit_churn(kn);
 		knl_route_msg(kn, h, body);
 		break;
 	default:
@@ -318,6 +322,11 @@ static void events_read(struct knl *kn)
 static void evs_cb(evutil_socket_t fd, short what, void *arg)
 {
 	events_read(arg);
+}
+
+void knl_events_drain(struct knl *kn)
+{
+	events_read(kn);
 }
 
 /*
@@ -687,7 +696,8 @@ static int op_audit(struct kernel *k, bool repair, struct kernel_audit *out)
 	int n;
 
 	if (kn->dumping || kn->audit) {
-		log_warn("kernel", "audit: not run while the kernel is being read");
+		log_warn("kernel", "audit: not run while the kernel is being read (%s)",
+			 kn->audit ? "the periodic audit" : "a resync");
 		return -1;
 	}
 	events_read(kn);
@@ -696,6 +706,11 @@ static int op_audit(struct kernel *k, bool repair, struct kernel_audit *out)
 	if (repair)
 		op_flush(k);
 	return n;
+}
+
+static int op_audit_start(struct kernel *k, kernel_audit_done_fn done, void *arg)
+{
+	return knl_audit_start(knl_of(k), done, arg);
 }
 
 static int op_devices_apply(struct kernel *k, const struct kernel_devices *d)
@@ -707,6 +722,7 @@ static void op_free(struct kernel *k)
 {
 	struct knl *kn = knl_of(k);
 
+	knl_audit_cancel(kn);
 	if (kn->req_ev)
 		event_free(kn->req_ev);
 	if (kn->evs_ev)
@@ -750,6 +766,7 @@ static const struct kernel_ops knl_ops = {
 	.flush = op_flush,
 	.free = op_free,
 	.audit = op_audit,
+	.audit_start = op_audit_start,
 	.devices_apply = op_devices_apply,
 };
 

@@ -299,7 +299,7 @@ static int dump_datagram(struct knl *kn, struct knl_sock *s, const uint8_t *data
 		if (h.nlmsg_seq != s->seq || h.nlmsg_pid != s->pid)
 			continue;
 		if (h.nlmsg_flags & NLM_F_DUMP_INTR)
-			kn->dump_intr = true;
+			s->intr = true;
 		if (h.nlmsg_type == NLMSG_DONE)
 			return 1;
 		if (h.nlmsg_type == NLMSG_ERROR) {
@@ -313,7 +313,7 @@ static int dump_datagram(struct knl *kn, struct knl_sock *s, const uint8_t *data
 	return 0;
 }
 
-int knl_dump(struct knl *kn, struct knl_sock *s, uint16_t type, uint8_t family, knl_msg_cb cb)
+int knl_dump_send(struct knl_sock *s, uint16_t type, uint8_t family)
 {
 	struct {
 		struct nlmsghdr n;
@@ -324,7 +324,6 @@ int knl_dump(struct knl *kn, struct knl_sock *s, uint16_t type, uint8_t family, 
 			: type == RTM_GETNEIGH ? sizeof(struct ndmsg)
 			: type == RTM_GETROUTE ? sizeof(struct rtmsg)
 					       : sizeof(struct ifaddrmsg);
-	int done = 0;
 
 	memset(&req, 0, sizeof(req));
 	req.n.nlmsg_len = NLMSG_LENGTH(hdrlen);
@@ -332,10 +331,45 @@ int knl_dump(struct knl *kn, struct knl_sock *s, uint16_t type, uint8_t family, 
 	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req.n.nlmsg_seq = ++s->seq;
 	req.family = family;
+	s->intr = false;
 	if (send(s->fd, &req, req.n.nlmsg_len, 0) == -1) {
 		log_err("kernel", "netlink dump request: %s", strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+int knl_dump_step(struct knl *kn, struct knl_sock *s, knl_msg_cb cb, int max)
+{
+	while (max-- > 0) {
+		ssize_t n = recv(s->fd, kn->dbuf, KNL_RBUF, MSG_DONTWAIT);
+		int done;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n <= 0) {
+			log_err("kernel", "netlink dump: %s", n == 0 ? "EOF" : strerror(errno));
+			return -1;
+		}
+		done = dump_datagram(kn, s, kn->dbuf, (size_t)n, cb);
+		if (done == -1) {
+			log_err("kernel", "netlink dump: %s", strerror(errno));
+			return -1;
+		}
+		if (done)
+			return 1;
+	}
+	return 0;
+}
+
+int knl_dump(struct knl *kn, struct knl_sock *s, uint16_t type, uint8_t family, knl_msg_cb cb)
+{
+	int done = 0;
+
+	if (knl_dump_send(s, type, family) == -1)
+		return -1;
 	while (!done) {
 		ssize_t n = dump_recv(s, kn->dbuf, KNL_RBUF);
 
@@ -349,5 +383,7 @@ int knl_dump(struct knl *kn, struct knl_sock *s, uint16_t type, uint8_t family, 
 			return -1;
 		}
 	}
+	if (s->intr)
+		kn->dump_intr = true;
 	return 0;
 }

@@ -74,6 +74,7 @@ struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key)
 		return NULL;
 	}
 	o->key = *key;
+	o->audit_gen = kn->audit_gen;
 	HASH_ADD(hh, kn->objs, key, sizeof(o->key), o);
 	LIST_INSERT_HEAD(&v->objs, o, vni_link);
 	return o;
@@ -81,6 +82,8 @@ struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key)
 
 static void obj_free(struct knl *kn, struct knl_obj *o)
 {
+	if (kn->audit)
+		knl_audit_gone(kn, &o->key);
 	HASH_DEL(kn->objs, o);
 	LIST_REMOVE(o, vni_link);
 	if (o->key.type == KNL_ROUTE)
@@ -337,6 +340,7 @@ void knl_obj_schedule(struct knl *kn, struct knl_obj *o)
 	bool add;
 	int ifindex;
 
+	o->audit_gen = kn->audit_gen; /* every change comes through here */
 	if (o->inflight || o->retry_at || o->lost)
 		return;
 	if (obj_converged(kn, o)) {
@@ -473,6 +477,8 @@ void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack
 		else if (!o->redo)
 			o->failed = true; /* until requested again: logged as refused */
 	}
+	if (!o->err && !o->sent_add && kn->audit)
+		knl_audit_churn(kn); /* the FDB, neighbour or route table lost an entry */
 	displaced = !o->err && o->sent_add && (o->key.type == KNL_MAC || o->key.type == KNL_NEIGH);
 	key = o->key;
 	knl_obj_schedule(kn, o);
@@ -508,6 +514,7 @@ void knl_obj_lost(struct knl *kn, struct knl_obj *o, uint8_t parts)
 
 	if (!(o->have & parts))
 		return;
+	o->audit_gen = kn->audit_gen;
 	o->have &= (uint8_t)~parts;
 	if (o->lost)
 		return;

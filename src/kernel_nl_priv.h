@@ -90,6 +90,7 @@ struct knl_sock {
 	int fd;
 	uint32_t pid;
 	uint32_t seq;
+	bool intr; /* the last dump was interrupted by changes (NLM_F_DUMP_INTR) */
 };
 
 int knl_sock_open(struct knl_sock *s, int rcvbuf, const unsigned *groups);
@@ -103,6 +104,15 @@ void knl_sock_close(struct knl_sock *s);
 struct knl;
 typedef void (*knl_msg_cb)(struct knl *kn, const struct nlmsghdr *h, struct buf *body);
 int knl_dump(struct knl *kn, struct knl_sock *s, uint16_t type, uint8_t family, knl_msg_cb cb);
+/*
+ * The same in steps, never waiting: knl_dump_send sends the request;
+ * knl_dump_step reads at most max datagrams of the answer (each about 32 KB,
+ * the kernel producing the next one inside the read), 1 when the dump is
+ * complete, 0 when more is to come, -1 on an error (logged); s->intr tells
+ * whether it was interrupted by changes.
+ */
+int knl_dump_send(struct knl_sock *s, uint16_t type, uint8_t family);
+int knl_dump_step(struct knl *kn, struct knl_sock *s, knl_msg_cb cb, int max);
 
 /* Iterate over the netlink messages of one datagram; -1 on a malformed one. */
 int knl_for_each_msg(struct knl *kn, const uint8_t *data, size_t len, knl_msg_cb cb);
@@ -202,6 +212,7 @@ struct knl_obj {
 	uint16_t inflight;		  /* messages not acknowledged yet */
 	int err;			  /* first refusal of the in-flight request */
 	uint16_t attempts;		  /* failed attempts in a row */
+	uint16_t audit_gen;		  /* kn->audit_gen when last changed (audits in steps) */
 	uint64_t retry_at;		  /* monotonic ms, 0: not waiting */
 	unsigned lost_gen;		  /* VNI generation when it was lost */
 	int hifindex;			  /* device holding it (0: none) */
@@ -354,6 +365,7 @@ struct knl {
 	bool echo_filtered;	/* evs drops extern_learn RTM_NEWNEIGH (bulk install) */
 	uint8_t *dbuf;		/* receive buffer of dumps, KNL_RBUF bytes */
 	struct knl_audit_run *audit; /* the audit whose dump is being read, else NULL */
+	uint16_t audit_gen;	/* bumped when an audit in steps starts */
 	struct knl_devs *devs;	/* declared devices (kernel_nl_dev.c), NULL until the first apply */
 };
 
@@ -489,6 +501,15 @@ void knl_obj_msg_end(struct knl *kn, struct knl_obj *o, struct nlmsghdr *n);
 
 /* kernel_nl_audit.c: the comparison, once requests are settled (op_audit). */
 int knl_audit(struct knl *kn, bool repair, struct kernel_audit *out);
+/* The audit in steps (repairing, one at a time); -1 when one runs or it cannot start. */
+int knl_audit_start(struct knl *kn, kernel_audit_done_fn done, void *arg);
+void knl_audit_cancel(struct knl *kn);
+/* An object of key was freed: while an audit runs in steps, its entry is no drift. */
+void knl_audit_gone(struct knl *kn, const struct knl_key *key);
+/* An FDB entry, neighbour or route was deleted (while an audit runs in steps). */
+void knl_audit_churn(struct knl *kn);
+/* kernel_nl.c: read the events queued now (not re-entered). */
+void knl_events_drain(struct knl *kn);
 
 /* kernel_nl_dev.c: devices evpnd creates and owns (op_devices_apply). */
 int knl_devs_apply(struct knl *kn, const struct kernel_devices *d);

@@ -1570,6 +1570,99 @@ static void run_until_settled(struct event_base *base, struct kernel *k, int ms)
 	}
 }
 
+static struct {
+	int calls, drift, ticks, ticks_at_done;
+} AS;
+
+static void audit_done_cb(void *arg, int drift)
+{
+	AS.calls++;
+	AS.drift = drift;
+	AS.ticks_at_done = AS.ticks;
+}
+
+static void tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	AS.ticks++;
+}
+
+/*
+ * The periodic audit in steps: the loop keeps running (a 1 ms timer ticks)
+ * while 40k FDB entries are read, drift made by hand is found and
+ * repaired, and what the logic changes meanwhile (a MAC added, one
+ * removed) is not taken for drift.
+ */
+START_TEST(audit_in_steps)
+{
+	enum { N = 20000 };
+	struct event_base *base;
+	struct event *tick;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1");
+	struct mac nm = mac("02:dd:00:00:00:01");
+	struct timeval ms = {0, 1000};
+	const char *t;
+
+	if (!netns())
+		return;
+	memset(&AS, 0, sizeof(AS));
+	make_audit_vni();
+	base = event_base_new();
+	k = start(base, true);
+	install_audit_set(k);
+	for (unsigned i = 0; i < N; i++) {
+		struct mac m = {{0x02, 0xcc, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_add(k, 100, &m, &x, false);
+	}
+	run_until_settled(base, k, 10000);
+	sh("bridge fdb replace 02:aa:00:00:00:01 dev vxlan100 dst 10.255.0.9 self extern_learn");
+	sh("ip neigh replace 172.16.0.1 lladdr 02:bb:00:00:00:01 dev br100 extern_learn nud noarp");
+	sh("ip neigh replace fd00::1 lladdr 02:bb:00:00:00:02 dev br100 nud permanent");
+	run_loop(base, 50); /* their events are read before the audit starts */
+	tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
+	event_add(tick, &ms);
+	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), 0);
+	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), -1); /* one at a time */
+	ck_assert_int_eq(AS.calls, 0);					    /* not done at once */
+	kernel_mac_add(k, 100, &nm, &x, false); /* the logic goes on meanwhile */
+	run_loop(base, 2);
+	ck_assert_int_eq(AS.calls, 0);
+	/* the newest, which the bridge's dump reads first: read already, and not extra */
+	for (unsigned i = N - 2000; i < N; i++) {
+		struct mac m = {{0x02, 0xcc, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_del(k, 100, &m);
+	}
+	for (int i = 0; i < 500 && !AS.calls; i++)
+		run_loop(base, 10);
+	ck_assert_int_eq(AS.calls, 1);
+	ck_assert_int_eq(AS.drift, 3);
+	ck_assert_int_gt(AS.ticks_at_done, 3); /* timers ran while the kernel was read */
+	ck_assert(!log_has("vni 100", "audit: removed extra"));
+	ck_assert(log_has("vni 100: audit: repaired wrong FDB 02:aa:00:00:00:01: dst 10.255.0.1 "
+			  "(found dst 10.255.0.9)", NULL));
+	run_until_settled(base, k, 5000);
+	t = out("bridge fdb show dev vxlan100 | grep -E '02:aa:00:00:00:01|02:dd:00:00:00:01|"
+		"02:cc:00:00:00:09'");
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	ck_assert_msg(strstr(t, "02:dd:00:00:00:01 dst 10.255.0.1"), "%s", t);
+	ck_assert_msg(strstr(t, "02:cc:00:00:00:09"), "%s", t);
+	t = out("bridge fdb show dev vxlan100 | grep -c '^02:cc:.*self extern_learn'");
+	ck_assert_int_eq(atoi(t), N - 2000);
+	/* all repaired: the next run finds nothing */
+	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), 0);
+	for (int i = 0; i < 500 && AS.calls < 2; i++)
+		run_loop(base, 10);
+	ck_assert_int_eq(AS.calls, 2);
+	ck_assert_int_eq(AS.drift, 0);
+	ck_assert_uint_eq(k->stats.audit_runs, 2);
+	event_free(tick);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
 /*
  * A remote MAC+IP installed over a local MAC and neighbour replaces them:
  * the logic hears that the local ones are gone, from the acknowledgement
@@ -1720,6 +1813,7 @@ static Suite *kernel_nl_suite(void)
 	tcase_add_test(tc, ten_thousand);
 	tcase_add_test(tc, writer_thread);
 	tcase_add_test(tc, local_displaced_by_remote);
+	tcase_add_test(tc, audit_in_steps);
 	suite_add_tcase(s, tc);
 	return s;
 }
