@@ -76,6 +76,10 @@ print(sum(v.get("connectionsDropped", 0) for v in json.load(sys.stdin).values()
 
 log "scale: $L evpnd leaves x $V VNIs, $R routes under load, hold $HOLD s"
 "$PY" "$SRC/tests/bench/scale_topo.py" "$WORK" "$L" "$V" "$HOLD" || exit 1
+# A big lab just taken down is still being freed by the kernel (its netns
+# cleanup holds the lock that creating a namespace needs): wait for that.
+probe=${LAB_PREFIX}probe$$
+timeout 900 ip netns add "$probe" && ip netns del "$probe"
 t0=$(now)
 check "lab up ($L leaves, $V VNIs each, $((L * V * 2)) devices)" topo_up "$TOPO" || { summary; exit 1; }
 t_up=$(since "$t0")
