@@ -6,6 +6,9 @@
       prints JSON {t_open, t_keepalive, t_first_update, t_last_data}.
       t_keepalive (the RR's first KEEPALIVE, which completes the leaf's
       OpenConfirm) is when the leaf's session reaches Established.
+  benchlib.py pcap-mac PCAP SRC MAC
+      when SRC first sent an UPDATE with an EVPN route for MAC in the
+      capture: prints JSON {t_sent} (0 if never)
   benchlib.py json KEY=VALUE... [@FILE:PREFIX]...
       one JSON object from KEY=VALUE pairs (numbers, true/false, strings)
       and the JSON objects in FILEs (their keys prefixed with PREFIX)
@@ -50,6 +53,15 @@ def pcap(path, rr):
         if tlen > 100:
             res["t_last_data"] = t
     print(json.dumps(res))
+
+
+def pcap_mac(path, src, mac):
+    out = subprocess.run(
+        ["tshark", "-r", path, "-Y", "ip.src==%s && bgp.evpn.nlri.mac_addr==%s" % (src, mac),
+         "-T", "fields", "-e", "frame.time_epoch"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False).stdout
+    times = [float(t) for t in out.split()]
+    print(json.dumps({"t_sent": times[0] if times else 0.0}))
 
 
 def conv(v):
@@ -119,6 +131,8 @@ def fmt(v, unit="s"):
         return "-"
     if unit == "s":
         return "%.3f" % v
+    if unit == "ms":
+        return "%.2f ms" % (v * 1000)
     if unit == "x":
         return "%.2f" % v
     if unit == "B":
@@ -184,6 +198,12 @@ def report(path, md_out=None):
         te, tf = e.get("seconds"), fr.get("seconds")
         lines.append(("mac-move", "1 (of %d)" % n, fmt(te), fmt(tf), "-",
                       fmt(te / tf, "x") if te and tf else "-", "-", "-", "-", "-", "-", "-", "-"))
+        te, tf = e.get("leaf_s"), fr.get("leaf_s")
+        if te is not None or tf is not None:
+            lines.append(("mac-move, leaf's share", "1 (of %d)" % n, fmt(te, "ms"),
+                          fmt(tf, "ms"), "-",
+                          fmt(te / tf, "x") if te and tf else "-",
+                          "-", "-", "-", "-", "-", "-", "-"))
     w = [max(len(str(r[i])) for r in lines) for i in range(len(hdr))]
     out = []
     for i, r in enumerate(lines):
@@ -254,6 +274,8 @@ def main(argv):
     cmd = argv[1]
     if cmd == "pcap":
         pcap(argv[2], argv[3])
+    elif cmd == "pcap-mac":
+        pcap_mac(argv[2], argv[3], argv[4])
     elif cmd == "json":
         mkjson(argv[2:])
     elif cmd == "field":

@@ -200,19 +200,25 @@ remote_run() {
 }
 
 # ---- local learning and MAC move: one leaf -------------------------------
-# local_run N NODE HOST VTEP DAEMON: the leaf's session is up, the other leaf's down
+# local_run N NODE HOST VTEP DAEMON PEER: the leaf's session is up, the other
+# leaf's down; PEER is the leaf's address on its uplink
 local_run() {
-  local n=$1 node=$2 host=$3 vtep=$4 daemon=$5 ns hns gns w=$WORK/l-$1-$5
+  local n=$1 node=$2 host=$3 vtep=$4 daemon=$5 peer=$6 ns hns gns w=$WORK/l-$1-$5
   ns=$(nsof "$node"); hns=$(nsof "$host"); gns=$(nsof gen)
   # MAC move: index 7 of the generated routes (remote, behind $VTEP_GEN) starts
   # talking behind this leaf; from the bridge learning it to the route
-  # reflector reflecting the leaf's route for it (sequence number 1).
+  # reflector reflecting the leaf's route for it (sequence number 1).  The
+  # leaf's uplink capture splits it: the leaf's share (learned -> its UPDATE
+  # on the wire) and the reflector's (-> the observer has it).
   local mvmac=02:bb:00:00:00:07
   ip netns exec "$hns" sh -c "ip link set eth1 down; ip link set eth1 address $mvmac; ip link set eth1 up"
   ip netns exec "$gns" "$TOOLS/bgp_blast" -q -c 10.1.9.254 -l 10.1.9.2 -M $mvmac -E "$vtep" \
       -t "$TMO" >"$w.mvobs" 2>&1 &
   local op=$!
   wait_until 30 rr_sent 10.1.9.2 "$n"; sleep 0.3
+  ip netns exec "$ns" tcpdump -U --immediate-mode -n -i eth1 -s 0 -w "$w.mv.pcap" tcp port 179 2>"$w.mvtcpdump" &
+  local tp=$!
+  wait_until 5 grep -q listening "$w.mvtcpdump"
   ip netns exec "$ns" "$TOOLS/nl_watch" -n 1 -o 7 -k local -L eth2 -t "$TMO" -r "$w.mvready" \
       -l move >"$w.mvwatch" &
   local wp=$!
@@ -220,12 +226,20 @@ local_run() {
   ip netns exec "$hns" ping -c 1 -W 1 172.16.0.251 >/dev/null 2>&1   # the host talks: learned
   wait $op; local orc=$?
   wait $wp; local wrc=$?
+  sleep 0.2; kill "$tp"; wait "$tp" 2>/dev/null
+  $BL pcap-mac "$w.mv.pcap" "$peer" $mvmac >"$w.mvsent"
   check "$daemon leaf: MAC move learned and advertised" test $orc -eq 0 -a $wrc -eq 0
-  local tm0 tm1
+  local tm0 tm1 tms
   tm0=$($BL field "$w.mvwatch" t_first); tm1=$($BL field "$w.mvobs" t_done)
+  tms=$($BL field "$w.mvsent" t_sent)
+  local sent=false; awk -v t="$tms" 'BEGIN { exit !(t > 0) }' && sent=true
+  check "$daemon leaf: its UPDATE for the moved MAC seen on the uplink" $sent
   emit benchmark=mac-move n="$n" daemon="$daemon" \
        seconds="$(awk -v a="$tm0" -v b="$tm1" 'BEGIN { printf "%.6f", b - a }')" \
-       t_learned="$tm0" t_reflected="$tm1" ok="$([ $orc -eq 0 ] && [ $wrc -eq 0 ] && echo true || echo false)"
+       leaf_s="$(awk -v a="$tm0" -v b="$tms" 'BEGIN { printf "%.6f", b - a }')" \
+       reflector_s="$(awk -v a="$tms" -v b="$tm1" 'BEGIN { printf "%.6f", b - a }')" \
+       t_learned="$tm0" t_sent="$tms" t_reflected="$tm1" \
+       ok="$([ $orc -eq 0 ] && [ $wrc -eq 0 ] && $sent && echo true || echo false)"
 
   # Local learning: N MACs (02:cc:...) on the access port, inserted by raw
   # rtnetlink (master dynamic), until the observer behind the RR has them all.
@@ -270,12 +284,12 @@ lab_run() {
     if [ "$r" -lt "$REPEAT" ]; then rr_neigh shut $RR_F; wait_until 60 fdb_empty leaff; fi
   done
   if [ "$sc" = mac ] && [ "$BENCH_LOCAL" = 1 ]; then
-    local_run "$n" leaff hf 10.255.0.12 frr
+    local_run "$n" leaff hf 10.255.0.12 frr $RR_F
     rr_neigh shut $RR_F
     wait_until 60 fdb_empty leaff
     rr_neigh unshut $RR_E
     check_eventually 60 "evpnd leaf back with the $n remote MACs" fdb_full leafe "$n"
-    local_run "$n" leafe he 10.255.0.11 evpnd
+    local_run "$n" leafe he 10.255.0.11 evpnd $RR_E
   fi
   stop_bg
   topo_down "$T"

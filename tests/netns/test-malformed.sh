@@ -25,17 +25,18 @@ down() { [ "$(session_state)" != Established ]; }
 log_mark() { LOGMARK=$(wc -l <"$(node_dir "$T" dut)/evpnd.log"); }
 case_log() { tail -n +$((LOGMARK + 1)) "$(node_dir "$T" dut)/evpnd.log"; }
 
-# run_case CASE: good routes + the case's messages; the peer stays 4 s
+# run_case CASE: good routes + the case's messages; the peer stays until
+# case_end stops it (or the DUT resets the session)
 run_case() {
   log_mark
   $CRAFT "$1" >"$work/$1.hex"
-  node_exec "$T" peer "$BGP_BLAST" -c 10.9.0.0 -l 10.9.0.1 -n 3 -x "$work/$1.hex" -t 4 -q \
-    >"$work/$1.out" 2>&1 &
+  ip netns exec "$(node_ns "$T" peer)" "$BGP_BLAST" -c 10.9.0.0 -l 10.9.0.1 -n 3 \
+    -x "$work/$1.hex" -t 60 -q >"$work/$1.out" 2>&1 &
   BLAST=$!
   wait_until 10 grep -q '"event": "crafted"' "$work/$1.out"
   sleep 1
 }
-case_end() { wait "$BLAST" 2>/dev/null; wait_until 10 down; }
+case_end() { kill "$BLAST" 2>/dev/null; wait "$BLAST" 2>/dev/null; wait_until 10 down; }
 good_intact() { kernel_has 02:bb:00:00:00:00 && kernel_has 02:bb:00:00:00:02; }
 alive() { evpnctl_node "$T" dut show summary >/dev/null; }
 logged() { case_log | grep -q "$1"; }
