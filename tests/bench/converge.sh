@@ -19,6 +19,7 @@
 #   BENCH_KEEP     1: keep the work dir (pcaps, JSON pieces) for inspection
 #   BENCH_PERF     1: perf record -g evpnd during its remote-install runs
 #                  ($BENCH_OUT/perf-evpnd-SCENARIO-N.data, top symbols in .txt)
+#                  and its local learning (perf-evpnd-local-N.data, .txt)
 #   EVPND, EVPNCTL binaries (default $BENCH_OUT/evpnd, evpnctl)
 #   LAB_PREFIX     namespace prefix (default hF-)
 #
@@ -247,9 +248,20 @@ local_run() {
       -E "$vtep" -t "$TMO" >"$w.obs" 2>&1 &
   op=$!
   wait_until 30 rr_sent 10.1.9.2 "$n"; sleep 0.3
+  local pp=
+  if [ "${BENCH_PERF:-0}" = 1 ] && [ "$daemon" = evpnd ]; then
+    perf record -g -o "$BENCH_OUT/perf-evpnd-local-$n.data" -p "$(daemon_pids "$node")" \
+      >/dev/null 2>&1 &
+    pp=$!; sleep 0.5
+  fi
   ip netns exec "$ns" "$TOOLS/nl_blast" -m local -L eth2 -n "$n" -P 02:cc -l local >"$w.blast"
   local brc=$?
   wait $op; orc=$?
+  if [ -n "$pp" ]; then
+    kill -INT "$pp"; wait "$pp"
+    perf report -i "$BENCH_OUT/perf-evpnd-local-$n.data" --no-children --sort symbol --stdio \
+      -g none 2>/dev/null | grep '%' | head -40 >"$BENCH_OUT/perf-evpnd-local-$n.txt"
+  fi
   check "$daemon leaf: $n local MACs reached the route reflector" test $orc -eq 0 -a $brc -eq 0
   local t0 t1
   t0=$($BL field "$w.blast" t_first); t1=$($BL field "$w.obs" t_done)
