@@ -30,7 +30,7 @@ if [ "${EVPND_SKIP_SANITIZE:-0}" != 1 ]; then
   # the plain pass covers: evpnd under ASan+UBSan against FRR, GoBGP and crafted
   # input, the IRB fabric and the soak (LeakSanitizer at exit)
   (cd "$src/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-     ctest -j"$jobs" --output-on-failure -E 'netns/test-(gr-restart|runner|reload|audit|irb-ops)|vm/|bench/(converge|scale)|daemon/package')
+     ctest -j"$jobs" --output-on-failure -E 'netns/test-(gr-restart|runner|reload|audit|irb-ops)|vm/|bench/(converge|move|scale)|daemon/package')
 fi
 
 if [ "${EVPND_SKIP_FUZZ:-0}" != 1 ]; then

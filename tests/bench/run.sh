@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks, one command:  tests/bench/run.sh [all|decode|rib|converge|scale|smoke]
+# Benchmarks, one command:  tests/bench/run.sh [all|decode|rib|converge|move|scale|smoke]
 # Builds an optimised tree (build-bench/) and the benchmark tools, runs each
 # benchmark; results are printed and written as JSON lines to
 # build-bench/bench-results.json (the converge table also as Markdown to
@@ -10,20 +10,23 @@
 #             MACs / MAC+IPs from an FRR route reflector, the kernel's own
 #             limit (raw rtnetlink), memory per route, local learning and a
 #             MAC move; N = 10k and 100k (BENCH_N="..." to change)
+#   move      (needs root) a MAC moving between two evpnd leaves, kernel to
+#             kernel, through an evpnd and through an FRR route reflector
+#             (MOVE_REPEAT, MOVE_RR; tests/bench/move.sh)
 #   scale     (needs root) many evpnd leaves (32) with many VNIs (1,000)
 #             behind one FRR route reflector: flood lists complete, then
 #             100k routes installed on every leaf at once with every
 #             session and its keepalives kept (SCALE_LEAVES, SCALE_VNIS,
 #             SCALE_ROUTES to change; tests/bench/scale.sh)
-#   all       (default) decode, rib, converge and scale
+#   all       (default) decode, rib, converge, move and scale
 #   smoke     everything once with a tiny N (CI): checks only that it all
 #             ran and every entry appeared, never a timing
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 out=${BENCH_OUT:-$src/build-bench}
 what=${1:-all}
-case $what in all|decode|rib|converge|scale|smoke) ;; *)
-  echo "usage: tests/bench/run.sh [all|decode|rib|converge|scale|smoke]" >&2; exit 2 ;;
+case $what in all|decode|rib|converge|move|scale|smoke) ;; *)
+  echo "usage: tests/bench/run.sh [all|decode|rib|converge|move|scale|smoke]" >&2; exit 2 ;;
 esac
 "$src/.ci/install-deps.sh" >/dev/null
 cmake -S "$src" -B "$out" -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -68,10 +71,14 @@ if [ "$what" = smoke ]; then
   "$out/tests/bench_decode" -n 2000 -r 1 -j >>"$results"
   "$out/tools/bench_rib" -n 2000 -r 1 -j >>"$results"
   "$src/tests/bench/converge.sh" --smoke || rc=1
+  "$src/tests/bench/move.sh" --smoke || rc=1
   "$src/tests/bench/scale.sh" --smoke || rc=1
 fi
 if [ "$what" = all ] || [ "$what" = converge ]; then
   "$src/tests/bench/converge.sh" || rc=1
+fi
+if [ "$what" = all ] || [ "$what" = move ]; then
+  "$src/tests/bench/move.sh" || rc=1
 fi
 if [ "$what" = all ] || [ "$what" = scale ]; then
   "$src/tests/bench/scale.sh" || rc=1
