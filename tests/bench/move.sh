@@ -195,8 +195,8 @@ move_run() {
   remote_at_leaf1() {
     ip netns exec "$n1" bridge fdb show dev vxlan100 | grep -q "^$m dst 10.255.1.2 "
   }
-  local k
-  for k in 1 2 3 4 5 6 7 8 9 10; do
+
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
     ip netns exec "$nh2" ping -c 1 -W 0.2 172.16.0.99 >/dev/null 2>&1
     remote_at_leaf1 && break
   done
