@@ -30,23 +30,11 @@
 # Pass/fail never depends on a timing: the run fails only when something
 # did not run or not all N entries/routes appeared.
 set -uo pipefail
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-export SRC
 LAB_PREFIX=${LAB_PREFIX:-hF-}
-BENCH_OUT=${BENCH_OUT:-$SRC/build-bench}
-export EVPND=${EVPND:-$BENCH_OUT/evpnd}
-export EVPNCTL=${EVPNCTL:-$BENCH_OUT/evpnctl}
-. "$SRC/tests/netns/lib.sh"
-need_root
-
-SMOKE=0
-[ "${1:-}" = --smoke ] && SMOKE=1
+. "$(dirname "$0")/lib.sh"
+bench_init converge "${1:-}" bgp_blast nl_watch nl_blast
 if [ $SMOKE = 1 ]; then NS_LIST=${BENCH_N:-1000}; else NS_LIST=${BENCH_N:-10000 100000}; fi
-TOOLS=${BENCH_TOOLS:-$BENCH_OUT/tools}
-RESULTS=$BENCH_OUT/bench-results.json
 BENCH_LOCAL=${BENCH_LOCAL:-1}
-PY=/usr/bin/python3
-BL="$PY $SRC/tests/bench/benchlib.py"
 T=bench-leaf
 RR_E=10.1.1.1          # the RR's neighbour address of the evpnd leaf
 RR_F=10.1.2.1          # ... of the FRR leaf
@@ -56,16 +44,11 @@ WORK=$(mktemp -d /tmp/hF-bench.XXXXXX)
 chmod 755 "$WORK"      # tcpdump drops to its own user and writes here
 [ "${BENCH_KEEP:-0}" = 1 ] || on_exit "rm -rf $WORK"
 on_exit "ip netns del $KNS 2>/dev/null"
-for t in bgp_blast nl_watch nl_blast; do
-  [ -x "$TOOLS/$t" ] || { echo "converge: $TOOLS/$t missing (run tests/bench/run.sh)"; exit 1; }
-done
-mkdir -p "$BENCH_OUT" && touch "$RESULTS"
 
 TMO=$([ $SMOKE = 1 ] && echo 30 || echo 120)
 REPEAT=${BENCH_REPEAT:-$([ $SMOKE = 1 ] && echo 1 || echo 3)}
 
 note() { printf '# %s\n' "$*" >&2; }
-emit() { $BL json "$@" | tee -a "$RESULTS" >/dev/null; }
 # node namespaces and state dirs by the runner's naming (topologies/README.md),
 # without starting the runner (Python) for every lookup
 STATE_BASE=${CLAB_NETNS_STATE:-/tmp/clab-netns}
@@ -102,7 +85,6 @@ stop_bg() { local p; for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done; f
 on_exit 'stop_bg'
 
 # wait_file FILE SECS: until FILE exists
-wait_file() { wait_until "$2" test -e "$1"; }
 
 # ---- kernel limit --------------------------------------------------------
 kernel_ns_up() {

@@ -16,29 +16,13 @@
 # $BENCH_OUT/bench-results.json.  Timings never fail the run; a move that
 # does not converge does.
 set -uo pipefail
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-export SRC
 LAB_PREFIX=${LAB_PREFIX:-hV-}
-BENCH_OUT=${BENCH_OUT:-$SRC/build-bench}
-export EVPND=${EVPND:-$BENCH_OUT/evpnd}
-export EVPNCTL=${EVPNCTL:-$BENCH_OUT/evpnctl}
-. "$SRC/tests/netns/lib.sh"
-need_root
-
-SMOKE=0
-[ "${1:-}" = --smoke ] && SMOKE=1
+. "$(dirname "$0")/lib.sh"
+bench_init move "${1:-}" nl_watch
 REPEAT=${MOVE_REPEAT:-$([ $SMOKE = 1 ] && echo 1 || echo 5)}
-TOOLS=${BENCH_TOOLS:-$BENCH_OUT/tools}
-RESULTS=$BENCH_OUT/bench-results.json
-PY=/usr/bin/python3
-BL="$PY $SRC/tests/bench/benchlib.py"
-[ -x "$TOOLS/nl_watch" ] || { echo "move: $TOOLS/nl_watch missing (run tests/bench/run.sh)"; exit 1; }
-mkdir -p "$BENCH_OUT" && touch "$RESULTS"
 WORK=$(mktemp -d /tmp/hV-move.XXXXXX)
 chmod 755 "$WORK"
 [ "${BENCH_KEEP:-0}" = 1 ] || on_exit "rm -rf $WORK"
-emit() { $BL json "$@" | tee -a "$RESULTS" >/dev/null; }
-wait_file() { wait_until "$2" test -e "$1"; }
 
 # ---- the fabric ------------------------------------------------------------
 #   rr     lo 10.255.0.1, eth1 10.2.1.0/31 (leaf1), eth2 10.2.2.0/31 (leaf2)
@@ -195,7 +179,6 @@ move_run() {
   remote_at_leaf1() {
     ip netns exec "$n1" bridge fdb show dev vxlan100 | grep -q "^$m dst 10.255.1.2 "
   }
-
   for _ in 1 2 3 4 5 6 7 8 9 10; do
     ip netns exec "$nh2" ping -c 1 -W 0.2 172.16.0.99 >/dev/null 2>&1
     remote_at_leaf1 && break

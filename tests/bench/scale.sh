@@ -27,27 +27,13 @@
 # (<repo>/build-bench), BENCH_TOOLS ($BENCH_OUT/tools), EVPND, EVPNCTL,
 # LAB_PREFIX (hS-), BENCH_KEEP=1 keeps the work dir.
 set -uo pipefail
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-export SRC
 LAB_PREFIX=${LAB_PREFIX:-hS-}
-BENCH_OUT=${BENCH_OUT:-$SRC/build-bench}
-export EVPND=${EVPND:-$BENCH_OUT/evpnd}
-export EVPNCTL=${EVPNCTL:-$BENCH_OUT/evpnctl}
-. "$SRC/tests/netns/lib.sh"
-need_root
-
-SMOKE=0
-[ "${1:-}" = --smoke ] && SMOKE=1
+. "$(dirname "$0")/lib.sh"
+bench_init scale "${1:-}" bgp_blast
 L=${SCALE_LEAVES:-$([ $SMOKE = 1 ] && echo 4 || echo 32)}
 V=${SCALE_VNIS:-$([ $SMOKE = 1 ] && echo 20 || echo 1000)}
 R=${SCALE_ROUTES:-$([ $SMOKE = 1 ] && echo 2000 || echo 100000)}
 HOLD=${SCALE_HOLD:-9}
-TOOLS=${BENCH_TOOLS:-$BENCH_OUT/tools}
-RESULTS=$BENCH_OUT/bench-results.json
-PY=/usr/bin/python3
-BL="$PY $SRC/tests/bench/benchlib.py"
-[ -x "$TOOLS/bgp_blast" ] || { echo "scale: $TOOLS/bgp_blast missing (run tests/bench/run.sh)"; exit 1; }
-mkdir -p "$BENCH_OUT" && touch "$RESULTS"
 WORK=$(mktemp -d /tmp/hS-scale.XXXXXX)
 [ "${BENCH_KEEP:-0}" = 1 ] || on_exit "rm -rf $WORK"
 TOPO=$WORK/scale.clab.yml
@@ -56,7 +42,6 @@ nsof() { echo "${LAB_PREFIX}scale-$1"; }
 rr() { local a args=(); for a in "$@"; do args+=(-c "$a"); done; vtysh --vty_socket "$LABDIR/rr" "${args[@]}"; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
-emit() { $BL json "$@" | tee -a "$RESULTS" >/dev/null; }
 poll() { $BL scale-poll "$EVPNCTL" "$LABDIR" "$L" >"$WORK/poll.json"; }
 # pv EXPR: evaluate a Python expression over the last poll (d), print it
 pv() { json_eval "$1" <"$WORK/poll.json"; }
