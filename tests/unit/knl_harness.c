@@ -193,6 +193,16 @@ void run_loop(struct event_base *base, int ms)
 	event_base_dispatch(base);
 }
 
+bool loop_until_line(struct event_base *base, const char *cmd, const char *line, int ms)
+{
+	for (int waited = 0; !has_line(out("%s", cmd), line); waited += 20) {
+		if (waited >= ms)
+			return false;
+		run_loop(base, 20);
+	}
+	return true;
+}
+
 /* br<vni> + vxlan<vni> (nolearning, neigh_suppress on), optionally an SVI address. */
 void make_vni(vni_t vni, const char *svi_addr)
 {

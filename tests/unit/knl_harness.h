@@ -53,6 +53,8 @@ const char *out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Does text contain a line starting with line (trailing blanks ignored)? */
 bool has_line(const char *text, const char *line);
 void run_loop(struct event_base *base, int ms);
+/* Run the loop until cmd's output has that line (has_line) or ms pass; whether it has. */
+bool loop_until_line(struct event_base *base, const char *cmd, const char *line, int ms);
 /* Loop until every request is acknowledged (or ms pass). */
 void run_until_settled(struct event_base *base, struct kernel *k, int ms);
 /* br<vni> + vxlan<vni> (nolearning, neigh_suppress on), optionally an SVI address. */
