@@ -48,7 +48,6 @@ on_exit "ip netns del $KNS 2>/dev/null"
 TMO=$([ $SMOKE = 1 ] && echo 30 || echo 120)
 REPEAT=${BENCH_REPEAT:-$([ $SMOKE = 1 ] && echo 1 || echo 3)}
 
-note() { printf '# %s\n' "$*" >&2; }
 # node namespaces and state dirs by the runner's naming (topologies/README.md),
 # without starting the runner (Python) for every lookup
 STATE_BASE=${CLAB_NETNS_STATE:-/tmp/clab-netns}
@@ -83,8 +82,6 @@ daemon_pids() { # daemon_pids NODE
 bg_pids=()
 stop_bg() { local p; for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done; for p in "${bg_pids[@]}"; do wait "$p" 2>/dev/null; done; bg_pids=(); }
 on_exit 'stop_bg'
-
-# wait_file FILE SECS: until FILE exists
 
 # ---- kernel limit --------------------------------------------------------
 kernel_ns_up() {
@@ -257,7 +254,7 @@ local_run() {
 lab_run() {
   local sc=$1 n=$2 ip=
   [ "$sc" = macip ] && ip=-i
-  note "lab: $sc N=$n"
+  log "lab: $sc N=$n"
   check "lab up ($sc N=$n)" topo_up "$T" --reconfigure || return 1
   local gns; gns=$(nsof gen)
   # the route source: N routes into the RR before any leaf is released
