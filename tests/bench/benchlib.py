@@ -31,11 +31,17 @@ import subprocess
 import sys
 
 
+def tshark_fields(path, display_filter, *fields):
+    """The capture's frames that match display_filter, one line of tab-separated fields each."""
+    args = ["tshark", "-r", path, "-Y", display_filter, "-T", "fields"]
+    for f in fields:
+        args += ["-e", f]
+    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                          check=False).stdout
+
+
 def pcap(path, rr):
-    out = subprocess.run(
-        ["tshark", "-r", path, "-Y", "ip.src==%s && tcp" % rr,
-         "-T", "fields", "-e", "frame.time_epoch", "-e", "tcp.len", "-e", "bgp.type"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False).stdout
+    out = tshark_fields(path, "ip.src==%s && tcp" % rr, "frame.time_epoch", "tcp.len", "bgp.type")
     res = {"t_open": 0.0, "t_keepalive": 0.0, "t_first_update": 0.0, "t_last_data": 0.0}
     for line in out.splitlines():
         parts = line.split("\t")
@@ -56,10 +62,8 @@ def pcap(path, rr):
 
 
 def pcap_mac(path, src, mac):
-    out = subprocess.run(
-        ["tshark", "-r", path, "-Y", "ip.src==%s && bgp.evpn.nlri.mac_addr==%s" % (src, mac),
-         "-T", "fields", "-e", "frame.time_epoch"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False).stdout
+    out = tshark_fields(path, "ip.src==%s && bgp.evpn.nlri.mac_addr==%s" % (src, mac),
+                        "frame.time_epoch")
     times = [float(t) for t in out.split()]
     print(json.dumps({"t_sent": times[0] if times else 0.0}))
 
