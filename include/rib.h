@@ -29,6 +29,7 @@
 #include <uthash.h>
 
 #include "bgp_attr.h"
+#include "htab.h"
 #include "evpn_nlri.h"
 #include "types.h"
 
@@ -149,7 +150,8 @@ struct rib_path {
 };
 
 struct rib_route {
-	UT_hash_handle hh;
+	struct htab_node hnode;		/* rib.routes */
+	TAILQ_ENTRY(rib_route) order;	/* rib.order: insertion order, for iterators */
 	struct evpn_key key;
 	struct rib_path *paths;
 	struct rib_path *best;		/* NULL iff paths == NULL */

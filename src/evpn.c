@@ -65,6 +65,12 @@ struct evpn *evpn_new(struct event_base *base, struct rib *rib, struct bgp *bgp)
 	e->rib = rib;
 	e->bgp = bgp;
 	e->work_ev = event_new(base, -1, 0, work_cb, e);
+	htab_init(&e->macs);
+	htab_init(&e->neighs);
+	TAILQ_INIT(&e->mac_order);
+	TAILQ_INIT(&e->neigh_order);
+	pool_init(&e->mac_pool, sizeof(struct evpn_mac));
+	pool_init(&e->neigh_pool, sizeof(struct evpn_neigh));
 	rib_set_observer(rib, evpn_import_observer, e);
 	rib_set_sweep_hook(rib, sweep_hook, e);
 	return e;
@@ -415,10 +421,10 @@ json_object *evpn_show_vnis(const struct evpn *e)
 json_object *evpn_show_macs(const struct evpn *e, vni_t vni)
 {
 	json_object *a = json_object_new_array();
-	const struct evpn_mac *m, *tmp;
+	const struct evpn_mac *m;
 	char s[IPADDR_STRLEN];
 
-	HASH_ITER(hh, e->macs, m, tmp) {
+	TAILQ_FOREACH(m, &e->mac_order, order) {
 		const struct rib_path *remote = evpn_mac_remote_best(m);
 		json_object *o;
 
@@ -492,7 +498,7 @@ json_object *evpn_show_summary(const struct evpn *e)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "vnis", json_object_new_int64(HASH_COUNT(e->vnis)));
-	json_object_object_add(o, "macs", json_object_new_int64(HASH_COUNT(e->macs)));
+	json_object_object_add(o, "macs", json_object_new_int64(htab_count(&e->macs)));
 	json_object_object_add(o, "local-macs", json_object_new_int64((int64_t)e->st.local_macs));
 	json_object_object_add(o, "local-neighbors",
 			       json_object_new_int64((int64_t)e->st.local_neighs));

@@ -107,26 +107,44 @@ static size_t import_vnis(const struct evpn *e, const struct rib_path *p, vni_t 
 
 void evpn_cands_add(struct evpn_cands *c, const struct rib_route *rt)
 {
+	bool inl = c->cap <= EVPN_CANDS_INLINE;
+	const struct rib_route **v = inl ? c->in : c->v;
+
 	for (size_t i = 0; i < c->n; i++)
-		if (c->v[i] == rt)
+		if (v[i] == rt)
 			return;
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 2;
-		c->v = realloc(c->v, c->cap * sizeof(*c->v));
-		if (!c->v)
+	if (c->n == (inl ? EVPN_CANDS_INLINE : c->cap)) {
+		uint32_t cap = 2 * c->n;
+		const struct rib_route **nv = malloc(cap * sizeof(*nv));
+
+		if (!nv)
 			abort();
+		memcpy(nv, v, c->n * sizeof(*nv));
+		if (!inl)
+			free(c->v);
+		c->v = v = nv;
+		c->cap = cap;
 	}
-	c->v[c->n++] = rt;
+	v[c->n++] = rt;
 }
 
 void evpn_cands_del(struct evpn_cands *c, const struct rib_route *rt)
 {
+	const struct rib_route **v = c->cap > EVPN_CANDS_INLINE ? c->v : c->in;
+
 	for (size_t i = 0; i < c->n; i++) {
-		if (c->v[i] == rt) {
-			c->v[i] = c->v[--c->n];
+		if (v[i] == rt) {
+			v[i] = v[--c->n];
 			return;
 		}
 	}
+}
+
+void evpn_cands_free(struct evpn_cands *c)
+{
+	if (c->cap > EVPN_CANDS_INLINE)
+		free(c->v);
+	c->n = c->cap = 0;
 }
 
 /* Best of the candidates' best paths, local ones included or not. */
@@ -135,7 +153,7 @@ static const struct rib_path *cands_best(const struct evpn_cands *c, bool remote
 	const struct rib_path *best = NULL;
 
 	for (size_t i = 0; i < c->n; i++) {
-		const struct rib_path *p = c->v[i]->best;
+		const struct rib_path *p = evpn_cand(c, i)->best;
 
 		if (!p || (remote_only && p->peer->local))
 			continue;
@@ -150,36 +168,63 @@ static const struct rib_path *cands_best(const struct evpn_cands *c, bool remote
 struct evpn_mac *evpn_mac_get(struct evpn *e, vni_t vni, const struct mac *mac, bool create)
 {
 	struct evpn_mac_key k = {.vni = vni, .mac = *mac};
+	uint32_t hv = htab_hash(&k, sizeof(k));
 	struct evpn_mac *m;
 
-	HASH_FIND(hh, e->macs, &k, sizeof(k), m);
-	if (m || !create)
-		return m;
-	m = calloc(1, sizeof(*m));
-	if (!m)
-		abort();
+	for (struct htab_node *n = htab_chain(&e->macs, hv); n; n = htab_chain_next(n->next, hv)) {
+		m = HTAB_ENTRY(n, struct evpn_mac, hnode);
+		if (!memcmp(&m->key, &k, sizeof(k)))
+			return m;
+	}
+	if (!create)
+		return NULL;
+	m = pool_get(&e->mac_pool);
+	if (!m || htab_add(&e->macs, &m->hnode, hv) == -1)
+		abort(); /* as for every table entry here: out of memory is fatal */
 	m->key = k;
-	HASH_ADD(hh, e->macs, key, sizeof(m->key), m);
+	TAILQ_INSERT_TAIL(&e->mac_order, m, order);
 	return m;
 }
 
 struct evpn_neigh *evpn_neigh_get(struct evpn *e, vni_t vni, const struct ipaddr *ip, bool create)
 {
 	struct evpn_ip_key k;
-	struct evpn_neigh *n;
+	struct evpn_neigh *ne;
+	uint32_t hv;
 
 	memset(&k, 0, sizeof(k));
 	k.vni = vni;
 	k.ip = *ip;
-	HASH_FIND(hh, e->neighs, &k, sizeof(k), n);
-	if (n || !create)
-		return n;
-	n = calloc(1, sizeof(*n));
-	if (!n)
+	hv = htab_hash(&k, sizeof(k));
+	for (struct htab_node *n = htab_chain(&e->neighs, hv); n; n = htab_chain_next(n->next, hv)) {
+		ne = HTAB_ENTRY(n, struct evpn_neigh, hnode);
+		if (!memcmp(&ne->key, &k, sizeof(k)))
+			return ne;
+	}
+	if (!create)
+		return NULL;
+	ne = pool_get(&e->neigh_pool);
+	if (!ne || htab_add(&e->neighs, &ne->hnode, hv) == -1)
 		abort();
-	n->key = k;
-	HASH_ADD(hh, e->neighs, key, sizeof(n->key), n);
-	return n;
+	ne->key = k;
+	TAILQ_INSERT_TAIL(&e->neigh_order, ne, order);
+	return ne;
+}
+
+static void mac_free(struct evpn *e, struct evpn_mac *m)
+{
+	htab_del(&e->macs, &m->hnode);
+	TAILQ_REMOVE(&e->mac_order, m, order);
+	evpn_cands_free(&m->cands);
+	pool_put(&e->mac_pool, m);
+}
+
+static void neigh_free(struct evpn *e, struct evpn_neigh *n)
+{
+	htab_del(&e->neighs, &n->hnode);
+	TAILQ_REMOVE(&e->neigh_order, n, order);
+	evpn_cands_free(&n->cands);
+	pool_put(&e->neigh_pool, n);
 }
 
 void evpn_mac_maybe_free(struct evpn *e, struct evpn_mac *m)
@@ -187,24 +232,20 @@ void evpn_mac_maybe_free(struct evpn *e, struct evpn_mac *m)
 	if (m->cands.n || m->local || m->installed || m->local_advertised || m->queued ||
 	    m->duplicate)
 		return;
-	HASH_DEL(e->macs, m);
-	free(m->cands.v);
-	free(m);
+	mac_free(e, m);
 }
 
 void evpn_neigh_maybe_free(struct evpn *e, struct evpn_neigh *n)
 {
 	if (n->cands.n || n->local || n->installed || n->local_advertised)
 		return;
-	HASH_DEL(e->neighs, n);
-	free(n->cands.v);
-	free(n);
+	neigh_free(e, n);
 }
 
 static bool has_local_cand(const struct evpn_cands *c)
 {
 	for (size_t i = 0; i < c->n; i++)
-		if (c->v[i]->best && c->v[i]->best->peer->local)
+		if (evpn_cand(c, i)->best && evpn_cand(c, i)->best->peer->local)
 			return true;
 	return false;
 }
@@ -426,13 +467,13 @@ void evpn_import_observer(void *arg, const struct rib_route *rt, const struct ri
 
 static void cands_clear_all(struct evpn *e)
 {
-	struct evpn_mac *m, *mt;
-	struct evpn_neigh *n, *nt;
+	struct evpn_mac *m;
+	struct evpn_neigh *n;
 	struct evpn_flood *f, *ft;
 
-	HASH_ITER(hh, e->macs, m, mt)
+	TAILQ_FOREACH(m, &e->mac_order, order)
 		m->cands.n = 0;
-	HASH_ITER(hh, e->neighs, n, nt)
+	TAILQ_FOREACH(n, &e->neigh_order, order)
 		n->cands.n = 0;
 	HASH_ITER(hh, e->floods, f, ft)
 		f->refs = 0;
@@ -464,10 +505,14 @@ void evpn_import_rebuild(struct evpn *e)
 				flood_change(e, vnis[i], t3_vtep(rt, rt->best, &tmp), +1);
 		}
 	}
-	HASH_ITER(hh, e->macs, m, mt)
+	for (m = TAILQ_FIRST(&e->mac_order); m; m = mt) {
+		mt = TAILQ_NEXT(m, order);
 		evpn_mac_reevaluate(e, m);
-	HASH_ITER(hh, e->neighs, n, nt)
+	}
+	for (n = TAILQ_FIRST(&e->neigh_order); n; n = nt) {
+		nt = TAILQ_NEXT(n, order);
 		neigh_reevaluate(e, n);
+	}
 	HASH_ITER(hh, e->floods, f, ft)
 		flood_reconcile(e, f);
 	evpn_l3_rebuild(e);
@@ -475,21 +520,17 @@ void evpn_import_rebuild(struct evpn *e)
 
 void evpn_import_free(struct evpn *e)
 {
-	struct evpn_mac *m, *mt;
-	struct evpn_neigh *n, *nt;
+	struct evpn_mac *m;
+	struct evpn_neigh *n;
 	struct evpn_flood *f, *ft;
 
 	evpn_rt_index_clear(&e->rt_index);
-	HASH_ITER(hh, e->macs, m, mt) {
-		HASH_DEL(e->macs, m);
-		free(m->cands.v);
-		free(m);
-	}
-	HASH_ITER(hh, e->neighs, n, nt) {
-		HASH_DEL(e->neighs, n);
-		free(n->cands.v);
-		free(n);
-	}
+	while ((m = TAILQ_FIRST(&e->mac_order)))
+		mac_free(e, m);
+	while ((n = TAILQ_FIRST(&e->neigh_order)))
+		neigh_free(e, n);
+	htab_free(&e->macs);
+	htab_free(&e->neighs);
 	HASH_ITER(hh, e->floods, f, ft) {
 		HASH_DEL(e->floods, f);
 		free(f);

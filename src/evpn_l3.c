@@ -282,7 +282,7 @@ static void l3route_maybe_free(struct evpn *e, struct evpn_l3route *r)
 	if (r->cands.n || r->n_inst || r->local || r->local_advertised)
 		return;
 	HASH_DEL(e->l3routes, r);
-	free(r->cands.v);
+	evpn_cands_free(&r->cands);
 	free(r);
 }
 
@@ -310,7 +310,7 @@ static void l3route_want(const struct evpn_l3route *r, struct l3want *w)
 
 	w->n = 0;
 	for (size_t i = 0; i < r->cands.n; i++) {
-		const struct rib_path *p = r->cands.v[i]->best;
+		const struct rib_path *p = evpn_cand(&r->cands, i)->best;
 
 		if (!p)
 			continue;
@@ -327,7 +327,7 @@ static void l3route_want(const struct evpn_l3route *r, struct l3want *w)
 		return;
 	}
 	for (size_t i = 0; i < r->cands.n; i++) {
-		const struct rib_path *p = r->cands.v[i]->best;
+		const struct rib_path *p = evpn_cand(&r->cands, i)->best;
 
 		if (p && p->route->key.type == EVPN_RT_PREFIX)
 			want_add(w, p);
@@ -816,7 +816,7 @@ void evpn_l3_free(struct evpn *e)
 	}
 	HASH_ITER(hh, e->l3routes, r, rt) {
 		HASH_DEL(e->l3routes, r);
-		free(r->cands.v);
+		evpn_cands_free(&r->cands);
 		free(r);
 	}
 	HASH_ITER(hh, e->nhs, nh, nt) {

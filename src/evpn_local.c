@@ -137,9 +137,9 @@ static void advertise_neigh(struct evpn *e, const struct evpn_vni *v, struct evp
 /* MAC + IP routes of local neighbours using mac, after its sequence changed. */
 static void readvertise_neighs_of(struct evpn *e, const struct evpn_vni *v, const struct mac *mac)
 {
-	struct evpn_neigh *n, *tmp;
+	struct evpn_neigh *n;
 
-	HASH_ITER(hh, e->neighs, n, tmp)
+	TAILQ_FOREACH(n, &e->neigh_order, order)
 		if (n->local && n->key.vni == v->vni && !mac_cmp(&n->local_mac, mac))
 			advertise_neigh(e, v, n);
 }
@@ -147,9 +147,9 @@ static void readvertise_neighs_of(struct evpn *e, const struct evpn_vni *v, cons
 /* The MAC moved to another PE: withdraw its MAC+IP routes too (RFC 7432 15.1). */
 static void withdraw_neighs_of(struct evpn *e, vni_t vni, const struct mac *mac)
 {
-	struct evpn_neigh *n, *tmp;
+	struct evpn_neigh *n;
 
-	HASH_ITER(hh, e->neighs, n, tmp)
+	TAILQ_FOREACH(n, &e->neigh_order, order)
 		if (n->local && n->key.vni == vni && !mac_cmp(&n->local_mac, mac))
 			withdraw_key(e, &n->adv_key, &n->local_advertised);
 }
@@ -321,7 +321,7 @@ void evpn_local_work(struct evpn *e)
 		struct evpn_mac *m;
 		char subj[32], s[MAC_STRLEN];
 
-		HASH_FIND(hh, e->macs, &e->pending[i], sizeof(e->pending[i]), m);
+		m = evpn_mac_get(e, e->pending[i].vni, &e->pending[i].mac, false);
 		if (!m)
 			continue;
 		m->queued = false;
@@ -344,12 +344,16 @@ void evpn_local_readvertise(struct evpn *e, struct evpn_vni *v)
 	struct evpn_mac *m, *mt;
 	struct evpn_neigh *n, *nt;
 
-	HASH_ITER(hh, e->macs, m, mt)
+	for (m = TAILQ_FIRST(&e->mac_order); m; m = mt) {
+		mt = TAILQ_NEXT(m, order);
 		if (m->key.vni == v->vni && m->local_advertised)
 			advertise_mac(e, v, m);
-	HASH_ITER(hh, e->neighs, n, nt)
+	}
+	for (n = TAILQ_FIRST(&e->neigh_order); n; n = nt) {
+		nt = TAILQ_NEXT(n, order);
 		if (n->key.vni == v->vni && n->local_advertised)
 			advertise_neigh(e, v, n);
+	}
 }
 
 void evpn_local_vni_gone(struct evpn *e, vni_t vni)
@@ -357,14 +361,16 @@ void evpn_local_vni_gone(struct evpn *e, vni_t vni)
 	struct evpn_mac *m, *mt;
 	struct evpn_neigh *n, *nt;
 
-	HASH_ITER(hh, e->neighs, n, nt) {
+	for (n = TAILQ_FIRST(&e->neigh_order); n; n = nt) {
+		nt = TAILQ_NEXT(n, order);
 		if (n->key.vni != vni || !n->local)
 			continue;
 		n->local = false;
 		withdraw_key(e, &n->adv_key, &n->local_advertised);
 		evpn_neigh_maybe_free(e, n);
 	}
-	HASH_ITER(hh, e->macs, m, mt) {
+	for (m = TAILQ_FIRST(&e->mac_order); m; m = mt) {
+		mt = TAILQ_NEXT(m, order);
 		if (m->key.vni != vni || !m->local)
 			continue;
 		m->local = false;

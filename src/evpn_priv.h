@@ -15,10 +15,13 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <sys/queue.h>
 #include <uthash.h>
 
 #include "evpn.h"
+#include "htab.h"
 #include "kernel.h"
+#include "pool.h"
 #include "rib.h"
 
 #define EVPN_MAX_RT 32
@@ -65,14 +68,30 @@ struct evpn_mac_key {
 /* What a route change does to the candidate lists a path is in. */
 enum evpn_cand_op { EVPN_CAND_ADD, EVPN_CAND_DEL, EVPN_CAND_KEEP };
 
-/* Routes that are candidates for one (VNI, MAC) or (VNI, IP). */
+/*
+ * Routes that are candidates for one (VNI, MAC) or (VNI, IP): up to
+ * EVPN_CANDS_INLINE in the structure itself (a MAC has one or two routes,
+ * MAC-only and MAC+IP, almost always), more in v.
+ */
+#define EVPN_CANDS_INLINE 2
+
 struct evpn_cands {
-	const struct rib_route **v;
-	size_t n, cap;
+	uint32_t n;
+	uint32_t cap;		      /* of v when > EVPN_CANDS_INLINE, else inline */
+	union {
+		const struct rib_route *in[EVPN_CANDS_INLINE];
+		const struct rib_route **v;
+	};
 };
 
+static inline const struct rib_route *evpn_cand(const struct evpn_cands *c, size_t i)
+{
+	return c->cap > EVPN_CANDS_INLINE ? c->v[i] : c->in[i];
+}
+
 struct evpn_mac {
-	UT_hash_handle hh;
+	struct htab_node hnode;	      /* evpn.macs */
+	TAILQ_ENTRY(evpn_mac) order;  /* evpn.mac_order */
 	struct evpn_mac_key key;
 	struct evpn_cands cands;      /* Type-2 routes (MAC-only and MAC+IP), any RD */
 	/* what the kernel has */
@@ -101,7 +120,8 @@ struct evpn_ip_key {
 };
 
 struct evpn_neigh {
-	UT_hash_handle hh;
+	struct htab_node hnode;	      /* evpn.neighs */
+	TAILQ_ENTRY(evpn_neigh) order; /* evpn.neigh_order */
 	struct evpn_ip_key key;
 	struct evpn_cands cands;      /* Type-2 MAC+IP routes with this IP */
 	bool installed;
@@ -219,8 +239,15 @@ struct evpn {
 	bool arp_nd_suppression;
 	struct evpn_vni *vnis;
 	struct evpn_rt_import *rt_index;
-	struct evpn_mac *macs;
-	struct evpn_neigh *neighs;
+	/*
+	 * MACs and IPs by VNI, from pools; every entry of a table is also on its
+	 * order list (oldest first), which iterations walk: entries added by an
+	 * iteration's work are seen by it, whatever the table's growth.
+	 */
+	struct htab macs, neighs;
+	TAILQ_HEAD(, evpn_mac) mac_order;
+	TAILQ_HEAD(, evpn_neigh) neigh_order;
+	struct pool mac_pool, neigh_pool;
 	struct evpn_flood *floods;
 	struct evpn_vrf *vrfs;
 	struct evpn_rt_import *rt_vrf_index; /* route target -> L3VNIs of the VRFs importing it */
@@ -264,6 +291,7 @@ size_t evpn_rt_index_lookup(struct evpn_rt_import *idx, const struct rib_path *p
 			    size_t cap);
 void evpn_cands_add(struct evpn_cands *c, const struct rib_route *rt);
 void evpn_cands_del(struct evpn_cands *c, const struct rib_route *rt);
+void evpn_cands_free(struct evpn_cands *c);
 void evpn_import_observer(void *arg, const struct rib_route *rt, const struct rib_path *old_best,
 			  const struct rib_path *new_best);
 void evpn_import_rebuild(struct evpn *e);	 /* after VNIs or RTs changed */

@@ -819,7 +819,8 @@ static void knl_log_stale(struct knl *kn)
 	struct knl_obj *o, *tmp;
 	unsigned n[KNL_ROUTE + 1] = {0};
 
-	HASH_ITER(hh, kn->objs, o, tmp) {
+	for (o = TAILQ_FIRST(&kn->obj_order); o; o = tmp) {
+		tmp = TAILQ_NEXT(o, order);
 		if (o->stale)
 			n[o->key.type]++;
 	}
@@ -842,6 +843,9 @@ struct kernel *kernel_nl_new(const struct kernel_cfg *cfg)
 	kn->req.fd = kn->evs.fd = kn->dump.fd = -1;
 	TAILQ_INIT(&kn->retry);
 	TAILQ_INIT(&kn->lost);
+	htab_init(&kn->objs);
+	TAILQ_INIT(&kn->obj_order);
+	pool_init(&kn->obj_pool, sizeof(struct knl_obj));
 	kn->rbuf = malloc(KNL_RBUF);
 	kn->abuf = malloc(KNL_RBUF);
 	kn->dbuf = malloc(KNL_RBUF);

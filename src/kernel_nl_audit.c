@@ -581,7 +581,8 @@ static void audit_objs(struct knl *kn, struct knl_audit_run *r)
 	struct knl_obj *o, *tmp;
 	struct knl_found *f;
 
-	HASH_ITER(hh, kn->objs, o, tmp) {
+	for (o = TAILQ_FIRST(&kn->obj_order); o; o = tmp) {
+		tmp = TAILQ_NEXT(o, order);
 		if (o->key.type == KNL_LMAC || o->key.type == KNL_LNEIGH)
 			continue;
 		f = found_find(r, &o->key);

@@ -377,7 +377,8 @@ void knl_dump_begin(struct knl *kn)
 
 	HASH_ITER(hh, kn->locals, l, ltmp)
 		l->seen = false;
-	HASH_ITER(hh, kn->objs, o, otmp) {
+	for (o = TAILQ_FIRST(&kn->obj_order); o; o = otmp) {
+		otmp = TAILQ_NEXT(o, order);
 		if (o->key.type != KNL_ROUTE)
 			o->seen = 0;
 	}
@@ -395,7 +396,8 @@ void knl_dump_end(struct knl *kn)
 		if (!l->seen)
 			local_drop(kn, l, true);
 	}
-	HASH_ITER(hh, kn->objs, o, otmp) {
+	for (o = TAILQ_FIRST(&kn->obj_order); o; o = otmp) {
+		otmp = TAILQ_NEXT(o, order);
 		uint8_t gone = o->have & (KNL_HAVE_SELF | KNL_HAVE_MASTER) & (uint8_t)~o->seen;
 
 		if (gone && !o->inflight && o->key.type != KNL_ROUTE)

@@ -55,27 +55,63 @@ void knl_obj_key(struct knl_key *k, enum knl_obj_type type, vni_t vni, const str
 	}
 }
 
+_Static_assert(sizeof(struct knl_key) % 4 == 0, "htab_hash takes whole words");
+
 struct knl_obj *knl_obj_find(struct knl *kn, const struct knl_key *key)
 {
-	struct knl_obj *o;
+	uint32_t hv = htab_hash(key, sizeof(*key));
 
-	HASH_FIND(hh, kn->objs, key, sizeof(*key), o);
-	return o;
+	for (struct htab_node *n = htab_chain(&kn->objs, hv); n; n = htab_chain_next(n->next, hv)) {
+		struct knl_obj *o = HTAB_ENTRY(n, struct knl_obj, hnode);
+
+		if (!memcmp(&o->key, key, sizeof(*key)))
+			return o;
+	}
+	return NULL;
+}
+
+void knl_obj_link(struct knl *kn, struct knl_obj *o)
+{
+	htab_add(&kn->objs, &o->hnode, htab_hash(&o->key, sizeof(o->key)));
+	TAILQ_INSERT_TAIL(&kn->obj_order, o, order);
+}
+
+void knl_obj_unlink(struct knl *kn, struct knl_obj *o)
+{
+	htab_del(&kn->objs, &o->hnode);
+	TAILQ_REMOVE(&kn->obj_order, o, order);
+}
+
+static void obj_release(struct knl *kn, struct knl_obj *o)
+{
+	if (o->key.type == KNL_ROUTE) {
+		knl_route_release(o);
+		free(o);
+	} else {
+		pool_put(&kn->obj_pool, o);
+	}
 }
 
 struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key)
 {
 	struct knl_vni *v = knl_vni_get(kn, key->vni, true);
-	struct knl_obj *o;
+	struct knl_obj *o = NULL;
 
 	/* routes carry their gateway sets; the other objects stay small */
-	if (!v || !(o = calloc(1, key->type == KNL_ROUTE ? sizeof(struct knl_robj) : sizeof(*o)))) {
+	if (v)
+		o = key->type == KNL_ROUTE ? calloc(1, sizeof(struct knl_robj)) : pool_get(&kn->obj_pool);
+	if (!v || !o) {
 		log_err("kernel", "out of memory");
 		return NULL;
 	}
 	o->key = *key;
 	o->audit_gen = kn->audit_gen;
-	HASH_ADD(hh, kn->objs, key, sizeof(o->key), o);
+	if (htab_add(&kn->objs, &o->hnode, htab_hash(key, sizeof(*key))) == -1) {
+		log_err("kernel", "out of memory");
+		obj_release(kn, o);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&kn->obj_order, o, order);
 	LIST_INSERT_HEAD(&v->objs, o, vni_link);
 	return o;
 }
@@ -84,11 +120,9 @@ static void obj_free(struct knl *kn, struct knl_obj *o)
 {
 	if (kn->audit)
 		knl_audit_gone(kn, &o->key);
-	HASH_DEL(kn->objs, o);
+	knl_obj_unlink(kn, o);
 	LIST_REMOVE(o, vni_link);
-	if (o->key.type == KNL_ROUTE)
-		knl_route_release(o);
-	free(o);
+	obj_release(kn, o);
 }
 
 void knl_obj_describe(const struct knl_obj *o, const struct knl_val *v, char *buf, size_t cap)
@@ -666,7 +700,8 @@ void knl_sweep(struct knl *kn)
 {
 	struct knl_obj *o, *tmp;
 
-	HASH_ITER(hh, kn->objs, o, tmp) {
+	for (o = TAILQ_FIRST(&kn->obj_order); o; o = tmp) {
+		tmp = TAILQ_NEXT(o, order);
 		if (!o->stale)
 			continue;
 		o->stale = false;
@@ -680,12 +715,12 @@ void knl_sweep(struct knl *kn)
 
 void knl_objs_free(struct knl *kn)
 {
-	struct knl_obj *o, *tmp;
+	struct knl_obj *o;
 
-	HASH_ITER(hh, kn->objs, o, tmp) {
-		HASH_DEL(kn->objs, o);
-		if (o->key.type == KNL_ROUTE)
-			knl_route_release(o);
-		free(o);
+	while ((o = TAILQ_FIRST(&kn->obj_order))) {
+		knl_obj_unlink(kn, o);
+		obj_release(kn, o);
 	}
+	htab_free(&kn->objs);
+	pool_free(&kn->obj_pool);
 }

@@ -38,7 +38,9 @@
 #include <uthash.h>
 
 #include "buf.h"
+#include "htab.h"
 #include "kernel.h"
+#include "pool.h"
 #include "types.h"
 
 struct event;
@@ -182,9 +184,11 @@ struct knl_key {
 };
 
 struct knl_val {
-	struct ipaddr vtep; /* KNL_MAC */
-	struct mac mac;	    /* KNL_NEIGH */
-	bool sticky;	    /* KNL_MAC */
+	union {
+		struct ipaddr vtep; /* KNL_MAC */
+		struct mac mac;	    /* KNL_NEIGH */
+	};
+	bool sticky;		    /* KNL_MAC */
 };
 
 enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
@@ -195,7 +199,8 @@ enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
 #define KNL_HAVE_UNKNOWN 0x04 /* a request failed: state unknown, never "equal" */
 
 struct knl_obj {
-	UT_hash_handle hh;
+	struct htab_node hnode;		  /* knl.objs */
+	TAILQ_ENTRY(knl_obj) order;	  /* knl.obj_order */
 	struct knl_key key;
 	LIST_ENTRY(knl_obj) vni_link;	  /* on its knl_vni's list */
 	TAILQ_ENTRY(knl_obj) retry_link;  /* on knl.retry when retry_at != 0 */
@@ -344,7 +349,13 @@ struct knl {
 	struct knl_link *links;
 	struct knl_addr *addrs;
 	struct knl_vni *vnis;
-	struct knl_obj *objs;
+	/*
+	 * Objects by key; each is also on obj_order (oldest first), which
+	 * iterations walk.  Objects other than routes come from obj_pool.
+	 */
+	struct htab objs;
+	TAILQ_HEAD(, knl_obj) obj_order;
+	struct pool obj_pool;
 	struct knl_local *locals;
 	struct knl_lroute *lroutes;
 	TAILQ_HEAD(, knl_obj) retry;
@@ -405,6 +416,9 @@ void knl_obj_key(struct knl_key *k, enum knl_obj_type type, vni_t vni, const str
 		 const struct ipaddr *ip);
 struct knl_obj *knl_obj_find(struct knl *kn, const struct knl_key *key);
 struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key);
+/* Into kn->objs and onto its order list under o->key (re-keying: unlink, change, link). */
+void knl_obj_link(struct knl *kn, struct knl_obj *o);
+void knl_obj_unlink(struct knl *kn, struct knl_obj *o);
 void knl_obj_schedule(struct knl *kn, struct knl_obj *o);
 /* A request just set o->want: hold a deletion, or cancel a held one; then schedule. */
 void knl_obj_requested(struct knl *kn, struct knl_obj *o);

@@ -427,7 +427,8 @@ static void routes_mark(struct knl *kn, uint8_t fams)
 		if (fam_bit(l->key.addr.family) & fams)
 			l->seen = false;
 	}
-	HASH_ITER(hh, kn->objs, o, otmp) {
+	for (o = TAILQ_FIRST(&kn->obj_order); o; o = otmp) {
+		otmp = TAILQ_NEXT(o, order);
 		if (o->key.type == KNL_ROUTE && (fam_bit(o->key.ip.family) & fams))
 			o->seen = 0;
 	}
@@ -443,7 +444,8 @@ static void routes_sweep(struct knl *kn, uint8_t fams)
 		if ((fam_bit(l->key.addr.family) & fams) && !l->seen)
 			lroute_drop(kn, l, true);
 	}
-	HASH_ITER(hh, kn->objs, o, otmp) {
+	for (o = TAILQ_FIRST(&kn->obj_order); o; o = otmp) {
+		otmp = TAILQ_NEXT(o, order);
 		if (o->key.type == KNL_ROUTE && (fam_bit(o->key.ip.family) & fams) &&
 		    (o->have & KNL_HAVE_SELF) && !(o->seen & KNL_HAVE_SELF) && !o->inflight)
 			knl_obj_lost(kn, o, KNL_HAVE_SELF);
@@ -689,10 +691,10 @@ static void adopt_one(struct knl *kn, struct knl_vni *v, struct knl_obj *o)
 	key.vni = v->vni;
 	key.table = 0;
 	if (!(ex = knl_obj_find(kn, &key))) {
-		HASH_DEL(kn->objs, o);
+		knl_obj_unlink(kn, o);
 		LIST_REMOVE(o, vni_link);
 		o->key = key;
-		HASH_ADD(hh, kn->objs, key, sizeof(o->key), o);
+		knl_obj_link(kn, o);
 		LIST_INSERT_HEAD(&v->objs, o, vni_link);
 		r->hgen = v->gen;
 		return;

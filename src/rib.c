@@ -1,5 +1,5 @@
 /*
- * rib.c - the EVPN RIB: routes keyed by struct evpn_key in a uthash table,
+ * rib.c - the EVPN RIB: routes keyed by struct evpn_key in a hash table,
  * one path per peer and route, best path selection, the observer, the
  * export change log with its cursors, and iteration.
  *
@@ -15,34 +15,23 @@
  *    the contract says so.
  *  - The log only grows while cursors exist; entries every cursor passed
  *    are released in batches (log_trim), so a cursor step is O(1) amortised.
- *  - Routes and paths come from the RIB's arena (rib_pool.c).
+ *  - Routes and paths come from the RIB's pools (pool.h).  Every route is
+ *    in routes (lookup) and on order (iterators, which stay valid across
+ *    growth of the table and see routes added after them).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "rib_priv.h"
 
-#undef uthash_nonfatal_oom
-#define uthash_nonfatal_oom(obj) (oom = true)
-
-/*
- * uthash grows a table when one chain reaches 10 entries, which leaves
- * about 3 routes per bucket; at 7 it settles near 1 (measured up to 10^6
- * routes: no runaway growth) for ~20 bytes per route of buckets, and a
- * lookup then costs about one cache miss less.  Only this file's macros
- * expand it.
- */
-#undef HASH_BKT_CAPACITY_THRESH
-#define HASH_BKT_CAPACITY_THRESH 7U
-
 #define LOG_MIN_CAP 1024
 #define LOG_TRIM_EVERY 256	/* cursor steps between trims of the log */
 
-static unsigned key_hash(const struct evpn_key *k)
+static uint32_t key_hash(const struct evpn_key *k)
 {
 	uint64_t h = evpn_key_hash(k);
 
-	return (unsigned)(h ^ (h >> 32));
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /* ---- the RIB --------------------------------------------------------- */
@@ -64,7 +53,10 @@ struct rib *rib_new(const struct rib_config *cfg)
 	if (!rib)
 		return NULL;
 	rib->cfg = *cfg;
-	rib_arena_init(&rib->arena);
+	pool_init(&rib->route_pool, sizeof(struct rib_route));
+	pool_init(&rib->path_pool, sizeof(struct rib_path));
+	htab_init(&rib->routes);
+	TAILQ_INIT(&rib->order);
 	local_peer_init(rib);
 	LIST_INIT(&rib->peers);
 	LIST_INIT(&rib->cursors);
@@ -93,28 +85,28 @@ void rib_set_sweep_hook(struct rib *rib, rib_sweep_fn fn, void *arg)
 static void path_free(struct rib *rib, struct rib_path *p)
 {
 	rib_attrs_unref(rib, p->attrs);
-	rib_arena_put(&rib->arena, RIB_POOL_PATH, p);
+	pool_put(&rib->path_pool, p);
 }
 
 void rib_free(struct rib *rib)
 {
-	struct rib_route *rt, *tmp;
+	struct rib_route *rt;
 	struct rib_peer *peer;
 	struct rib_cursor *c;
 
 	if (!rib)
 		return;
-	HASH_ITER(hh, rib->routes, rt, tmp) {
+	TAILQ_FOREACH(rt, &rib->order, order) {
 		while (rt->paths) {
 			struct rib_path *p = rt->paths;
 
 			rt->paths = p->next;
-			path_free(rib, p);
+			rib_attrs_unref(rib, p->attrs);
 		}
-		HASH_DELETE(hh, rib->routes, rt);
-		rib_arena_put(&rib->arena, RIB_POOL_ROUTE, rt);
 	}
-	rib_arena_free(&rib->arena);
+	htab_free(&rib->routes);
+	pool_free(&rib->route_pool);
+	pool_free(&rib->path_pool);
 	while ((peer = LIST_FIRST(&rib->peers))) {
 		LIST_REMOVE(peer, link);
 		free(peer);
@@ -137,37 +129,40 @@ void rib_stats_get(const struct rib *rib, struct rib_stats *st)
 	st->attrs_bytes = rib->attrs_bytes;
 	st->log_len = rib->log.n;
 	st->peers = rib->n_peers;
-	st->mapped_bytes = rib->arena.mapped;
+	st->mapped_bytes = rib->route_pool.mapped + rib->path_pool.mapped;
 }
 
 /* ---- routes -------------------------------------------------------- */
 
-static struct rib_route *route_find(struct rib *rib, const struct evpn_key *key, unsigned hv)
+static struct rib_route *route_find(struct rib *rib, const struct evpn_key *key, uint32_t hv)
 {
-	struct rib_route *rt;
+	struct htab_node *n;
 
-	HASH_FIND_BYHASHVALUE(hh, rib->routes, key, sizeof(*key), hv, rt);
-	return rt;
+	for (n = htab_chain(&rib->routes, hv); n; n = htab_chain_next(n->next, hv)) {
+		struct rib_route *rt = HTAB_ENTRY(n, struct rib_route, hnode);
+
+		if (!memcmp(&rt->key, key, sizeof(*key)))
+			return rt;
+	}
+	return NULL;
 }
 
 static struct rib_route *route_get_or_add(struct rib *rib, const struct evpn_key *key)
 {
-	unsigned hv = key_hash(key);
+	uint32_t hv = key_hash(key);
 	struct rib_route *rt = route_find(rib, key, hv);
-	bool oom = false;
 
 	if (rt)
 		return rt;
-	rt = rib_arena_get(&rib->arena, RIB_POOL_ROUTE);
+	rt = pool_get(&rib->route_pool);
 	if (!rt)
 		return NULL;
-	memset(rt, 0, sizeof(*rt));
 	rt->key = *key;
-	HASH_ADD_BYHASHVALUE(hh, rib->routes, key, sizeof(rt->key), hv, rt);
-	if (oom) {
-		rib_arena_put(&rib->arena, RIB_POOL_ROUTE, rt);
+	if (htab_add(&rib->routes, &rt->hnode, hv) == -1) {
+		pool_put(&rib->route_pool, rt);
 		return NULL;
 	}
+	TAILQ_INSERT_TAIL(&rib->order, rt, order);
 	rib->n_routes_alloc++;
 	return rt;
 }
@@ -177,9 +172,10 @@ static void route_release(struct rib *rib, struct rib_route *rt)
 {
 	if (rt->paths || rt->refcnt > 0)
 		return;
-	HASH_DELETE(hh, rib->routes, rt);
+	htab_del(&rib->routes, &rt->hnode);
+	TAILQ_REMOVE(&rib->order, rt, order);
 	rib->n_routes_alloc--;
-	rib_arena_put(&rib->arena, RIB_POOL_ROUTE, rt);
+	pool_put(&rib->route_pool, rt);
 }
 
 struct rib_route *rib_route_get(struct rib *rib, const struct evpn_key *key)
@@ -435,12 +431,11 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 	if (!rt)
 		return -1;
 	old = rib_route_path(rt, peer);
-	p = rib_arena_get(&rib->arena, RIB_POOL_PATH);
+	p = pool_get(&rib->path_pool);
 	if (!p) {
 		route_release(rib, rt);
 		return -1;
 	}
-	memset(p, 0, sizeof(*p));
 	p->route = rt;
 	p->peer = peer;
 	p->attrs = attrs;
@@ -450,7 +445,7 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 			old->flags &= (uint8_t)~RIB_PATH_STALE;
 			peer->n_stale--;
 		}
-		rib_arena_put(&rib->arena, RIB_POOL_PATH, p);
+		pool_put(&rib->path_pool, p);
 		return 0;
 	}
 	rib_attrs_ref(attrs);
@@ -595,10 +590,10 @@ struct rib_route *rib_iter_next(struct rib *rib, struct rib_iter *it)
 {
 	struct rib_route *prev = it->cur, *rt;
 
-	rt = it->started ? (prev ? prev->hh.next : NULL) : rib->routes;
+	rt = it->started ? (prev ? TAILQ_NEXT(prev, order) : NULL) : TAILQ_FIRST(&rib->order);
 	it->started = true;
 	while (rt && (!rt->paths || (it->type && rt->key.type != it->type)))
-		rt = rt->hh.next;
+		rt = TAILQ_NEXT(rt, order);
 	if (rt)
 		rib_route_ref(rt);
 	it->cur = rt;

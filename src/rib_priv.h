@@ -1,6 +1,6 @@
 /*
  * rib_priv.h - what the RIB's source files (rib.c, rib_attr.c,
- * rib_decide.c, rib_pool.c) share and nobody else sees: struct rib itself and the
+ * rib_decide.c) share and nobody else sees: struct rib itself and the
  * interned attribute entry.
  */
 #ifndef EVPND_RIB_PRIV_H
@@ -17,6 +17,7 @@
  */
 #define HASH_NONFATAL_OOM 1
 #include "rib.h"
+#include "pool.h"
 
 /* An interned attribute set; struct rib_attrs is what callers see of it. */
 struct rib_attrs_entry {
@@ -46,45 +47,11 @@ struct rib_log {
 	unsigned since_trim;		/* cursor steps since the last trim */
 };
 
-/*
- * The arena routes and paths come from (rib_pool.c): one free list per
- * object type, carved from shared blocks that double from 64 KiB (malloc)
- * to 2 MiB (mmap, advised as a transparent huge page: loading 100,000
- * routes then takes a dozen page faults, not thousands).  No malloc call
- * and no malloc header per object.  When the last object is returned all
- * blocks are freed.  Under AddressSanitizer objects are plain malloc/free
- * so that use-after-free stays detectable.
- */
-enum rib_pool_id {
-	RIB_POOL_ROUTE,
-	RIB_POOL_PATH,
-	RIB_POOL_N
-};
-
-struct rib_pool_block {
-	struct rib_pool_block *next;
-	size_t size;			/* RIB_ARENA_HUGE: mmap()ed, else malloc()ed */
-};
-
-struct rib_arena {
-	size_t size[RIB_POOL_N];	/* object sizes, multiples of 8 */
-	void *free[RIB_POOL_N];		/* free objects, linked through their first word */
-	uint8_t *cur, *end;		/* unused tail of the newest block */
-	struct rib_pool_block *blocks;
-	size_t block_size;		/* of the next block, 0: the first */
-	size_t live;			/* objects handed out */
-	size_t mapped;			/* bytes of mmap()ed blocks */
-};
-
-void rib_arena_init(struct rib_arena *a);
-void *rib_arena_get(struct rib_arena *a, enum rib_pool_id id);
-void rib_arena_put(struct rib_arena *a, enum rib_pool_id id, void *obj);
-void rib_arena_free(struct rib_arena *a);
-
 struct rib {
 	struct rib_config cfg;
-	struct rib_arena arena;
-	struct rib_route *routes;	/* uthash */
+	struct pool route_pool, path_pool;
+	struct htab routes;
+	TAILQ_HEAD(, rib_route) order;	/* every route of routes, oldest first */
 	struct rib_attrs_entry *attrs;	/* uthash */
 	struct rib_peer local;
 	LIST_HEAD(, rib_peer) peers;	/* other than local */

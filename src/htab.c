@@ -1,0 +1,112 @@
+/*
+ * htab.c - the intrusive hash table of htab.h.  Invariant: every entry is
+ * on the chain of bucket (hash & mask), and n counts them.  Growth
+ * rehashes from the kept hashes, never from the objects.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "htab.h"
+
+#define HTAB_MIN 64		/* buckets of the first array */
+#define HTAB_LOAD 2		/* entries per bucket before the array doubles */
+
+void htab_init(struct htab *h)
+{
+	h->b = NULL;
+	h->mask = 0;
+	h->n = 0;
+}
+
+void htab_free(struct htab *h)
+{
+	free(h->b);
+	htab_init(h);
+}
+
+/* Double the bucket array; on allocation failure keep the old one. */
+static void grow(struct htab *h)
+{
+	size_t size = 2 * (h->mask + 1);
+	struct htab_node **b = calloc(size, sizeof(*b));
+
+	if (!b)
+		return;
+	for (size_t i = 0; i <= h->mask; i++) {
+		struct htab_node *n = h->b[i], *next;
+
+		for (; n; n = next) {
+			next = n->next;
+			n->next = b[n->hash & (size - 1)];
+			b[n->hash & (size - 1)] = n;
+		}
+	}
+	free(h->b);
+	h->b = b;
+	h->mask = size - 1;
+}
+
+int htab_add(struct htab *h, struct htab_node *n, uint32_t hash)
+{
+	struct htab_node **slot;
+
+	if (!h->b) {
+		h->b = calloc(HTAB_MIN, sizeof(*h->b));
+		if (!h->b)
+			return -1;
+		h->mask = HTAB_MIN - 1;
+	} else if (h->n >= HTAB_LOAD * (h->mask + 1)) {
+		grow(h);
+	}
+	n->hash = hash;
+	slot = &h->b[hash & h->mask];
+	n->next = *slot;
+	*slot = n;
+	h->n++;
+	return 0;
+}
+
+void htab_del(struct htab *h, struct htab_node *n)
+{
+	struct htab_node **pp = &h->b[n->hash & h->mask];
+
+	while (*pp != n)
+		pp = &(*pp)->next;
+	*pp = n->next;
+	n->next = NULL;
+	h->n--;
+}
+
+/* Multiply-xorshift over 32-bit words: keys here are a few words long. */
+uint32_t htab_hash(const void *key, size_t len)
+{
+	const uint8_t *p = key;
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+
+	for (size_t i = 0; i + 4 <= len; i += 4) {
+		uint32_t w;
+
+		memcpy(&w, p + i, 4);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static struct htab_node *first_from(const struct htab *h, size_t i)
+{
+	for (; h->b && i <= h->mask; i++)
+		if (h->b[i])
+			return h->b[i];
+	return NULL;
+}
+
+struct htab_node *htab_first(const struct htab *h)
+{
+	return first_from(h, 0);
+}
+
+struct htab_node *htab_next(const struct htab *h, const struct htab_node *n)
+{
+	return n->next ? n->next : first_from(h, (n->hash & h->mask) + 1);
+}

@@ -1,0 +1,146 @@
+/*
+ * pool.c - the fixed-size object pools of pool.h.  A block belongs to one
+ * pool and is never split; blocks are only freed all at once, when no
+ * object of the pool is live (or by pool_free).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "pool.h"
+
+#define POOL_MIN (64 * 1024)		/* first block, from malloc */
+#define POOL_HUGE (2 * 1024 * 1024)	/* largest block: one huge page */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOL_MALLOC 1
+#endif
+#endif
+
+struct pool_block {
+	struct pool_block *next;
+	size_t size;			/* POOL_HUGE: mmap()ed, else malloc()ed */
+};
+
+void pool_init(struct pool *p, size_t objsize)
+{
+	memset(p, 0, sizeof(*p));
+	p->size = (objsize + 7) & ~(size_t)7;
+}
+
+void pool_free(struct pool *p)
+{
+	struct pool_block *b;
+
+	while ((b = p->blocks)) {
+		p->blocks = b->next;
+		if (b->size == POOL_HUGE)
+			munmap(b, POOL_HUGE);
+		else
+			free(b);
+	}
+	p->free = NULL;
+	p->cur = p->end = NULL;
+	p->block_size = 0;
+	p->live = 0;
+	p->mapped = 0;
+	p->bytes = 0;
+}
+
+#ifdef POOL_MALLOC
+
+bool pool_has_blocks(void)
+{
+	return false;
+}
+
+void *pool_get(struct pool *p)
+{
+	void *obj = calloc(1, p->size);
+
+	if (obj)
+		p->live++;
+	return obj;
+}
+
+void pool_put(struct pool *p, void *obj)
+{
+	p->live--;
+	free(obj);
+}
+
+#else
+
+bool pool_has_blocks(void)
+{
+	return true;
+}
+
+/* A POOL_HUGE-aligned mapping of that size, advised as a huge page. */
+static void *huge_map(void)
+{
+	uint8_t *m = mmap(NULL, 2 * POOL_HUGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t head;
+
+	if (m == MAP_FAILED)
+		return NULL;
+	head = (POOL_HUGE - ((uintptr_t)m & (POOL_HUGE - 1))) & (POOL_HUGE - 1);
+	if (head)
+		munmap(m, head);
+	munmap(m + head + POOL_HUGE, POOL_HUGE - head);
+	madvise(m + head, POOL_HUGE, MADV_HUGEPAGE); /* a hint: failure is harmless */
+	return m + head;
+}
+
+static int block_new(struct pool *p)
+{
+	size_t size = p->block_size ? p->block_size : POOL_MIN;
+	struct pool_block *b = size == POOL_HUGE ? huge_map() : malloc(size);
+
+	if (!b)
+		return -1;
+	b->size = size;
+	b->next = p->blocks;
+	p->blocks = b;
+	if (size == POOL_HUGE)
+		p->mapped += size;
+	p->bytes += size;
+	p->block_size = size < POOL_HUGE ? 2 * size : size;
+	p->cur = (uint8_t *)(b + 1);
+	p->end = (uint8_t *)b + size;
+	return 0;
+}
+
+void *pool_get(struct pool *p)
+{
+	void *obj = p->free;
+
+	if (obj) {
+		memcpy(&p->free, obj, sizeof(void *));
+	} else {
+		if ((size_t)(p->end - p->cur) < p->size && block_new(p) == -1)
+			return NULL;
+		obj = p->cur;
+		p->cur += p->size;
+	}
+	p->live++;
+	memset(obj, 0, p->size);
+	return obj;
+}
+
+/* The last object returned frees the blocks. */
+void pool_put(struct pool *p, void *obj)
+{
+	if (--p->live == 0) {
+		pool_free(p);
+		return;
+	}
+	memcpy(obj, &p->free, sizeof(void *));
+	p->free = obj;
+}
+
+#endif

@@ -1,0 +1,140 @@
+/* test_htab.c - Check suite for src/htab.c (the intrusive hash table). */
+#include <stdlib.h>
+
+#include "htab.h"
+#include "testutil.h"
+
+struct item {
+	struct htab_node node;
+	uint32_t key;
+	int seen;
+};
+
+static struct item *find(struct htab *h, uint32_t key, uint32_t hv)
+{
+	for (struct htab_node *n = htab_chain(h, hv); n; n = htab_chain_next(n->next, hv)) {
+		struct item *it = HTAB_ENTRY(n, struct item, node);
+
+		if (it->key == key)
+			return it;
+	}
+	return NULL;
+}
+
+/* Every entry is found after the table grew many times; absent keys are not. */
+START_TEST(add_find_grow)
+{
+	enum { N = 100000 };
+	struct item *v = calloc(N, sizeof(*v));
+	struct htab h;
+
+	htab_init(&h);
+	ck_assert_ptr_null(htab_chain(&h, 1)); /* empty: no bucket array yet */
+	for (uint32_t i = 0; i < N; i++) {
+		v[i].key = i;
+		ck_assert_int_eq(htab_add(&h, &v[i].node, htab_hash(&v[i].key, 4)), 0);
+	}
+	ck_assert_uint_eq(htab_count(&h), N);
+	ck_assert_uint_ge(htab_bytes(&h), N / 2 * sizeof(void *)); /* grew: <= 2 per bucket */
+	for (uint32_t i = 0; i < N; i++)
+		ck_assert_ptr_eq(find(&h, i, htab_hash(&i, 4)), &v[i]);
+	for (uint32_t i = N; i < N + 1000; i++)
+		ck_assert_ptr_null(find(&h, i, htab_hash(&i, 4)));
+	htab_free(&h);
+	free(v);
+}
+END_TEST
+
+/* Equal hashes share a chain: the walk yields each, and only those. */
+START_TEST(collisions)
+{
+	struct item v[5] = {{.key = 1}, {.key = 2}, {.key = 3}, {.key = 4}, {.key = 5}};
+	struct htab h;
+	int n = 0;
+
+	htab_init(&h);
+	for (int i = 0; i < 4; i++)
+		htab_add(&h, &v[i].node, 7); /* one hash for four keys */
+	htab_add(&h, &v[4].node, 7 + 64); /* same bucket of 64, other hash */
+	for (uint32_t k = 1; k <= 4; k++)
+		ck_assert_ptr_eq(find(&h, k, 7), &v[k - 1]);
+	ck_assert_ptr_null(find(&h, 5, 7));
+	ck_assert_ptr_eq(find(&h, 5, 7 + 64), &v[4]);
+	for (struct htab_node *c = htab_chain(&h, 7); c; c = htab_chain_next(c->next, 7))
+		n++;
+	ck_assert_int_eq(n, 4);
+	htab_del(&h, &v[1].node); /* the middle of a chain */
+	ck_assert_ptr_null(find(&h, 2, 7));
+	ck_assert_ptr_eq(find(&h, 3, 7), &v[2]);
+	ck_assert_ptr_eq(find(&h, 1, 7), &v[0]);
+	ck_assert_uint_eq(htab_count(&h), 4);
+	htab_free(&h);
+}
+END_TEST
+
+/* Iteration visits each entry once, also while removing the current one. */
+START_TEST(iterate_and_remove)
+{
+	enum { N = 1000 };
+	struct item v[N] = {0};
+	struct htab h;
+	struct htab_node *n, *next;
+
+	htab_init(&h);
+	ck_assert_ptr_null(htab_first(&h));
+	for (uint32_t i = 0; i < N; i++) {
+		v[i].key = i;
+		htab_add(&h, &v[i].node, htab_hash(&i, 4));
+	}
+	for (n = htab_first(&h); n; n = next) {
+		struct item *it = HTAB_ENTRY(n, struct item, node);
+
+		next = htab_next(&h, n);
+		it->seen++;
+		if (it->key % 2)
+			htab_del(&h, n);
+	}
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(v[i].seen, 1);
+	ck_assert_uint_eq(htab_count(&h), N / 2);
+	for (uint32_t i = 0; i < N; i++)
+		ck_assert(!find(&h, i, htab_hash(&i, 4)) == (i % 2 == 1));
+	htab_free(&h);
+	ck_assert_uint_eq(htab_count(&h), 0);
+	ck_assert_uint_eq(htab_bytes(&h), 0);
+}
+END_TEST
+
+/* The hash spreads consecutive keys: no bucket of 1024 gets a pile. */
+START_TEST(hash_spreads)
+{
+	unsigned b[1024] = {0}, max = 0;
+
+	for (uint32_t i = 0; i < 64 * 1024; i++) {
+		uint32_t key[3] = {100, i, 0};
+		unsigned *c = &b[htab_hash(key, sizeof(key)) & 1023];
+
+		if (++*c > max)
+			max = *c;
+	}
+	ck_assert_uint_lt(max, 2 * 64); /* mean 64 */
+}
+END_TEST
+
+static Suite *htab_suite(void)
+{
+	Suite *s = suite_create("htab");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, add_find_grow);
+	tcase_add_test(tc, collisions);
+	tcase_add_test(tc, iterate_and_remove);
+	tcase_add_test(tc, hash_spreads);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(htab_suite());
+}
