@@ -107,12 +107,38 @@ static void withdraw_key(struct evpn *e, struct evpn_key *k, bool *advertised)
 	*advertised = false;
 }
 
-static void advertise_mac(struct evpn *e, const struct evpn_vni *v, struct evpn_mac *m)
+/*
+ * The key of the MAC-only route m advertised: only the RD is kept (a MAC
+ * entry is not worth a whole key), the rest is m's MAC.
+ */
+static void mac_adv_key(const struct evpn_mac *m, struct evpn_key *k)
 {
 	struct evpn_route r;
 
+	memset(&r, 0, sizeof(r));
+	r.type = EVPN_RT_MACIP;
+	r.rd = m->adv_rd;
+	r.mac = m->key.mac;
+	evpn_key_from_route(&r, k);
+}
+
+static void advertise_mac(struct evpn *e, const struct evpn_vni *v, struct evpn_mac *m)
+{
+	struct evpn_route r;
+	struct evpn_key k;
+
+	mac_adv_key(m, &k);
 	local_route(v, &m->key.mac, NULL, &r);
-	originate(e, v, &r, m->local_seq, m->local_static, &m->adv_key, &m->local_advertised);
+	if (originate(e, v, &r, m->local_seq, m->local_static, &k, &m->local_advertised))
+		m->adv_rd = v->rd;
+}
+
+static void withdraw_mac(struct evpn *e, struct evpn_mac *m)
+{
+	struct evpn_key k;
+
+	mac_adv_key(m, &k);
+	withdraw_key(e, &k, &m->local_advertised);
 }
 
 static void advertise_neigh(struct evpn *e, const struct evpn_vni *v, struct evpn_neigh *n)
@@ -243,7 +269,7 @@ static void ev_mac_del(void *arg, const struct kernel_mac *km)
 	e->st.local_macs--;
 	/* bindings first: m stays alive while its own route is advertised */
 	withdraw_neighs_of(e, km->vni, &km->mac); /* until the MAC is back */
-	withdraw_key(e, &m->adv_key, &m->local_advertised);
+	withdraw_mac(e, m);
 	evpn_mac_reevaluate(e, m); /* a remote route may be the answer now; may free m */
 }
 
@@ -329,7 +355,7 @@ void evpn_local_work(struct evpn *e)
 			evpn_subject(subj, m->key.vni);
 			log_info(subj, "MAC %s moved away (higher sequence elsewhere): withdrawn",
 				 mac_fmt(&m->key.mac, s));
-			withdraw_key(e, &m->adv_key, &m->local_advertised);
+			withdraw_mac(e, m);
 			withdraw_neighs_of(e, m->key.vni, &m->key.mac);
 			m->lost_to_remote = false;
 			m->moved_away = true;
@@ -374,7 +400,7 @@ void evpn_local_vni_gone(struct evpn *e, vni_t vni)
 		if (m->key.vni != vni || !m->local)
 			continue;
 		m->local = false;
-		withdraw_key(e, &m->adv_key, &m->local_advertised);
+		withdraw_mac(e, m);
 		evpn_mac_maybe_free(e, m);
 	}
 }

@@ -104,7 +104,7 @@ struct evpn_mac {
 	int ifindex;
 	uint32_t local_seq;
 	bool local_advertised;	      /* our MAC-only Type-2 is in the RIB */
-	struct evpn_key adv_key;      /* ... under this key */
+	struct rd adv_rd;	      /* ... under this RD (its key: mac_adv_key) */
 	bool lost_to_remote;	      /* a remote route with a higher sequence won */
 	bool moved_away;	      /* ... and our routes for it were withdrawn */
 	/* duplicate address detection: EVPN_DAD_MOVES moves within EVPN_DAD_WINDOW_S */

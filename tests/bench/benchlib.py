@@ -22,6 +22,12 @@
       print one JSON object: per-leaf lists of flood entries, MACs, kernel
       queue depth, requests refused, session state, established count,
       keepalives sent and received, and RSS-less totals
+  benchlib.py smaps PID...
+      where the processes' resident memory is, in kB, from /proc/PID/smaps:
+      prints JSON {heap_kb (brk heap), anon_kb (other anonymous mappings:
+      pools, large allocations, other threads' malloc arenas), stack_kb,
+      file_kb (binaries and libraries), huge_kb (of anon: transparent huge
+      pages)}
   benchlib.py report RESULTS [MARKDOWN_OUT]
       print the table of converge results (JSON lines) and optionally
       write it as Markdown
@@ -272,6 +278,26 @@ def scale_poll(evpnctl, labdir, leaves):
     print(json.dumps(res))
 
 
+def smaps(pids):
+    res = {"heap_kb": 0, "anon_kb": 0, "stack_kb": 0, "file_kb": 0, "huge_kb": 0}
+    for pid in pids:
+        kind = None
+        with open("/proc/%s/smaps" % pid) as f:
+            for line in f:
+                parts = line.split()
+                if "-" in parts[0] and not parts[0].endswith(":"):
+                    name = parts[5] if len(parts) > 5 else ""
+                    kind = ("heap_kb" if name == "[heap]" else
+                            "stack_kb" if name.startswith("[stack") else
+                            "anon_kb" if name == "" else
+                            None if name.startswith("[") else "file_kb")
+                elif parts[0] == "Rss:" and kind:
+                    res[kind] += int(parts[1])
+                elif parts[0] == "AnonHugePages:" and kind:
+                    res["huge_kb"] += int(parts[1])
+    print(json.dumps(res))
+
+
 def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
@@ -288,6 +314,8 @@ def main(argv):
         frr_peer(argv[2], argv[3])
     elif cmd == "scale-poll":
         scale_poll(argv[2], argv[3], int(argv[4]))
+    elif cmd == "smaps":
+        smaps(argv[2:])
     elif cmd == "report":
         report(argv[2], argv[3] if len(argv) > 3 else None)
     else:

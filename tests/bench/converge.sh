@@ -135,6 +135,8 @@ remote_run() {
   local rss0 cpu0 rss1 cpu1
   # shellcheck disable=SC2086
   rss0=$(rss_kb $pids); cpu0=$(cpu_ticks $pids); local rq0 rq1; rq0=$(rq_wait_ns $pids)
+  # shellcheck disable=SC2086
+  $BL smaps $pids >"$w.smaps0"
   local drops0; drops0=$(rr_drops "$peer")
   ip netns exec "$ns" tcpdump -U -n -i eth1 -s 0 -w "$w.pcap" tcp port 179 2>"$w.tcpdump" &
   local tp=$!
@@ -158,6 +160,8 @@ remote_run() {
   sleep 1    # let the daemons settle before reading memory
   # shellcheck disable=SC2086
   rss1=$(rss_kb $pids); cpu1=$(cpu_ticks $pids); rq1=$(rq_wait_ns $pids)
+  # shellcheck disable=SC2086
+  $BL smaps $pids >"$w.smaps"
   kill "$tp"; wait "$tp" 2>/dev/null
   $BL pcap "$w.pcap" "${peer%.1}.0" >"$w.bgp"
   local drops up; drops=$(( $(rr_drops "$peer") - drops0 ))
@@ -176,7 +180,7 @@ remote_run() {
        cpu_s="$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')" \
        runqueue_wait_s="$(awk -v a="$rq0" -v b="$rq1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" \
        session_drops="$drops" ok="$([ $wrc -eq 0 ] && [ "$drops" = 0 ] && echo true || echo false)" \
-       "@$w.bgp:" "@$w.watch:watch_"
+       "@$w.bgp:" "@$w.watch:watch_" "@$w.smaps0:mem_before_" "@$w.smaps:mem_after_"
 }
 
 # ---- local learning and MAC move: one leaf -------------------------------
