@@ -135,6 +135,16 @@ struct rib_peer *rib_peer_local(struct rib *rib);
 
 #define RIB_PATH_STALE 0x01		/* graceful restart (RFC 4724 4.2) */
 
+/*
+ * Per-path NLRI fields most paths do not have: a Type-2 or Type-5 ESI
+ * (Type-1/4: in the key), a Type-5 gateway IP.  Allocated only when one is
+ * set, owned by its path.
+ */
+struct rib_path_ext {
+	struct esi esi;
+	struct ipaddr gw;
+};
+
 /* One peer's path to a route: the per-path NLRI fields not in the key. */
 struct rib_path {
 	struct rib_path *next;		/* route's paths */
@@ -142,12 +152,15 @@ struct rib_path {
 	struct rib_route *route;
 	struct rib_peer *peer;
 	const struct rib_attrs *attrs;	/* one reference */
+	struct rib_path_ext *ext;	/* NULL: zero ESI, no gateway */
 	uint32_t label[2];		/* raw 24-bit fields: VNI under VXLAN */
 	uint8_t nlabels;
 	uint8_t flags;			/* RIB_PATH_* */
-	struct esi esi;			/* Type-2 and Type-5 ESI (Type-1/4: in key) */
-	struct ipaddr gw;		/* Type-5 gateway IP */
 };
+
+/* The path's ESI (all zero when none) and Type-5 gateway (family 0: none). */
+const struct esi *rib_path_esi(const struct rib_path *p);
+const struct ipaddr *rib_path_gw(const struct rib_path *p);
 
 struct rib_route {
 	struct htab_node hnode;		/* rib.routes */

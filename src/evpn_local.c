@@ -108,18 +108,32 @@ static void withdraw_key(struct evpn *e, struct evpn_key *k, bool *advertised)
 }
 
 /*
- * The key of the MAC-only route m advertised: only the RD is kept (a MAC
- * entry is not worth a whole key), the rest is m's MAC.
+ * The key of a local Type-2 route from its RD, MAC and IP (NULL: MAC-only).
+ * MAC and neighbour entries keep only the RD (and MAC) they advertised
+ * under, not the whole key: an entry is not worth 48 bytes more.
  */
-static void mac_adv_key(const struct evpn_mac *m, struct evpn_key *k)
+static void adv_key(const struct rd *rd, const struct mac *mac, const struct ipaddr *ip,
+		    struct evpn_key *k)
 {
 	struct evpn_route r;
 
 	memset(&r, 0, sizeof(r));
 	r.type = EVPN_RT_MACIP;
-	r.rd = m->adv_rd;
-	r.mac = m->key.mac;
+	r.rd = *rd;
+	r.mac = *mac;
+	if (ip)
+		r.ip = *ip;
 	evpn_key_from_route(&r, k);
+}
+
+static void mac_adv_key(const struct evpn_mac *m, struct evpn_key *k)
+{
+	adv_key(&m->adv_rd, &m->key.mac, NULL, k);
+}
+
+static void neigh_adv_key(const struct evpn_neigh *n, struct evpn_key *k)
+{
+	adv_key(&n->adv_rd, &n->adv_mac, &n->key.ip, k);
 }
 
 static void advertise_mac(struct evpn *e, const struct evpn_vni *v, struct evpn_mac *m)
@@ -141,10 +155,19 @@ static void withdraw_mac(struct evpn *e, struct evpn_mac *m)
 	withdraw_key(e, &k, &m->local_advertised);
 }
 
+static void withdraw_neigh(struct evpn *e, struct evpn_neigh *n)
+{
+	struct evpn_key k;
+
+	neigh_adv_key(n, &k);
+	withdraw_key(e, &k, &n->local_advertised);
+}
+
 static void advertise_neigh(struct evpn *e, const struct evpn_vni *v, struct evpn_neigh *n)
 {
 	struct evpn_mac *m = evpn_mac_get(e, v->vni, &n->local_mac, false);
 	struct evpn_route r;
+	struct evpn_key k;
 
 	/*
 	 * Only a binding whose MAC is local is ours to advertise: the SVI also
@@ -153,11 +176,15 @@ static void advertise_neigh(struct evpn *e, const struct evpn_vni *v, struct evp
 	 * for its MAC (ev_mac_add advertises it then).
 	 */
 	if (!m || !m->local_advertised) { /* not local, moved away, sticky elsewhere, frozen */
-		withdraw_key(e, &n->adv_key, &n->local_advertised);
+		withdraw_neigh(e, n);
 		return;
 	}
+	neigh_adv_key(n, &k);
 	local_route(v, &n->local_mac, &n->key.ip, &r);
-	originate(e, v, &r, m->local_seq, m->local_static, &n->adv_key, &n->local_advertised);
+	if (originate(e, v, &r, m->local_seq, m->local_static, &k, &n->local_advertised)) {
+		n->adv_rd = v->rd;
+		n->adv_mac = n->local_mac;
+	}
 }
 
 /* MAC + IP routes of local neighbours using mac, after its sequence changed. */
@@ -177,7 +204,7 @@ static void withdraw_neighs_of(struct evpn *e, vni_t vni, const struct mac *mac)
 
 	TAILQ_FOREACH(n, &e->neigh_order, order)
 		if (n->local && n->key.vni == vni && !mac_cmp(&n->local_mac, mac))
-			withdraw_key(e, &n->adv_key, &n->local_advertised);
+			withdraw_neigh(e, n);
 }
 
 /*
@@ -300,7 +327,7 @@ static void ev_neigh_del(void *arg, const struct kernel_neigh *kn)
 		return;
 	n->local = false;
 	e->st.local_neighs--;
-	withdraw_key(e, &n->adv_key, &n->local_advertised);
+	withdraw_neigh(e, n);
 	evpn_neigh_maybe_free(e, n);
 }
 
@@ -392,7 +419,7 @@ void evpn_local_vni_gone(struct evpn *e, vni_t vni)
 		if (n->key.vni != vni || !n->local)
 			continue;
 		n->local = false;
-		withdraw_key(e, &n->adv_key, &n->local_advertised);
+		withdraw_neigh(e, n);
 		evpn_neigh_maybe_free(e, n);
 	}
 	for (m = TAILQ_FIRST(&e->mac_order); m; m = mt) {

@@ -90,26 +90,25 @@ static inline const struct rib_route *evpn_cand(const struct evpn_cands *c, size
 }
 
 struct evpn_mac {
+	/* members ordered by size: no holes (one per route: 128 bytes) */
 	struct htab_node hnode;	      /* evpn.macs */
 	TAILQ_ENTRY(evpn_mac) order;  /* evpn.mac_order */
 	struct evpn_mac_key key;
+	uint32_t local_seq;	      /* local learning: our sequence */
 	struct evpn_cands cands;      /* Type-2 routes (MAC-only and MAC+IP), any RD */
-	/* what the kernel has */
+	struct ipaddr inst_vtep;      /* what the kernel has, when installed */
+	int ifindex;		      /* local: the bridge port */
+	struct rd adv_rd;	      /* local_advertised: under this RD (its key: mac_adv_key) */
+	/* duplicate address detection: EVPN_DAD_MOVES moves within EVPN_DAD_WINDOW_S */
+	time_t dad_since;
+	uint16_t dad_moves;
 	bool installed;
-	struct ipaddr inst_vtep;
 	bool inst_sticky;
-	/* local learning */
 	bool local;
 	bool local_static;
-	int ifindex;
-	uint32_t local_seq;
 	bool local_advertised;	      /* our MAC-only Type-2 is in the RIB */
-	struct rd adv_rd;	      /* ... under this RD (its key: mac_adv_key) */
 	bool lost_to_remote;	      /* a remote route with a higher sequence won */
 	bool moved_away;	      /* ... and our routes for it were withdrawn */
-	/* duplicate address detection: EVPN_DAD_MOVES moves within EVPN_DAD_WINDOW_S */
-	uint16_t dad_moves;
-	time_t dad_since;
 	bool duplicate;		      /* frozen: local moves are no longer advertised */
 	bool queued;		      /* in evpn.pending */
 };
@@ -129,8 +128,9 @@ struct evpn_neigh {
 	/* local */
 	bool local;
 	struct mac local_mac;
-	bool local_advertised;
-	struct evpn_key adv_key;
+	bool local_advertised;	      /* our MAC+IP Type-2 is in the RIB */
+	struct rd adv_rd;	      /* ... under this RD and MAC (its key: neigh_adv_key) */
+	struct mac adv_mac;
 };
 
 struct evpn_flood_key {

@@ -199,26 +199,27 @@ enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
 #define KNL_HAVE_UNKNOWN 0x04 /* a request failed: state unknown, never "equal" */
 
 struct knl_obj {
+	/* ordered by size, flags as bits: one per remote MAC, so no holes */
 	struct htab_node hnode;		  /* knl.objs */
 	TAILQ_ENTRY(knl_obj) order;	  /* knl.obj_order */
 	struct knl_key key;
+	int err;			  /* first refusal of the in-flight request */
 	LIST_ENTRY(knl_obj) vni_link;	  /* on its knl_vni's list */
 	TAILQ_ENTRY(knl_obj) retry_link;  /* on knl.retry when retry_at != 0 */
 	TAILQ_ENTRY(knl_obj) lost_link;	  /* on knl.lost when lost */
+	uint64_t retry_at;		  /* monotonic ms, 0: not waiting */
 	uint8_t want;			  /* enum knl_want */
 	uint8_t have;			  /* KNL_HAVE_* */
 	uint8_t seen;			  /* KNL_HAVE_* seen during a dump */
 	uint8_t sent_add;		  /* in-flight request adds (1) or deletes (0) */
-	bool stale;			  /* found at start, not requested since */
-	bool lost;
-	bool failed;			  /* refused for good: wait for a new request */
-	bool redo;			  /* requested again while in flight */
-	bool held;			  /* a held deletion (retry_at is its time) */
+	bool stale : 1;			  /* found at start, not requested since */
+	bool lost : 1;
+	bool failed : 1;		  /* refused for good: wait for a new request */
+	bool redo : 1;			  /* requested again while in flight */
+	bool held : 1;			  /* a held deletion (retry_at is its time) */
 	uint16_t inflight;		  /* messages not acknowledged yet */
-	int err;			  /* first refusal of the in-flight request */
 	uint16_t attempts;		  /* failed attempts in a row */
 	uint16_t audit_gen;		  /* kn->audit_gen when last changed (audits in steps) */
-	uint64_t retry_at;		  /* monotonic ms, 0: not waiting */
 	unsigned lost_gen;		  /* VNI generation when it was lost */
 	int hifindex;			  /* device holding it (0: none) */
 	struct knl_val wval, hval, sval;  /* wanted, held, in flight */

@@ -82,10 +82,17 @@ void rib_set_sweep_hook(struct rib *rib, rib_sweep_fn fn, void *arg)
 	rib->sweep_arg = arg;
 }
 
+/* p without its attribute reference (not taken yet, or dropped). */
+static void path_put(struct rib *rib, struct rib_path *p)
+{
+	free(p->ext);
+	pool_put(&rib->path_pool, p);
+}
+
 static void path_free(struct rib *rib, struct rib_path *p)
 {
 	rib_attrs_unref(rib, p->attrs);
-	pool_put(&rib->path_pool, p);
+	path_put(rib, p);
 }
 
 void rib_free(struct rib *rib)
@@ -102,6 +109,7 @@ void rib_free(struct rib *rib)
 
 			rt->paths = p->next;
 			rib_attrs_unref(rib, p->attrs);
+			free(p->ext);
 		}
 	}
 	htab_free(&rib->routes);
@@ -344,24 +352,45 @@ static struct rib_path *best_select(const struct rib_route *rt)
 
 /* ---- paths ------------------------------------------------------------- */
 
-static void path_fill(struct rib_path *p, const struct evpn_route *r)
+/* The per-path fields of r into (fresh) p: 0, or -1 when memory ran out. */
+static int path_fill(struct rib_path *p, const struct evpn_route *r)
 {
+	struct rib_path_ext x;
+
 	p->nlabels = r->nlabels > 2 ? 2 : r->nlabels;
 	p->label[0] = p->nlabels > 0 ? r->label[0] : 0;
 	p->label[1] = p->nlabels > 1 ? r->label[1] : 0;
-	memset(&p->esi, 0, sizeof(p->esi));
-	memset(&p->gw, 0, sizeof(p->gw));
+	memset(&x, 0, sizeof(x));
 	if (r->type == EVPN_RT_MACIP || r->type == EVPN_RT_PREFIX)
-		p->esi = r->esi;
+		x.esi = r->esi;
 	if (r->type == EVPN_RT_PREFIX && r->gw.family)
-		p->gw = r->gw;
+		x.gw = r->gw;
+	if (esi_is_zero(&x.esi) && !x.gw.family)
+		return 0;
+	if (!(p->ext = malloc(sizeof(*p->ext))))
+		return -1;
+	*p->ext = x;
+	return 0;
+}
+
+static const struct rib_path_ext no_ext;
+
+const struct esi *rib_path_esi(const struct rib_path *p)
+{
+	return p->ext ? &p->ext->esi : &no_ext.esi;
+}
+
+const struct ipaddr *rib_path_gw(const struct rib_path *p)
+{
+	return p->ext ? &p->ext->gw : &no_ext.gw;
 }
 
 bool rib_path_same(const struct rib_path *p, const struct rib_path *q)
 {
 	return p->attrs == q->attrs && p->nlabels == q->nlabels &&
 	       p->label[0] == q->label[0] && p->label[1] == q->label[1] &&
-	       memcmp(&p->esi, &q->esi, sizeof(p->esi)) == 0 && ipaddr_cmp(&p->gw, &q->gw) == 0;
+	       memcmp(rib_path_esi(p), rib_path_esi(q), sizeof(struct esi)) == 0 &&
+	       ipaddr_cmp(rib_path_gw(p), rib_path_gw(q)) == 0;
 }
 
 /* Unlink p from its route's list. */
@@ -439,13 +468,17 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 	p->route = rt;
 	p->peer = peer;
 	p->attrs = attrs;
-	path_fill(p, r);
+	if (path_fill(p, r) == -1) {
+		path_put(rib, p);
+		route_release(rib, rt);
+		return -1;
+	}
 	if (old && rib_path_same(old, p)) {
 		if (old->flags & RIB_PATH_STALE) {
 			old->flags &= (uint8_t)~RIB_PATH_STALE;
 			peer->n_stale--;
 		}
-		pool_put(&rib->path_pool, p);
+		path_put(rib, p);
 		return 0;
 	}
 	rib_attrs_ref(attrs);

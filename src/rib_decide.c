@@ -306,7 +306,7 @@ void rib_path_route(const struct rib_route *rt, const struct rib_path *p, struct
 		key_ip(k, &out->ip);
 		break;
 	case EVPN_RT_MACIP:
-		out->esi = p->esi;
+		out->esi = *rib_path_esi(p);
 		memcpy(out->mac.octet, k->mac, MAC_LEN);
 		key_ip(k, &out->ip);
 		break;
@@ -314,10 +314,10 @@ void rib_path_route(const struct rib_route *rt, const struct rib_path *p, struct
 		key_ip(k, &out->ip);
 		break;
 	case EVPN_RT_PREFIX:
-		out->esi = p->esi;
+		out->esi = *rib_path_esi(p);
 		key_ip(k, &out->prefix.addr);
 		out->prefix.len = k->plen;
-		out->gw = p->gw;
+		out->gw = *rib_path_gw(p);
 		break;
 	}
 }

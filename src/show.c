@@ -141,8 +141,8 @@ static json_object *path_json(const struct rib_route *rt, const struct rib_path 
 		json_object_object_add(o, "mac-mobility-seq", json_object_new_int64(a->mm_seq));
 		json_object_object_add(o, "sticky", json_object_new_boolean(a->mm_sticky));
 	}
-	if (!esi_is_zero(&p->esi))
-		add_str(o, "esi", esi_fmt(&p->esi, s));
+	if (!esi_is_zero(rib_path_esi(p)))
+		add_str(o, "esi", esi_fmt(rib_path_esi(p), s));
 	json_object_object_add(o, "stale", json_object_new_boolean(p->flags & RIB_PATH_STALE));
 	return o;
 }

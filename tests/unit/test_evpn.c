@@ -159,6 +159,31 @@ static const struct rib_path *local_path(const char *mac)
 	return rt ? rib_route_path(rt, rib_peer_local(rib)) : NULL;
 }
 
+/* Our local Type-2 path for (rd, mac, ip) (ip NULL: MAC-only), or NULL. */
+static const struct rib_path *local_path_at(const char *rd, const char *mac, const char *ip)
+{
+	struct evpn_route r = {.type = EVPN_RT_MACIP};
+	struct evpn_key k;
+	struct rib_route *rt;
+
+	rd_parse(rd, &r.rd);
+	mac_parse(mac, &r.mac);
+	if (ip)
+		ipaddr_parse(ip, &r.ip);
+	evpn_key_from_route(&r, &k);
+	rt = rib_route_get(rib, &k);
+	return rt ? rib_route_path(rt, rib_peer_local(rib)) : NULL;
+}
+
+static void local_neigh(const char *ip, const char *mac)
+{
+	struct kernel_neigh kn = {.vni = 100, .ifindex = 5};
+
+	ipaddr_parse(ip, &kn.ip);
+	mac_parse(mac, &kn.mac);
+	evpn_kernel_events.neigh_add(e, &kn);
+}
+
 /* ---- tests ------------------------------------------------------------- */
 
 START_TEST(type3_builds_the_flood_list)
@@ -341,6 +366,48 @@ START_TEST(duplicate_mac_is_frozen)
 }
 END_TEST
 
+/*
+ * Local routes follow their VNI's RD: a new RD re-originates them under it
+ * and withdraws them under the old one; a binding's new MAC replaces its
+ * route; each withdrawal finds the key it was advertised under (MAC and
+ * neighbour entries keep only the RD and MAC of it).
+ */
+START_TEST(rd_change_moves_local_routes)
+{
+	struct cfg_l2vni l2 = {.vni = 100, .rd = {.is_auto = false}};
+	const char *old = "10.0.0.11:100", *new = "10.9.9.9:7";
+
+	local_mac("02:bb:00:00:00:01", true, false);
+	local_mac("02:bb:00:00:00:02", true, false);
+	local_neigh("172.16.0.9", "02:bb:00:00:00:01");
+	ck_assert_ptr_nonnull(local_path_at(old, "02:bb:00:00:00:01", NULL));
+	ck_assert_ptr_nonnull(local_path_at(old, "02:bb:00:00:00:01", "172.16.0.9"));
+	rd_parse(new, &l2.rd.rd);
+	cfg.l2vnis = &l2;
+	cfg.n_l2vnis = 1;
+	evpn_configure(e, &cfg);
+	turn();
+	ck_assert_ptr_null(local_path_at(old, "02:bb:00:00:00:01", NULL));
+	ck_assert_ptr_null(local_path_at(old, "02:bb:00:00:00:01", "172.16.0.9"));
+	ck_assert_ptr_nonnull(local_path_at(new, "02:bb:00:00:00:01", NULL));
+	ck_assert_ptr_nonnull(local_path_at(new, "02:bb:00:00:00:01", "172.16.0.9"));
+	local_neigh("172.16.0.9", "02:bb:00:00:00:02"); /* the IP moves to the other MAC */
+	turn();
+	ck_assert_ptr_null(local_path_at(new, "02:bb:00:00:00:01", "172.16.0.9"));
+	ck_assert_ptr_nonnull(local_path_at(new, "02:bb:00:00:00:02", "172.16.0.9"));
+	local_mac("02:bb:00:00:00:01", false, false);
+	turn();
+	ck_assert_ptr_null(local_path_at(new, "02:bb:00:00:00:01", NULL));
+	ck_assert_ptr_nonnull(local_path_at(new, "02:bb:00:00:00:02", NULL));
+	local_mac("02:bb:00:00:00:02", false, false); /* its binding goes with it */
+	turn();
+	ck_assert_ptr_null(local_path_at(new, "02:bb:00:00:00:02", NULL));
+	ck_assert_ptr_null(local_path_at(new, "02:bb:00:00:00:02", "172.16.0.9"));
+	cfg.l2vnis = NULL;
+	cfg.n_l2vnis = 0;
+}
+END_TEST
+
 static Suite *evpn_suite(void)
 {
 	Suite *s = suite_create("evpn");
@@ -360,6 +427,7 @@ static Suite *evpn_suite(void)
 	tcase_add_test(tc, static_local_mac_is_sticky);
 	tcase_add_test(tc, routes_before_the_kernel_are_installed_when_it_comes);
 	tcase_add_test(tc, duplicate_mac_is_frozen);
+	tcase_add_test(tc, rd_change_moves_local_routes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -403,6 +403,22 @@ START_TEST(path_route_roundtrip)
 		ck_assert_int_eq(evpn_nlri_encode(&b, &back), 0);
 		ck_assert_uint_eq(a.len, b.len);
 		ck_assert_mem_eq(w1, w2, a.len);
+		/* ESI and gateway kept apart, only by the paths that have them */
+		ck_assert(!rt->best->ext == (i == 1));
+	}
+	{
+		struct evpn_key k = key_of(&r[0]);
+		struct rib_route *rt;
+
+		r[0].esi.octet[9] = 9; /* another ESI: a changed path */
+		announce(rib, p1, &r[0], &t);
+		rt = rib_route_get(rib, &k);
+		ck_assert_uint_eq(rib_path_esi(rt->best)->octet[9], 9);
+		memset(&r[0].esi, 0, sizeof(r[0].esi)); /* none any more */
+		announce(rib, p1, &r[0], &t);
+		ck_assert_ptr_null(rt->best->ext);
+		ck_assert(esi_is_zero(rib_path_esi(rt->best)));
+		ck_assert_uint_eq(rib_path_gw(rt->best)->family, 0);
 	}
 	rib_peer_remove(rib, p1);
 	check_empty(rib);
