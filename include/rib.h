@@ -26,11 +26,9 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
-#include <uthash.h>
-
 #include "bgp_attr.h"
-#include "htab.h"
 #include "evpn_nlri.h"
+#include "htab.h"
 #include "types.h"
 
 struct rib;

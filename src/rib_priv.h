@@ -11,13 +11,15 @@
 #include <sys/queue.h>
 
 /*
- * uthash fixes its OOM behaviour when first included (by rib.h): adds that
- * cannot allocate fail and call uthash_nonfatal_oom (set by each file to
- * raise its local oom flag) instead of exiting.
+ * uthash (the interned attributes' table) fixes its OOM behaviour when first
+ * included: adds that cannot allocate fail and call uthash_nonfatal_oom (set
+ * by each file to raise its local oom flag) instead of exiting.
  */
 #define HASH_NONFATAL_OOM 1
-#include "rib.h"
+#include <uthash.h>
+
 #include "pool.h"
+#include "rib.h"
 
 /* An interned attribute set; struct rib_attrs is what callers see of it. */
 struct rib_attrs_entry {
