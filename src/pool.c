@@ -20,6 +20,10 @@
 #endif
 #endif
 
+/*
+ * A block; under AddressSanitizer the header of one object instead, on the
+ * pool's list of live objects (so that pool_free frees them too).
+ */
 struct pool_block {
 	struct pool_block *next;
 	size_t size;			/* POOL_HUGE: mmap()ed, else malloc()ed */
@@ -31,7 +35,8 @@ void pool_init(struct pool *p, size_t objsize)
 	p->size = (objsize + 7) & ~(size_t)7;
 }
 
-void pool_free(struct pool *p)
+/* Blocks, or (under AddressSanitizer) the live objects: size 0 there. */
+static void blocks_free(struct pool *p)
 {
 	struct pool_block *b;
 
@@ -42,6 +47,11 @@ void pool_free(struct pool *p)
 		else
 			free(b);
 	}
+}
+
+void pool_free(struct pool *p)
+{
+	blocks_free(p);
 	p->free = NULL;
 	p->cur = p->end = NULL;
 	p->block_size = 0;
@@ -57,19 +67,38 @@ bool pool_has_blocks(void)
 	return false;
 }
 
+/* Live objects on a doubly linked list through their headers (struct pool_block + prev). */
+struct pool_obj {
+	struct pool_block b;		/* next: the following live object */
+	struct pool_obj *prev;
+};
+
 void *pool_get(struct pool *p)
 {
-	void *obj = calloc(1, p->size);
+	struct pool_obj *o = calloc(1, sizeof(*o) + p->size);
 
-	if (obj)
-		p->live++;
-	return obj;
+	if (!o)
+		return NULL;
+	o->b.next = p->blocks;
+	if (p->blocks)
+		((struct pool_obj *)p->blocks)->prev = o;
+	p->blocks = &o->b;
+	p->live++;
+	return o + 1;
 }
 
 void pool_put(struct pool *p, void *obj)
 {
+	struct pool_obj *o = (struct pool_obj *)obj - 1;
+
+	if (o->prev)
+		o->prev->b.next = o->b.next;
+	else
+		p->blocks = o->b.next;
+	if (o->b.next)
+		((struct pool_obj *)o->b.next)->prev = o->prev;
 	p->live--;
-	free(obj);
+	free(o);
 }
 
 #else
