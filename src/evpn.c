@@ -67,6 +67,7 @@ struct evpn *evpn_new(struct event_base *base, struct rib *rib, struct bgp *bgp)
 	e->work_ev = event_new(base, -1, 0, work_cb, e);
 	htab_init(&e->macs);
 	htab_init(&e->neighs);
+	htab_init(&e->neighs_by_mac);
 	TAILQ_INIT(&e->mac_order);
 	TAILQ_INIT(&e->neigh_order);
 	pool_init(&e->mac_pool, sizeof(struct evpn_mac));

@@ -165,10 +165,17 @@ static const struct rib_path *cands_best(const struct evpn_cands *c, bool remote
 
 /* ---- entries ---------------------------------------------------------- */
 
+uint32_t evpn_mac_hash(vni_t vni, const struct mac *mac)
+{
+	struct evpn_mac_key k = {.vni = vni, .mac = *mac};
+
+	return htab_hash(&k, sizeof(k));
+}
+
 struct evpn_mac *evpn_mac_get(struct evpn *e, vni_t vni, const struct mac *mac, bool create)
 {
 	struct evpn_mac_key k = {.vni = vni, .mac = *mac};
-	uint32_t hv = htab_hash(&k, sizeof(k));
+	uint32_t hv = evpn_mac_hash(vni, mac);
 	struct evpn_mac *m;
 
 	for (struct htab_node *n = htab_chain(&e->macs, hv); n; n = htab_chain_next(n->next, hv)) {
@@ -531,6 +538,7 @@ void evpn_import_free(struct evpn *e)
 		neigh_free(e, n);
 	htab_free(&e->macs);
 	htab_free(&e->neighs);
+	htab_free(&e->neighs_by_mac); /* its entries were the neighbours */
 	HASH_ITER(hh, e->floods, f, ft) {
 		HASH_DEL(e->floods, f);
 		free(f);

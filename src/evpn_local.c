@@ -187,24 +187,63 @@ static void advertise_neigh(struct evpn *e, const struct evpn_vni *v, struct evp
 	}
 }
 
+/*
+ * A neighbour is local while it is bound to a MAC (n->local_mac): then, and
+ * only then, it is in e->neighs_by_mac, so that what happens to a MAC
+ * reaches its bindings without a walk over every neighbour.
+ */
+static void neigh_bind(struct evpn *e, struct evpn_neigh *n, const struct mac *mac)
+{
+	if (n->local && !mac_cmp(&n->local_mac, mac))
+		return;
+	if (n->local)
+		htab_del(&e->neighs_by_mac, &n->mac_hnode);
+	n->local = true;
+	n->local_mac = *mac;
+	if (htab_add(&e->neighs_by_mac, &n->mac_hnode, evpn_mac_hash(n->key.vni, mac)) == -1)
+		abort(); /* out of memory, as for every entry here */
+}
+
+static void neigh_unbind(struct evpn *e, struct evpn_neigh *n)
+{
+	if (!n->local)
+		return;
+	htab_del(&e->neighs_by_mac, &n->mac_hnode);
+	n->local = false;
+}
+
+enum neighs_op { NEIGHS_READVERTISE, NEIGHS_WITHDRAW };
+
+/* Local neighbours bound to (vni, mac): advertised again (in v), or withdrawn. */
+static void neighs_of(struct evpn *e, const struct evpn_vni *v, vni_t vni, const struct mac *mac,
+		      enum neighs_op op)
+{
+	uint32_t hv = evpn_mac_hash(vni, mac);
+	struct htab_node *h, *next;
+
+	for (h = htab_chain(&e->neighs_by_mac, hv); h; h = next) {
+		struct evpn_neigh *n = HTAB_ENTRY(h, struct evpn_neigh, mac_hnode);
+
+		next = htab_chain_next(h->next, hv); /* the work does not rebind */
+		if (n->key.vni != vni || mac_cmp(&n->local_mac, mac))
+			continue;
+		if (op == NEIGHS_WITHDRAW)
+			withdraw_neigh(e, n);
+		else
+			advertise_neigh(e, v, n);
+	}
+}
+
 /* MAC + IP routes of local neighbours using mac, after its sequence changed. */
 static void readvertise_neighs_of(struct evpn *e, const struct evpn_vni *v, const struct mac *mac)
 {
-	struct evpn_neigh *n;
-
-	TAILQ_FOREACH(n, &e->neigh_order, order)
-		if (n->local && n->key.vni == v->vni && !mac_cmp(&n->local_mac, mac))
-			advertise_neigh(e, v, n);
+	neighs_of(e, v, v->vni, mac, NEIGHS_READVERTISE);
 }
 
 /* The MAC moved to another PE: withdraw its MAC+IP routes too (RFC 7432 15.1). */
 static void withdraw_neighs_of(struct evpn *e, vni_t vni, const struct mac *mac)
 {
-	struct evpn_neigh *n;
-
-	TAILQ_FOREACH(n, &e->neigh_order, order)
-		if (n->local && n->key.vni == vni && !mac_cmp(&n->local_mac, mac))
-			withdraw_neigh(e, n);
+	neighs_of(e, NULL, vni, mac, NEIGHS_WITHDRAW);
 }
 
 /*
@@ -313,8 +352,7 @@ static void ev_neigh_add(void *arg, const struct kernel_neigh *kn)
 		return;
 	if (!n->local)
 		e->st.local_neighs++;
-	n->local = true;
-	n->local_mac = kn->mac;
+	neigh_bind(e, n, &kn->mac);
 	advertise_neigh(e, v, n);
 }
 
@@ -325,7 +363,7 @@ static void ev_neigh_del(void *arg, const struct kernel_neigh *kn)
 
 	if (!n || !n->local)
 		return;
-	n->local = false;
+	neigh_unbind(e, n);
 	e->st.local_neighs--;
 	withdraw_neigh(e, n);
 	evpn_neigh_maybe_free(e, n);
@@ -418,7 +456,7 @@ void evpn_local_vni_gone(struct evpn *e, vni_t vni)
 		nt = TAILQ_NEXT(n, order);
 		if (n->key.vni != vni || !n->local)
 			continue;
-		n->local = false;
+		neigh_unbind(e, n);
 		withdraw_neigh(e, n);
 		evpn_neigh_maybe_free(e, n);
 	}

@@ -120,6 +120,7 @@ struct evpn_ip_key {
 
 struct evpn_neigh {
 	struct htab_node hnode;	      /* evpn.neighs */
+	struct htab_node mac_hnode;   /* evpn.neighs_by_mac, iff local */
 	TAILQ_ENTRY(evpn_neigh) order; /* evpn.neigh_order */
 	struct evpn_ip_key key;
 	struct evpn_cands cands;      /* Type-2 MAC+IP routes with this IP */
@@ -245,6 +246,7 @@ struct evpn {
 	 * iteration's work are seen by it, whatever the table's growth.
 	 */
 	struct htab macs, neighs;
+	struct htab neighs_by_mac;    /* local neighbours by (VNI, their MAC): evpn_mac_hash */
 	TAILQ_HEAD(, evpn_mac) mac_order;
 	TAILQ_HEAD(, evpn_neigh) neigh_order;
 	struct pool mac_pool, neigh_pool;
@@ -296,6 +298,7 @@ void evpn_import_observer(void *arg, const struct rib_route *rt, const struct ri
 			  const struct rib_path *new_best);
 void evpn_import_rebuild(struct evpn *e);	 /* after VNIs or RTs changed */
 void evpn_mac_reevaluate(struct evpn *e, struct evpn_mac *m);
+uint32_t evpn_mac_hash(vni_t vni, const struct mac *mac);
 struct evpn_mac *evpn_mac_get(struct evpn *e, vni_t vni, const struct mac *mac, bool create);
 struct evpn_neigh *evpn_neigh_get(struct evpn *e, vni_t vni, const struct ipaddr *ip, bool create);
 void evpn_mac_maybe_free(struct evpn *e, struct evpn_mac *m);

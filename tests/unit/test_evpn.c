@@ -408,6 +408,54 @@ START_TEST(rd_change_moves_local_routes)
 }
 END_TEST
 
+/*
+ * A MAC's local bindings follow it, and only its own: a binding learned
+ * before its MAC waits for it, goes with the MAC's move away (RFC 7432
+ * 15.1) and comes back with it, under the MAC's new sequence; bindings of
+ * other MACs, in the same hash chain or not, are left alone.
+ */
+START_TEST(bindings_follow_their_mac)
+{
+	const char *rd = "10.0.0.11:100";
+	char mac[32], ip[32];
+
+	for (int i = 0; i < 200; i++) { /* bystanders: 200 bindings of 100 other MACs */
+		snprintf(mac, sizeof(mac), "02:cc:00:00:00:%02x", i / 2);
+		snprintf(ip, sizeof(ip), "172.16.1.%d", i);
+		local_neigh(ip, mac);
+	}
+	local_neigh("172.16.0.20", "02:bb:00:00:00:07");
+	local_neigh("172.16.0.21", "02:bb:00:00:00:07");
+	ck_assert_ptr_null(local_path_at(rd, "02:bb:00:00:00:07", "172.16.0.20")); /* no MAC yet */
+	local_mac("02:bb:00:00:00:07", true, false);
+	ck_assert_ptr_nonnull(local_path_at(rd, "02:bb:00:00:00:07", "172.16.0.20"));
+	ck_assert_ptr_nonnull(local_path_at(rd, "02:bb:00:00:00:07", "172.16.0.21"));
+	ck_assert_ptr_null(local_path_at(rd, "02:cc:00:00:00:00", "172.16.1.0"));
+	local_mac("02:cc:00:00:00:00", true, false);
+	ck_assert_ptr_nonnull(local_path_at(rd, "02:cc:00:00:00:00", "172.16.1.0"));
+	ck_assert_ptr_nonnull(local_path_at(rd, "02:cc:00:00:00:00", "172.16.1.1"));
+	ck_assert_ptr_null(local_path_at(rd, "02:cc:00:00:00:01", "172.16.1.2"));
+	/* the MAC moves to 10.0.0.13: its bindings are withdrawn, the others stay */
+	remote(peer3, EVPN_RT_MACIP, "10.0.0.13:100", "02:bb:00:00:00:07", NULL, "10.0.0.13", 1,
+	       false, false);
+	turn();
+	ck_assert_ptr_null(local_path_at(rd, "02:bb:00:00:00:07", NULL));
+	ck_assert_ptr_null(local_path_at(rd, "02:bb:00:00:00:07", "172.16.0.20"));
+	ck_assert_ptr_null(local_path_at(rd, "02:bb:00:00:00:07", "172.16.0.21"));
+	ck_assert_ptr_nonnull(local_path_at(rd, "02:cc:00:00:00:00", "172.16.1.0"));
+	/* and back here: sequence 2, on the bindings too */
+	local_mac("02:bb:00:00:00:07", true, false);
+	ck_assert_ptr_nonnull(local_path_at(rd, "02:bb:00:00:00:07", "172.16.0.20"));
+	ck_assert_uint_eq(local_path_at(rd, "02:bb:00:00:00:07", "172.16.0.20")->attrs->mm_seq, 2);
+	ck_assert_uint_eq(local_path_at(rd, "02:bb:00:00:00:07", "172.16.0.21")->attrs->mm_seq, 2);
+	/* a binding moved to another MAC is no longer that MAC's */
+	local_neigh("172.16.0.21", "02:cc:00:00:00:00");
+	local_mac("02:bb:00:00:00:07", false, false);
+	ck_assert_ptr_null(local_path_at(rd, "02:bb:00:00:00:07", "172.16.0.20"));
+	ck_assert_ptr_nonnull(local_path_at(rd, "02:cc:00:00:00:00", "172.16.0.21"));
+}
+END_TEST
+
 static Suite *evpn_suite(void)
 {
 	Suite *s = suite_create("evpn");
@@ -428,6 +476,7 @@ static Suite *evpn_suite(void)
 	tcase_add_test(tc, routes_before_the_kernel_are_installed_when_it_comes);
 	tcase_add_test(tc, duplicate_mac_is_frozen);
 	tcase_add_test(tc, rd_change_moves_local_routes);
+	tcase_add_test(tc, bindings_follow_their_mac);
 	suite_add_tcase(s, tc);
 	return s;
 }
