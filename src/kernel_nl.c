@@ -841,11 +841,7 @@ struct kernel *kernel_nl_new(const struct kernel_cfg *cfg)
 	if (cfg->events)
 		kn->ev = *cfg->events;
 	kn->req.fd = kn->evs.fd = kn->dump.fd = -1;
-	TAILQ_INIT(&kn->retry);
-	TAILQ_INIT(&kn->lost);
-	htab_init(&kn->objs);
-	TAILQ_INIT(&kn->obj_order);
-	pool_init(&kn->obj_pool, sizeof(struct knl_obj));
+	knl_objs_init(kn);
 	kn->rbuf = malloc(KNL_RBUF);
 	kn->abuf = malloc(KNL_RBUF);
 	kn->dbuf = malloc(KNL_RBUF);

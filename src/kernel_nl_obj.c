@@ -713,6 +713,15 @@ void knl_sweep(struct knl *kn)
 	}
 }
 
+void knl_objs_init(struct knl *kn)
+{
+	htab_init(&kn->objs);
+	TAILQ_INIT(&kn->obj_order);
+	TAILQ_INIT(&kn->retry);
+	TAILQ_INIT(&kn->lost);
+	pool_init(&kn->obj_pool, sizeof(struct knl_obj));
+}
+
 void knl_objs_free(struct knl *kn)
 {
 	struct knl_obj *o;

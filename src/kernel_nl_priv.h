@@ -433,6 +433,8 @@ void knl_lost_report(struct knl *kn);
 /* The VNI's devices changed: install again (neigh_only: only its SVI changed). */
 void knl_vni_objs_reset(struct knl *kn, struct knl_vni *v, bool neigh_only);
 void knl_retry_run(struct knl *kn);
+/* The object tables of a new kn (kernel_nl_new; the fuzz harness builds kn by hand). */
+void knl_objs_init(struct knl *kn);
 void knl_objs_free(struct knl *kn);
 void knl_obj_describe(const struct knl_obj *o, const struct knl_val *v, char *buf, size_t cap);
 void knl_vni_subject(vni_t vni, char *buf, size_t cap);

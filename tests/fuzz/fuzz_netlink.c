@@ -260,8 +260,7 @@ static void fz_init(struct fz *f, uint8_t mode)
 	f->kn.cfg.learn_local = mode & M_LEARN;
 	f->kn.ev = fz_events;
 	f->kn.req.fd = f->kn.evs.fd = f->kn.dump.fd = -1;
-	TAILQ_INIT(&f->kn.retry);
-	TAILQ_INIT(&f->kn.lost);
+	knl_objs_init(&f->kn);
 	f->kn.loading = mode & M_LOADING;
 }
 
