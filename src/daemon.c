@@ -39,7 +39,8 @@ static void audit_cb(evutil_socket_t fd, short what, void *arg)
 	struct evpnd *d = arg;
 
 	if (evpn_audit_start(d->evpn) == -1)
-		log_debug("kernel", "periodic audit not started (running already, or no kernel)");
+		log_debug("kernel", "periodic audit not started (running already, too soon after a "
+				    "long one, or no kernel)");
 }
 
 static void audit_schedule(struct evpnd *d)

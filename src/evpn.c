@@ -341,6 +341,7 @@ int evpn_start_kernel(struct evpn *e)
 		.arg = e,
 		.learn_local = true,
 		.writer_thread = true,
+		.audit_pace = 19,
 	};
 	struct kernel *k = kernel_nl_new(&kc);
 
@@ -525,6 +526,10 @@ json_object *evpn_show_summary(const struct evpn *e)
 				       json_object_new_int64((int64_t)ks->audit_drift));
 		json_object_object_add(k, "audit-repairs",
 				       json_object_new_int64((int64_t)ks->audit_repairs));
+		json_object_object_add(k, "audit-last-seconds",
+				       json_object_new_double((double)ks->audit_last_us / 1e6));
+		json_object_object_add(k, "audit-paced",
+				       json_object_new_int64((int64_t)ks->audit_paced));
 		json_object_object_add(k, "held-deletes",
 				       json_object_new_int64((int64_t)ks->held_deletes));
 		json_object_object_add(k, "held-cancelled",

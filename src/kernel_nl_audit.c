@@ -87,6 +87,7 @@ struct knl_audit_run {
 	struct event *ev;
 	kernel_audit_done_fn done;
 	void *arg;
+	uint64_t started_us;
 };
 
 void kernel_audit_clear(struct kernel_audit *a)
@@ -686,8 +687,15 @@ static void audit_end(struct knl *kn, struct knl_audit_run *r, int rc)
 	kernel_audit_done_fn done = r->done;
 	void *arg = r->arg;
 
+	uint64_t now = knl_now_us(), took = now - r->started_us;
+
 	knl_events_drain(kn); /* deletions made during the pass count (churned) */
 	kn->audit = NULL;
+	kn->k.stats.audit_last_us = took;
+	kn->audit_not_before_us = now + kn->cfg.audit_pace * took;
+	if (kn->cfg.audit_pace && took >= 1000000)
+		log_info("kernel", "audit: took %.1f s; the next one not before %.0f s from now",
+			 (double)took / 1e6, (double)(kn->cfg.audit_pace * took) / 1e6);
 	if (r->churned)
 		log_debug("kernel", "audit: entries deleted while reading: absences not judged");
 	if (rc == 0)
@@ -733,7 +741,15 @@ int knl_audit_start(struct knl *kn, kernel_audit_done_fn done, void *arg)
 {
 	struct knl_audit_run *r;
 
-	if (kn->audit || kn->dumping || !kn->cfg.base || !(r = calloc(1, sizeof(*r))))
+	if (kn->audit || kn->dumping || !kn->cfg.base)
+		return -1;
+	if (knl_now_us() < kn->audit_not_before_us) {
+		kn->k.stats.audit_paced++;
+		log_debug("kernel", "audit: not yet, the last took %.3f s (pace %u)",
+			  (double)kn->k.stats.audit_last_us / 1e6, kn->cfg.audit_pace);
+		return -1;
+	}
+	if (!(r = calloc(1, sizeof(*r))))
 		return -1;
 	r->stepwise = true;
 	r->repair = true;
@@ -749,6 +765,7 @@ int knl_audit_start(struct knl *kn, kernel_audit_done_fn done, void *arg)
 		return -1;
 	}
 	r->gen = ++kn->audit_gen;
+	r->started_us = knl_now_us();
 	kn->audit = r;
 	return 0;
 }

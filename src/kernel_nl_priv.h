@@ -378,6 +378,7 @@ struct knl {
 	uint8_t *dbuf;		/* receive buffer of dumps, KNL_RBUF bytes */
 	struct knl_audit_run *audit; /* the audit whose dump is being read, else NULL */
 	uint16_t audit_gen;	/* bumped when an audit in steps starts */
+	uint64_t audit_not_before_us; /* the next audit in steps (cfg.audit_pace), knl_now_us */
 	struct knl_devs *devs;	/* declared devices (kernel_nl_dev.c), NULL until the first apply */
 };
 

@@ -378,6 +378,57 @@ START_TEST(audit_in_steps)
 }
 END_TEST
 
+/*
+ * Pacing (kernel_cfg.audit_pace): an audit in steps starts no sooner than
+ * pace times the last one's duration after it ended, and counts those it
+ * refused; the sync audit (evpnctl audit) is not paced.
+ */
+START_TEST(audit_paced)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct knl *kn;
+	struct ipaddr x = ip("10.255.0.1");
+	struct kernel_audit a = {0};
+
+	if (!netns())
+		return;
+	memset(&AS, 0, sizeof(AS));
+	make_audit_vni();
+	base = event_base_new();
+	k = start(base, true);
+	kn = knl_of(k);
+	for (unsigned i = 0; i < 2000; i++) {
+		struct mac m = {{0x02, 0xcc, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_add(k, 100, &m, &x, false);
+	}
+	run_until_settled(base, k, 10000);
+	kn->cfg.audit_pace = 1;
+	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), 0);
+	for (int i = 0; i < 500 && AS.calls < 1; i++)
+		run_loop(base, 10);
+	ck_assert_int_eq(AS.calls, 1);
+	ck_assert_uint_gt(k->stats.audit_last_us, 0);
+	/* once its own duration has passed, the next may start */
+	usleep((useconds_t)(2 * k->stats.audit_last_us + 1000));
+	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), 0);
+	kn->cfg.audit_pace = 100000; /* this one's end puts the next >= 100000 x its time away */
+	for (int i = 0; i < 500 && AS.calls < 2; i++)
+		run_loop(base, 10);
+	ck_assert_int_eq(AS.calls, 2);
+	ck_assert_uint_eq(k->stats.audit_paced, 0);
+	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), -1);
+	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), -1);
+	ck_assert_uint_eq(k->stats.audit_paced, 2);
+	ck_assert_int_eq(kernel_audit(k, true, &a), 0); /* asked for: runs */
+	kernel_audit_clear(&a);
+	ck_assert_uint_eq(k->stats.audit_runs, 3);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
 static Suite *kernel_nl_audit_suite(void)
 {
 	Suite *s = suite_create("kernel_nl_audit");
@@ -390,6 +441,7 @@ static Suite *kernel_nl_audit_suite(void)
 	tcase_add_test(tc, audit_wrong_repaired);
 	tcase_add_test(tc, audit_move_left_to_logic);
 	tcase_add_test(tc, audit_in_steps);
+	tcase_add_test(tc, audit_paced);
 	suite_add_tcase(s, tc);
 	return s;
 }
