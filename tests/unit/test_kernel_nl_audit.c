@@ -280,6 +280,28 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
+ * An audit fixture: a kernel on base with (set) the audit set, then n
+ * remote MACs 02:cc:00:00:HH:LL at 10.255.0.1.
+ */
+static struct kernel *audit_kernel(struct event_base *base, bool set, unsigned n)
+{
+	struct ipaddr x = ip("10.255.0.1");
+	struct kernel *k;
+
+	memset(&AS, 0, sizeof(AS));
+	make_audit_vni();
+	k = start(base, true);
+	if (set)
+		install_audit_set(k);
+	for (unsigned i = 0; i < n; i++) {
+		struct mac m = {{0x02, 0xcc, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_add(k, 100, &m, &x, false);
+	}
+	return k;
+}
+
+/*
  * The periodic audit in steps: the loop keeps running (a 1 ms timer ticks)
  * while 40k FDB entries are read, drift made by hand is found and
  * repaired, and what the logic changes meanwhile (a MAC added, one
@@ -299,16 +321,8 @@ START_TEST(audit_in_steps)
 
 	if (!netns())
 		return;
-	memset(&AS, 0, sizeof(AS));
-	make_audit_vni();
 	base = event_base_new();
-	k = start(base, true);
-	install_audit_set(k);
-	for (unsigned i = 0; i < N; i++) {
-		struct mac m = {{0x02, 0xcc, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
-
-		kernel_mac_add(k, 100, &m, &x, false);
-	}
+	k = audit_kernel(base, true, N);
 	run_until_settled(base, k, 10000);
 	sh("bridge fdb replace 02:aa:00:00:00:01 dev vxlan100 dst 10.255.0.9 self extern_learn");
 	sh("ip neigh replace 172.16.0.1 lladdr 02:bb:00:00:00:01 dev br100 extern_learn nud noarp");
@@ -388,21 +402,13 @@ START_TEST(audit_paced)
 	struct event_base *base;
 	struct kernel *k;
 	struct knl *kn;
-	struct ipaddr x = ip("10.255.0.1");
 	struct kernel_audit a = {0};
 
 	if (!netns())
 		return;
-	memset(&AS, 0, sizeof(AS));
-	make_audit_vni();
 	base = event_base_new();
-	k = start(base, true);
+	k = audit_kernel(base, false, 2000);
 	kn = knl_of(k);
-	for (unsigned i = 0; i < 2000; i++) {
-		struct mac m = {{0x02, 0xcc, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
-
-		kernel_mac_add(k, 100, &m, &x, false);
-	}
 	run_until_settled(base, k, 10000);
 	kn->cfg.audit_pace = 1;
 	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), 0);
