@@ -10,10 +10,8 @@
  * kept in the handle, so growing never calls back and a chain walk skips
  * other hashes without touching their objects' keys.
  *
- * Iteration is in bucket order, not insertion order.  An iteration may
- * remove the entry it stands on (take htab_next first); an insertion during
- * an iteration may grow the table, after which the iteration may miss or
- * repeat entries -- code that inserts while iterating must not rely on it.
+ * There is no iteration: growth would reorder it, and the tables that need
+ * one keep their entries on a list of their own (insertion order).
  */
 #ifndef EVPND_HTAB_H
 #define EVPND_HTAB_H
@@ -61,10 +59,6 @@ static inline struct htab_node *htab_chain(const struct htab *h, uint32_t hash)
 
 /* A hash of len bytes (len a multiple of 4) for keys without their own. */
 uint32_t htab_hash(const void *key, size_t len);
-
-/* Iteration in bucket order: htab_first, then htab_next until NULL. */
-struct htab_node *htab_first(const struct htab *h);
-struct htab_node *htab_next(const struct htab *h, const struct htab_node *n);
 
 static inline size_t htab_count(const struct htab *h)
 {

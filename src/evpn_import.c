@@ -175,7 +175,7 @@ uint32_t evpn_mac_hash(vni_t vni, const struct mac *mac)
 struct evpn_mac *evpn_mac_get(struct evpn *e, vni_t vni, const struct mac *mac, bool create)
 {
 	struct evpn_mac_key k = {.vni = vni, .mac = *mac};
-	uint32_t hv = evpn_mac_hash(vni, mac);
+	uint32_t hv = htab_hash(&k, sizeof(k)); /* = evpn_mac_hash(vni, mac) */
 	struct evpn_mac *m;
 
 	for (struct htab_node *n = htab_chain(&e->macs, hv); n; n = htab_chain_next(n->next, hv)) {

@@ -39,15 +39,22 @@ void evpn_mac_queue(struct evpn *e, struct evpn_mac *m)
 	evpn_schedule_work(e);
 }
 
-static void local_route(const struct evpn_vni *v, const struct mac *mac, const struct ipaddr *ip,
+/* A Type-2 route of ours under rd, for mac and ip (NULL: MAC-only), no label yet. */
+static void type2_route(const struct rd *rd, const struct mac *mac, const struct ipaddr *ip,
 			struct evpn_route *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->type = EVPN_RT_MACIP;
-	r->rd = v->rd;
+	r->rd = *rd;
 	r->mac = *mac;
 	if (ip)
 		r->ip = *ip;
+}
+
+static void local_route(const struct evpn_vni *v, const struct mac *mac, const struct ipaddr *ip,
+			struct evpn_route *r)
+{
+	type2_route(&v->rd, mac, ip, r);
 	r->nlabels = 1;
 	r->label[0] = v->vni;
 }
@@ -117,12 +124,7 @@ static void adv_key(const struct rd *rd, const struct mac *mac, const struct ipa
 {
 	struct evpn_route r;
 
-	memset(&r, 0, sizeof(r));
-	r.type = EVPN_RT_MACIP;
-	r.rd = *rd;
-	r.mac = *mac;
-	if (ip)
-		r.ip = *ip;
+	type2_route(rd, mac, ip, &r);
 	evpn_key_from_route(&r, k);
 }
 

@@ -92,21 +92,3 @@ uint32_t htab_hash(const void *key, size_t len)
 	}
 	return (uint32_t)(h ^ (h >> 32));
 }
-
-static struct htab_node *first_from(const struct htab *h, size_t i)
-{
-	for (; h->b && i <= h->mask; i++)
-		if (h->b[i])
-			return h->b[i];
-	return NULL;
-}
-
-struct htab_node *htab_first(const struct htab *h)
-{
-	return first_from(h, 0);
-}
-
-struct htab_node *htab_next(const struct htab *h, const struct htab_node *n)
-{
-	return n->next ? n->next : first_from(h, (n->hash & h->mask) + 1);
-}

@@ -816,11 +816,10 @@ static int knl_open(struct knl *kn)
 /* What an earlier run left: stale until requested again or swept. */
 static void knl_log_stale(struct knl *kn)
 {
-	struct knl_obj *o, *tmp;
+	struct knl_obj *o;
 	unsigned n[KNL_ROUTE + 1] = {0};
 
-	for (o = TAILQ_FIRST(&kn->obj_order); o; o = tmp) {
-		tmp = TAILQ_NEXT(o, order);
+	TAILQ_FOREACH(o, &kn->obj_order, order) {
 		if (o->stale)
 			n[o->key.type]++;
 	}

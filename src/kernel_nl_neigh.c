@@ -373,12 +373,11 @@ void knl_neigh_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 void knl_dump_begin(struct knl *kn)
 {
 	struct knl_local *l, *ltmp;
-	struct knl_obj *o, *otmp;
+	struct knl_obj *o;
 
 	HASH_ITER(hh, kn->locals, l, ltmp)
 		l->seen = false;
-	for (o = TAILQ_FIRST(&kn->obj_order); o; o = otmp) {
-		otmp = TAILQ_NEXT(o, order);
+	TAILQ_FOREACH(o, &kn->obj_order, order) {
 		if (o->key.type != KNL_ROUTE)
 			o->seen = 0;
 	}

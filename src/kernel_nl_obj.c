@@ -70,10 +70,12 @@ struct knl_obj *knl_obj_find(struct knl *kn, const struct knl_key *key)
 	return NULL;
 }
 
-void knl_obj_link(struct knl *kn, struct knl_obj *o)
+int knl_obj_link(struct knl *kn, struct knl_obj *o)
 {
-	htab_add(&kn->objs, &o->hnode, htab_hash(&o->key, sizeof(o->key)));
+	if (htab_add(&kn->objs, &o->hnode, htab_hash(&o->key, sizeof(o->key))) == -1)
+		return -1;
 	TAILQ_INSERT_TAIL(&kn->obj_order, o, order);
+	return 0;
 }
 
 void knl_obj_unlink(struct knl *kn, struct knl_obj *o)
@@ -106,12 +108,11 @@ struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key)
 	}
 	o->key = *key;
 	o->audit_gen = kn->audit_gen;
-	if (htab_add(&kn->objs, &o->hnode, htab_hash(key, sizeof(*key))) == -1) {
+	if (knl_obj_link(kn, o) == -1) {
 		log_err("kernel", "out of memory");
 		obj_release(kn, o);
 		return NULL;
 	}
-	TAILQ_INSERT_TAIL(&kn->obj_order, o, order);
 	LIST_INSERT_HEAD(&v->objs, o, vni_link);
 	return o;
 }

@@ -418,8 +418,11 @@ void knl_obj_key(struct knl_key *k, enum knl_obj_type type, vni_t vni, const str
 		 const struct ipaddr *ip);
 struct knl_obj *knl_obj_find(struct knl *kn, const struct knl_key *key);
 struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key);
-/* Into kn->objs and onto its order list under o->key (re-keying: unlink, change, link). */
-void knl_obj_link(struct knl *kn, struct knl_obj *o);
+/*
+ * Into kn->objs and onto its order list under o->key (re-keying: unlink,
+ * change, link).  -1 only when the table has no bucket array yet (ENOMEM).
+ */
+int knl_obj_link(struct knl *kn, struct knl_obj *o);
 void knl_obj_unlink(struct knl *kn, struct knl_obj *o);
 void knl_obj_schedule(struct knl *kn, struct knl_obj *o);
 /* A request just set o->want: hold a deletion, or cancel a held one; then schedule. */

@@ -421,14 +421,13 @@ static uint8_t fam_bit(uint8_t family)
 static void routes_mark(struct knl *kn, uint8_t fams)
 {
 	struct knl_lroute *l, *ltmp;
-	struct knl_obj *o, *otmp;
+	struct knl_obj *o;
 
 	HASH_ITER(hh, kn->lroutes, l, ltmp) {
 		if (fam_bit(l->key.addr.family) & fams)
 			l->seen = false;
 	}
-	for (o = TAILQ_FIRST(&kn->obj_order); o; o = otmp) {
-		otmp = TAILQ_NEXT(o, order);
+	TAILQ_FOREACH(o, &kn->obj_order, order) {
 		if (o->key.type == KNL_ROUTE && (fam_bit(o->key.ip.family) & fams))
 			o->seen = 0;
 	}
@@ -694,7 +693,7 @@ static void adopt_one(struct knl *kn, struct knl_vni *v, struct knl_obj *o)
 		knl_obj_unlink(kn, o);
 		LIST_REMOVE(o, vni_link);
 		o->key = key;
-		knl_obj_link(kn, o);
+		(void)knl_obj_link(kn, o); /* the table has its buckets: o was in it */
 		LIST_INSERT_HEAD(&v->objs, o, vni_link);
 		r->hgen = v->gen;
 		return;

@@ -108,8 +108,7 @@ void rib_free(struct rib *rib)
 			struct rib_path *p = rt->paths;
 
 			rt->paths = p->next;
-			rib_attrs_unref(rib, p->attrs);
-			free(p->ext);
+			path_free(rib, p);
 		}
 	}
 	htab_free(&rib->routes);
