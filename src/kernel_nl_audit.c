@@ -63,7 +63,8 @@ struct knl_found {
 	uint8_t sticky;	    /* parts with NTF_STICKY */
 	bool local;	    /* MAC: a bridge entry on a local port holds it */
 	bool matched;	    /* an object was compared with it (or skipped) */
-	struct knl_val val; /* MAC: dst of the VXLAN entry; neighbour: lladdr */
+	struct ipaddr dst;  /* MAC: dst of the VXLAN entry */
+	struct mac lladdr;  /* neighbour */
 	struct knl_nhset *nh; /* route: its gateways */
 	uint32_t table;	      /* route: its table */
 };
@@ -174,9 +175,9 @@ static void audit_mac(struct knl *kn, struct knl_audit_run *r, const struct knl_
 	if (m->ndm.ndm_flags & NTF_STICKY)
 		f->sticky |= part;
 	/* Several destinations (appended by hand): the wanted one, when there, counts. */
-	if (!master && (!ipaddr_is_set(&f->val.vtep) ||
-			(o && ipaddr_cmp(&m->dst, &o->wval.vtep) == 0)))
-		f->val.vtep = m->dst;
+	if (!master && (!ipaddr_is_set(&f->dst) ||
+			(o && ipaddr_cmp(&m->dst, knl_vtep_ip(&kn->vteps, o->wval.vtep)) == 0)))
+		f->dst = m->dst;
 }
 
 /* A bridge entry on a local port of a VNI's bridge: only for MACs evpnd has. */
@@ -235,7 +236,7 @@ static void audit_neigh(struct knl *kn, struct knl_audit_run *r, const struct kn
 	} else {
 		f->other |= KNL_HAVE_SELF;
 	}
-	f->val.mac = m->mac;
+	f->lladdr = m->mac;
 }
 
 static void audit_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
@@ -326,7 +327,7 @@ static int audit_read(struct knl *kn, struct knl_audit_run *r)
 
 /* ---- text ------------------------------------------------------------ */
 
-static void want_text(const struct knl_obj *o, char *buf, size_t cap)
+static void want_text(const struct knl *kn, const struct knl_obj *o, char *buf, size_t cap)
 {
 	char a[IPADDR_STRLEN], m[MAC_STRLEN];
 
@@ -338,7 +339,7 @@ static void want_text(const struct knl_obj *o, char *buf, size_t cap)
 		snprintf(buf, cap, "dst %s", ipaddr_fmt(&o->key.ip, a));
 		break;
 	case KNL_MAC:
-		snprintf(buf, cap, "dst %s%s", ipaddr_fmt(&o->wval.vtep, a),
+		snprintf(buf, cap, "dst %s%s", ipaddr_fmt(knl_vtep_ip(&kn->vteps, o->wval.vtep), a),
 			 o->wval.sticky ? " sticky" : "");
 		break;
 	default:
@@ -354,7 +355,7 @@ static void found_mac_text(const struct knl_found *f, char *buf, size_t cap)
 	int n;
 
 	if (parts & KNL_HAVE_SELF)
-		n = snprintf(buf, cap, "dst %s%s%s", ipaddr_fmt(&f->val.vtep, a),
+		n = snprintf(buf, cap, "dst %s%s%s", ipaddr_fmt(&f->dst, a),
 			     (f->sticky & KNL_HAVE_SELF) ? " sticky" : "",
 			     (f->other & KNL_HAVE_SELF) ? " (not extern_learn)" : "");
 	else
@@ -387,7 +388,7 @@ static void found_text(const struct knl_found *f, char *buf, size_t cap)
 		found_mac_text(f, buf, cap);
 		break;
 	default:
-		snprintf(buf, cap, "lladdr %s%s", mac_fmt(&f->val.mac, m),
+		snprintf(buf, cap, "lladdr %s%s", mac_fmt(&f->lladdr, m),
 			 (f->other & KNL_HAVE_SELF) ? " (not extern_learn)" : "");
 		break;
 	}
@@ -470,10 +471,13 @@ static void obj_repair(struct knl *kn, struct knl_obj *o, const struct knl_found
 {
 	o->have = f ? f->ours : 0;
 	o->hifindex = f && f->ours ? f->ifindex : 0;
-	memset(&o->hval, 0, sizeof(o->hval));
-	if (f) {
-		o->hval = f->val;
-		o->hval.sticky = (f->sticky & f->ours) != 0;
+	if (o->key.type == KNL_MAC) {
+		knl_obj_held_vtep(kn, o, f ? &f->dst : &(struct ipaddr){ 0 });
+		o->hval.sticky = f && (f->sticky & f->ours) != 0;
+	} else if (o->key.type == KNL_NEIGH) {
+		memset(&o->hval, 0, sizeof(o->hval));
+		if (f)
+			o->hval.mac = f->lladdr;
 	}
 	if (o->key.type == KNL_ROUTE) {
 		struct knl_robj *r = knl_robj_of(o);
@@ -499,7 +503,7 @@ static void audit_drift(struct knl *kn, struct knl_audit_run *r, struct knl_obj 
 
 	r->drift++;
 	if (p != KERNEL_DRIFT_EXTRA)
-		want_text(o, want, sizeof(want));
+		want_text(kn, o, want, sizeof(want));
 	found_text(f, have, sizeof(have));
 	if (r->repair && o)
 		obj_repair(kn, o, f);
@@ -530,10 +534,11 @@ static bool found_ok(struct knl *kn, const struct knl_obj *o, const struct knl_f
 	case KNL_FLOOD:
 		return (f->ours & KNL_HAVE_SELF) != 0;
 	case KNL_MAC:
-		return f->ours == full && ipaddr_cmp(&f->val.vtep, &o->wval.vtep) == 0 &&
+		return f->ours == full &&
+		       ipaddr_cmp(&f->dst, knl_vtep_ip(&kn->vteps, o->wval.vtep)) == 0 &&
 		       f->sticky == (o->wval.sticky ? full : 0);
 	default:
-		return f->ours == KNL_HAVE_SELF && mac_cmp(&f->val.mac, &o->wval.mac) == 0;
+		return f->ours == KNL_HAVE_SELF && mac_cmp(&f->lladdr, &o->wval.mac) == 0;
 	}
 }
 

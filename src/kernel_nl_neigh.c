@@ -168,11 +168,12 @@ static void fdb_dumped(struct knl *kn, const struct knl_key *key, const struct k
 		o->have |= part;
 		o->hifindex = dev->ifindex;
 		if (key->type == KNL_MAC && part == KNL_HAVE_SELF)
-			o->hval.vtep = m->dst;
+			knl_obj_held_vtep(kn, o, &m->dst);
 		if (key->type == KNL_MAC && part == KNL_HAVE_MASTER)
 			o->hval.sticky = (m->ndm.ndm_flags & NTF_STICKY) != 0;
 	}
-	if (part == KNL_HAVE_SELF && key->type == KNL_MAC && ipaddr_cmp(&m->dst, &o->hval.vtep))
+	if (part == KNL_HAVE_SELF && key->type == KNL_MAC &&
+	    ipaddr_cmp(&m->dst, knl_vtep_ip(&kn->vteps, o->hval.vtep)))
 		return; /* not what we installed: seen as missing */
 	o->seen |= part;
 }
@@ -234,8 +235,9 @@ static void fdb_remote(struct knl *kn, const struct knl_link *dev, const struct 
 	if (!fdb_ours(m)) {
 		knl_obj_lost(kn, o, part);
 	} else if (!master && m->has_dst) {
-		bool echo = (o->inflight && ipaddr_cmp(&m->dst, &o->sval.vtep) == 0) ||
-			    ((o->have & KNL_HAVE_SELF) && ipaddr_cmp(&m->dst, &o->hval.vtep) == 0);
+		uint32_t dst = knl_vtep_find(&kn->vteps, &m->dst); /* 0: nobody's */
+		bool echo = dst && ((o->inflight && dst == o->sval.vtep) ||
+				    ((o->have & KNL_HAVE_SELF) && dst == o->hval.vtep));
 
 		if (!echo)
 			knl_obj_lost(kn, o, part);

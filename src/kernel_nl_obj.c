@@ -49,7 +49,7 @@ void knl_obj_key(struct knl_key *k, enum knl_obj_type type, vni_t vni, const str
 	k->vni = vni;
 	if (mac && type != KNL_ROUTE)
 		k->mac = *mac;
-	if (ip) {
+	else if (ip) {
 		k->ip.family = ip->family;
 		memcpy(k->ip.bytes, ip->bytes, ipaddr_len(ip));
 	}
@@ -86,6 +86,11 @@ void knl_obj_unlink(struct knl *kn, struct knl_obj *o)
 
 static void obj_release(struct knl *kn, struct knl_obj *o)
 {
+	if (o->key.type == KNL_MAC) {
+		knl_vtep_put(&kn->vteps, o->wval.vtep);
+		knl_vtep_put(&kn->vteps, o->hval.vtep);
+		knl_vtep_put(&kn->vteps, o->sval.vtep);
+	}
 	if (o->key.type == KNL_ROUTE) {
 		knl_route_release(o);
 		free(o);
@@ -126,7 +131,30 @@ static void obj_free(struct knl *kn, struct knl_obj *o)
 	obj_release(kn, o);
 }
 
-void knl_obj_describe(const struct knl_obj *o, const struct knl_val *v, char *buf, size_t cap)
+void knl_val_set(struct knl *kn, const struct knl_obj *o, struct knl_val *dst,
+		 const struct knl_val *src)
+{
+	if (o->key.type == KNL_MAC) {
+		knl_vtep_ref(&kn->vteps, src->vtep);
+		knl_vtep_put(&kn->vteps, dst->vtep);
+	}
+	*dst = *src;
+}
+
+void knl_obj_held_vtep(struct knl *kn, struct knl_obj *o, const struct ipaddr *vtep)
+{
+	uint32_t id;
+
+	if (knl_vtep_get(&kn->vteps, vtep, &id) == -1) {
+		log_err("kernel", "out of memory");
+		id = 0;
+	}
+	knl_vtep_put(&kn->vteps, o->hval.vtep);
+	o->hval.vtep = id;
+}
+
+void knl_obj_describe(const struct knl *kn, const struct knl_obj *o, const struct knl_val *v,
+		      char *buf, size_t cap)
 {
 	char a[IPADDR_STRLEN], m[MAC_STRLEN];
 
@@ -139,7 +167,7 @@ void knl_obj_describe(const struct knl_obj *o, const struct knl_val *v, char *bu
 		break;
 	case KNL_MAC:
 		snprintf(buf, cap, "FDB %s dst %s%s", mac_fmt(&o->key.mac, m),
-			 ipaddr_is_set(&v->vtep) ? ipaddr_fmt(&v->vtep, a) : "-",
+			 v->vtep ? ipaddr_fmt(knl_vtep_ip(&kn->vteps, v->vtep), a) : "-",
 			 v->sticky ? " sticky" : "");
 		break;
 	default:
@@ -160,7 +188,7 @@ static bool val_eq(const struct knl_obj *o, const struct knl_val *a, const struc
 {
 	switch (o->key.type) {
 	case KNL_MAC:
-		return ipaddr_cmp(&a->vtep, &b->vtep) == 0 && a->sticky == b->sticky;
+		return a->vtep == b->vtep && a->sticky == b->sticky; /* interned */
 	case KNL_NEIGH:
 		return mac_cmp(&a->mac, &b->mac) == 0;
 	default:
@@ -320,7 +348,7 @@ static void obj_emit(struct knl *kn, struct knl_obj *o, bool add, int ifindex)
 				 NUD_REACHABLE | (w->sticky ? NUD_NOARP : 0),
 				 NTF_SELF | NTF_MASTER | mark);
 			emit(kn, o, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &ndm, &o->key.mac,
-			     &w->vtep);
+			     knl_vtep_ip(&kn->vteps, w->vtep));
 			break;
 		}
 		/* Separately: a missing bridge part must not keep the VXLAN one. */
@@ -353,7 +381,7 @@ static void obj_log_parked(struct knl *kn, struct knl_obj *o)
 		return;
 	v->parked_logged |= bit;
 	knl_vni_subject(o->key.vni, subj, sizeof(subj));
-	knl_obj_describe(o, &o->wval, what, sizeof(what));
+	knl_obj_describe(kn, o, &o->wval, what, sizeof(what));
 	if (o->key.type == KNL_ROUTE)
 		log_warn(subj, "%s (and any other route): %s", what,
 			 !v->cur.l3		 ? "not an L3VNI: kept until it is one"
@@ -398,7 +426,7 @@ void knl_obj_schedule(struct knl *kn, struct knl_obj *o)
 		return; /* parked until the VNI's devices appear */
 	}
 	o->sent_add = add;
-	o->sval = o->wval;
+	knl_val_set(kn, o, &o->sval, &o->wval);
 	if (o->key.type == KNL_ROUTE)
 		knl_route_stage(kn, o, add);
 	o->err = 0;
@@ -452,7 +480,7 @@ static void obj_log_refusal(struct knl *kn, struct knl_obj *o, int err, const ch
 	if (!log_allow(kn))
 		return;
 	knl_vni_subject(o->key.vni, subj, sizeof(subj));
-	knl_obj_describe(o, &o->sval, what, sizeof(what));
+	knl_obj_describe(kn, o, &o->sval, what, sizeof(what));
 	log_warn(subj, "%s: %s refused: %s%s%s%s, %s", what, o->sent_add ? "add" : "delete",
 		 strerror(err), extack && *extack ? " (" : "", extack ? extack : "",
 		 extack && *extack ? ")" : "",
@@ -465,7 +493,7 @@ static void obj_retry_later(struct knl *kn, struct knl_obj *o)
 	char subj[24], what[192];
 
 	knl_vni_subject(o->key.vni, subj, sizeof(subj));
-	knl_obj_describe(o, &o->sval, what, sizeof(what));
+	knl_obj_describe(kn, o, &o->sval, what, sizeof(what));
 	if (++o->attempts > RETRY_MAX_ATTEMPTS) {
 		log_err(subj, "%s: giving up after %u attempts", what, o->attempts - 1);
 		o->failed = true;
@@ -500,13 +528,13 @@ void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack
 		knl_route_settled(kn, o, !o->err);
 	if (!o->err) {
 		o->have = o->sent_add ? full_parts(o) : 0;
-		o->hval = o->sval;
+		knl_val_set(kn, o, &o->hval, &o->sval);
 		o->attempts = 0;
 		if (!o->sent_add)
 			o->hifindex = 0;
 	} else {
 		o->have = (o->sent_add ? full_parts(o) : o->have) | KNL_HAVE_UNKNOWN;
-		o->hval = o->sval;
+		knl_val_set(kn, o, &o->hval, &o->sval);
 		if (err_transient(o->err))
 			obj_retry_later(kn, o);
 		else if (!o->redo)
@@ -555,7 +583,7 @@ void knl_obj_lost(struct knl *kn, struct knl_obj *o, uint8_t parts)
 		return;
 	o->lost = true;
 	o->lost_gen = v ? v->gen : 0;
-	TAILQ_INSERT_TAIL(&kn->lost, o, lost_link);
+	STAILQ_INSERT_TAIL(&kn->lost, o, lost_link);
 }
 
 /* Someone else removed or changed o: flood entries come back, the rest is for the logic. */
@@ -564,7 +592,7 @@ static void lost_tell(struct knl *kn, struct knl_obj *o)
 	char subj[24], what[192];
 
 	knl_vni_subject(o->key.vni, subj, sizeof(subj));
-	knl_obj_describe(o, &o->hval, what, sizeof(what));
+	knl_obj_describe(kn, o, &o->hval, what, sizeof(what));
 	/* no event reports them: the Type-3 / Type-5 route holds */
 	if (o->key.type == KNL_FLOOD || o->key.type == KNL_ROUTE) {
 		log_notice(subj, "%s: removed by someone else, installing it again", what);
@@ -586,10 +614,10 @@ void knl_lost_report(struct knl *kn)
 {
 	struct knl_obj *o;
 
-	while ((o = TAILQ_FIRST(&kn->lost))) {
+	while ((o = STAILQ_FIRST(&kn->lost))) {
 		struct knl_vni *v = knl_vni_get(kn, o->key.vni, false);
 
-		TAILQ_REMOVE(&kn->lost, o, lost_link);
+		STAILQ_REMOVE_HEAD(&kn->lost, lost_link);
 		o->lost = false;
 		if (o->want == KNL_WANT_PRESENT && v && v->present && v->cur.up &&
 		    v->gen == o->lost_gen)
@@ -656,7 +684,7 @@ static void request(struct knl *kn, enum knl_obj_type type, vni_t vni, const str
 		return;
 	o->want = val ? KNL_WANT_PRESENT : KNL_WANT_ABSENT;
 	if (val)
-		o->wval = *val;
+		knl_val_set(kn, o, &o->wval, val);
 	o->stale = false;
 	o->failed = false;
 	if (o->inflight)
@@ -678,12 +706,13 @@ void knl_req_mac(struct knl *kn, vni_t vni, const struct mac *mac, const struct 
 	struct knl_val val;
 
 	memset(&val, 0, sizeof(val));
-	if (vtep) {
-		val.vtep.family = vtep->family;
-		memcpy(val.vtep.bytes, vtep->bytes, ipaddr_len(vtep));
+	if (add && vtep && knl_vtep_get(&kn->vteps, vtep, &val.vtep) == -1) {
+		log_err("kernel", "out of memory");
+		return;
 	}
 	val.sticky = sticky;
 	request(kn, KNL_MAC, vni, mac, NULL, add ? &val : NULL);
+	knl_vtep_put(&kn->vteps, val.vtep);
 }
 
 void knl_req_neigh(struct knl *kn, vni_t vni, const struct ipaddr *ip, const struct mac *mac,
@@ -719,8 +748,9 @@ void knl_objs_init(struct knl *kn)
 	htab_init(&kn->objs);
 	TAILQ_INIT(&kn->obj_order);
 	TAILQ_INIT(&kn->retry);
-	TAILQ_INIT(&kn->lost);
+	STAILQ_INIT(&kn->lost);
 	pool_init(&kn->obj_pool, sizeof(struct knl_obj));
+	knl_vteps_init(&kn->vteps);
 }
 
 void knl_objs_free(struct knl *kn)
@@ -733,4 +763,5 @@ void knl_objs_free(struct knl *kn)
 	}
 	htab_free(&kn->objs);
 	pool_free(&kn->obj_pool);
+	knl_vteps_free(&kn->vteps);
 }

@@ -175,20 +175,22 @@ struct knl_key {
 	uint8_t pad[2];
 	vni_t vni;
 	union {
-		struct mac mac;	 /* KNL_MAC, KNL_LMAC */
-		uint32_t table;	 /* KNL_ROUTE orphans */
-		uint8_t pad2[8];
+		struct mac mac;	  /* KNL_MAC, KNL_LMAC */
+		struct ipaddr ip; /* KNL_FLOOD: the VTEP; KNL_NEIGH, KNL_LNEIGH: the address;
+				     KNL_ROUTE: the prefix */
 	};
-	struct ipaddr ip; /* KNL_FLOOD: the VTEP; KNL_NEIGH, KNL_LNEIGH: the address;
-			     KNL_ROUTE: the prefix */
+	uint32_t table;	  /* KNL_ROUTE orphans */
 };
 
+/* What an object's entry holds besides its key: 8 bytes, three per object. */
 struct knl_val {
 	union {
-		struct ipaddr vtep; /* KNL_MAC */
-		struct mac mac;	    /* KNL_NEIGH */
+		struct {
+			uint32_t vtep;	/* KNL_MAC: knl_vteps id, one reference (0: none) */
+			bool sticky;	/* KNL_MAC */
+		};
+		struct mac mac;		/* KNL_NEIGH */
 	};
-	bool sticky;		    /* KNL_MAC */
 };
 
 enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
@@ -204,9 +206,10 @@ struct knl_obj {
 	TAILQ_ENTRY(knl_obj) order;	  /* knl.obj_order */
 	struct knl_key key;
 	int err;			  /* first refusal of the in-flight request */
+	unsigned lost_gen;		  /* VNI generation when it was lost */
 	LIST_ENTRY(knl_obj) vni_link;	  /* on its knl_vni's list */
 	TAILQ_ENTRY(knl_obj) retry_link;  /* on knl.retry when retry_at != 0 */
-	TAILQ_ENTRY(knl_obj) lost_link;	  /* on knl.lost when lost */
+	STAILQ_ENTRY(knl_obj) lost_link;  /* on knl.lost when lost */
 	uint64_t retry_at;		  /* monotonic ms, 0: not waiting */
 	uint8_t want;			  /* enum knl_want */
 	uint8_t have;			  /* KNL_HAVE_* */
@@ -220,7 +223,6 @@ struct knl_obj {
 	uint16_t inflight;		  /* messages not acknowledged yet */
 	uint16_t attempts;		  /* failed attempts in a row */
 	uint16_t audit_gen;		  /* kn->audit_gen when last changed (audits in steps) */
-	unsigned lost_gen;		  /* VNI generation when it was lost */
 	int hifindex;			  /* device holding it (0: none) */
 	struct knl_val wval, hval, sval;  /* wanted, held, in flight */
 };
@@ -314,6 +316,36 @@ struct knl_wchunk *knl_writer_take(struct knl_writer *w, bool wait);
 /* Stop and join the thread; chunks not sent yet are dropped. */
 void knl_writer_close(struct knl_writer *w);
 
+/* ---- VTEP addresses of remote MACs (kernel_nl_vtep.c) ---------------- */
+
+struct knl_vtep {
+	struct htab_node hnode;
+	struct ipaddr ip;
+	uint32_t id;
+	uint32_t refs;
+};
+
+struct knl_vteps {
+	struct htab h;		/* by address */
+	struct knl_vtep **v;	/* by id; v[0] and freed ids NULL */
+	uint32_t *free_ids;	/* stack of freed ids, room for cap */
+	uint32_t n;		/* ids handed out so far, 0 included */
+	uint32_t nfree;
+	uint32_t cap;		/* of v and free_ids */
+};
+
+void knl_vteps_init(struct knl_vteps *t);
+void knl_vteps_free(struct knl_vteps *t);
+/* The id of ip with one reference taken (0 for an unset address); -1 when out of memory. */
+int knl_vtep_get(struct knl_vteps *t, const struct ipaddr *ip, uint32_t *id);
+/* The id of ip, no reference taken; 0 when no object holds it. */
+uint32_t knl_vtep_find(const struct knl_vteps *t, const struct ipaddr *ip);
+void knl_vtep_ref(struct knl_vteps *t, uint32_t id);
+void knl_vtep_put(struct knl_vteps *t, uint32_t id);
+/* The address of id (an unset address for 0). */
+const struct ipaddr *knl_vtep_ip(const struct knl_vteps *t, uint32_t id);
+size_t knl_vtep_count(const struct knl_vteps *t);
+
 /* ---- the instance ---------------------------------------------------- */
 
 struct knl_fifo_ent {
@@ -357,10 +389,11 @@ struct knl {
 	struct htab objs;
 	TAILQ_HEAD(, knl_obj) obj_order;
 	struct pool obj_pool;
+	struct knl_vteps vteps;	/* destinations of remote MACs (struct knl_val) */
 	struct knl_local *locals;
 	struct knl_lroute *lroutes;
 	TAILQ_HEAD(, knl_obj) retry;
-	TAILQ_HEAD(, knl_obj) lost;
+	STAILQ_HEAD(, knl_obj) lost;	/* drained by knl_lost_report; never freed while on it */
 	uint32_t hold_ms;	/* deletions are held this long (kernel_ops.hold_deletes) */
 	bool loading;		/* initial dump: evpnd's leftovers become stale objects */
 	bool dumping;		/* a dump (start or resync) is being read */
@@ -440,7 +473,17 @@ void knl_retry_run(struct knl *kn);
 /* The object tables of a new kn (kernel_nl_new; the fuzz harness builds kn by hand). */
 void knl_objs_init(struct knl *kn);
 void knl_objs_free(struct knl *kn);
-void knl_obj_describe(const struct knl_obj *o, const struct knl_val *v, char *buf, size_t cap);
+void knl_obj_describe(const struct knl *kn, const struct knl_obj *o, const struct knl_val *v,
+		      char *buf, size_t cap);
+/*
+ * The VXLAN part of remote MAC o holds vtep, as found in the kernel; on a
+ * failure (out of memory) it holds no address, which never equals what is
+ * wanted: the entry is then rewritten.
+ */
+void knl_obj_held_vtep(struct knl *kn, struct knl_obj *o, const struct ipaddr *vtep);
+/* *dst = *src for one of o's values, moving the VTEP references. */
+void knl_val_set(struct knl *kn, const struct knl_obj *o, struct knl_val *dst,
+		 const struct knl_val *src);
 void knl_vni_subject(vni_t vni, char *buf, size_t cap);
 
 /* kernel_nl_neigh.c */

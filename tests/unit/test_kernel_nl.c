@@ -141,6 +141,7 @@ START_TEST(remote_entries)
 	ck_assert_msg(!strstr(t, "02:aa:00:00:00:01 dst 10.255.0.1"), "%s", t);
 	run_loop(base, 50); /* echoes of our own requests are no loss */
 	ck_assert_int_eq(R.lost, 0);
+	ck_assert_uint_eq(knl_vtep_count(&knl_of(k)->vteps), 2); /* m -> y, s -> x */
 	/* somebody else removes one: reported */
 	sh("bridge fdb del 02:aa:00:00:00:01 dev vxlan100 self");
 	run_loop(base, 50);
@@ -159,8 +160,53 @@ START_TEST(remote_entries)
 	ck_assert_msg(has_line(t, "00:00:00:00:00:00 dst 10.255.0.2 self permanent"), "%s", t);
 	t = out("ip neigh show dev br100");
 	ck_assert_msg(!strstr(t, "lladdr 02:aa"), "%s", t);
+	ck_assert_uint_eq(knl_vtep_count(&knl_of(k)->vteps), 0); /* every reference put back */
 	kernel_free(k);
 	event_base_free(base);
+}
+END_TEST
+
+/* Remote MACs' destinations: one id per address, references counted, ids reused. */
+START_TEST(vteps_interned)
+{
+	struct knl_vteps t;
+	struct ipaddr x = ip("10.255.0.1"), y = ip("10.255.0.2"), z = ip("fd00::1"), none;
+	uint32_t a, b, c, d;
+
+	memset(&none, 0, sizeof(none));
+	knl_vteps_init(&t);
+	ck_assert_int_eq(knl_vtep_get(&t, &none, &a), 0);
+	ck_assert_uint_eq(a, 0);
+	ck_assert(!ipaddr_is_set(knl_vtep_ip(&t, 0)));
+	ck_assert_int_eq(knl_vtep_get(&t, &x, &a), 0);
+	ck_assert_int_eq(knl_vtep_get(&t, &x, &b), 0);
+	ck_assert_int_eq(knl_vtep_get(&t, &y, &c), 0);
+	ck_assert_uint_ne(a, 0);
+	ck_assert_uint_eq(a, b);
+	ck_assert_uint_ne(a, c);
+	ck_assert_uint_eq(knl_vtep_find(&t, &y), c);
+	ck_assert_uint_eq(knl_vtep_find(&t, &z), 0);
+	ck_assert_int_eq(ipaddr_cmp(knl_vtep_ip(&t, c), &y), 0);
+	ck_assert_uint_eq(knl_vtep_count(&t), 2);
+	knl_vtep_put(&t, a); /* x still has one reference */
+	ck_assert_uint_eq(knl_vtep_find(&t, &x), a);
+	knl_vtep_put(&t, b);
+	ck_assert_uint_eq(knl_vtep_find(&t, &x), 0);
+	ck_assert_uint_eq(knl_vtep_count(&t), 1);
+	ck_assert_int_eq(knl_vtep_get(&t, &z, &d), 0); /* x's id is free again */
+	ck_assert_uint_eq(d, a);
+	ck_assert_int_eq(ipaddr_cmp(knl_vtep_ip(&t, d), &z), 0);
+	for (int i = 0; i < 100; i++) { /* growth keeps the ids and addresses */
+		struct ipaddr v = ip("10.254.0.0");
+		uint32_t id;
+
+		v.bytes[2] = (uint8_t)i;
+		v.bytes[3] = 1;
+		ck_assert_int_eq(knl_vtep_get(&t, &v, &id), 0);
+	}
+	ck_assert_uint_eq(knl_vtep_find(&t, &y), c);
+	ck_assert_uint_eq(knl_vtep_count(&t), 102);
+	knl_vteps_free(&t);
 }
 END_TEST
 
@@ -710,6 +756,7 @@ static Suite *kernel_nl_suite(void)
 	tcase_add_test(tc, discovery_at_start);
 	tcase_add_test(tc, vni_by_event);
 	tcase_add_test(tc, remote_entries);
+	tcase_add_test(tc, vteps_interned);
 	tcase_add_test(tc, idempotent);
 	tcase_add_test(tc, held_deletes);
 	tcase_add_test(tc, queued_until_vni);
