@@ -266,6 +266,7 @@ struct rib_stats {
 	size_t attrs;		/* interned attribute sets */
 	size_t attrs_bytes;
 	size_t log_len;		/* change log entries not yet released */
+	size_t log_bytes;	/* the change log's ring (given back when it empties) */
 	size_t peers;
 	size_t mapped_bytes;	/* route/path memory mmap()ed, outside malloc's statistics */
 };

@@ -432,7 +432,7 @@ json_object *evpn_show_macs(const struct evpn *e, vni_t vni)
 
 		if (vni && m->key.vni != vni)
 			continue;
-		if (!m->local && !m->installed && !remote)
+		if (!m->local && !m->inst && !remote)
 			continue;
 		o = json_object_new_object();
 		json_object_object_add(o, "vni", json_object_new_int64(m->key.vni));
@@ -453,7 +453,7 @@ json_object *evpn_show_macs(const struct evpn *e, vni_t vni)
 			json_object_object_add(o, "sticky",
 					       json_object_new_boolean(remote->attrs->mm_sticky));
 		}
-		json_object_object_add(o, "installed", json_object_new_boolean(m->installed));
+		json_object_object_add(o, "installed", json_object_new_boolean(m->inst != NULL));
 		json_object_object_add(o, "duplicate", json_object_new_boolean(m->duplicate));
 		json_object_array_add(a, o);
 	}

@@ -218,8 +218,23 @@ struct evpn_neigh *evpn_neigh_get(struct evpn *e, vni_t vni, const struct ipaddr
 	return ne;
 }
 
+/* What the kernel entry of m was asked for: a (NULL: nothing installed). */
+static void mac_set_inst(struct evpn *e, struct evpn_mac *m, const struct rib_attrs *a)
+{
+	if (a == m->inst)
+		return;
+	rib_attrs_unref(e->rib, m->inst);
+	m->inst = a ? rib_attrs_ref(a) : NULL;
+}
+
+void evpn_mac_uninstalled(struct evpn *e, struct evpn_mac *m)
+{
+	mac_set_inst(e, m, NULL);
+}
+
 static void mac_free(struct evpn *e, struct evpn_mac *m)
 {
+	mac_set_inst(e, m, NULL);
 	htab_del(&e->macs, &m->hnode);
 	TAILQ_REMOVE(&e->mac_order, m, order);
 	evpn_cands_free(&m->cands);
@@ -236,7 +251,7 @@ static void neigh_free(struct evpn *e, struct evpn_neigh *n)
 
 void evpn_mac_maybe_free(struct evpn *e, struct evpn_mac *m)
 {
-	if (m->cands.n || m->local || m->installed || m->local_advertised || m->queued ||
+	if (m->cands.n || m->local || m->inst || m->local_advertised || m->queued ||
 	    m->duplicate)
 		return;
 	mac_free(e, m);
@@ -279,21 +294,20 @@ void evpn_mac_reevaluate(struct evpn *e, struct evpn_mac *m)
 		evpn_mac_queue(e, m);
 	}
 	if (want) {
-		const struct ipaddr *vtep = &remote->attrs->next_hop;
-		bool sticky = remote->attrs->mm_sticky;
+		const struct rib_attrs *a = remote->attrs;
 
-		if (!m->installed || ipaddr_cmp(vtep, &m->inst_vtep) || sticky != m->inst_sticky) {
+		if (!m->inst || (a != m->inst && (ipaddr_cmp(&a->next_hop, &m->inst->next_hop) ||
+						  a->mm_sticky != m->inst->mm_sticky))) {
 			if (e->kernel)
-				kernel_mac_add(e->kernel, m->key.vni, &m->key.mac, vtep, sticky);
-			if (!m->installed && m->local)
+				kernel_mac_add(e->kernel, m->key.vni, &m->key.mac, &a->next_hop,
+					       a->mm_sticky);
+			if (!m->inst && m->local)
 				e->st.mac_moves++;
-			m->installed = e->kernel != NULL;
-			m->inst_vtep = *vtep;
-			m->inst_sticky = sticky;
 		}
-	} else if (m->installed) {
+		mac_set_inst(e, m, e->kernel ? a : NULL); /* the same entry: keep the newest */
+	} else if (m->inst) {
 		kernel_mac_del(e->kernel, m->key.vni, &m->key.mac);
-		m->installed = false;
+		mac_set_inst(e, m, NULL);
 	}
 	evpn_mac_maybe_free(e, m);
 }

@@ -377,9 +377,9 @@ static void ev_remote_lost(void *arg, vni_t vni, const struct mac *mac)
 	struct evpn *e = arg;
 	struct evpn_mac *m = evpn_mac_get(e, vni, mac, false);
 
-	if (!m || !m->installed)
+	if (!m || !m->inst)
 		return;
-	m->installed = false;
+	evpn_mac_uninstalled(e, m);
 	evpn_mac_queue(e, m);
 }
 

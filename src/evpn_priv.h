@@ -90,27 +90,30 @@ static inline const struct rib_route *evpn_cand(const struct evpn_cands *c, size
 }
 
 struct evpn_mac {
-	/* members ordered by size: no holes (one per route: 128 bytes) */
+	/* members ordered by size: no holes (one per route: 104 bytes) */
 	struct htab_node hnode;	      /* evpn.macs */
 	TAILQ_ENTRY(evpn_mac) order;  /* evpn.mac_order */
 	struct evpn_mac_key key;
 	uint32_t local_seq;	      /* local learning: our sequence */
 	struct evpn_cands cands;      /* Type-2 routes (MAC-only and MAC+IP), any RD */
-	struct ipaddr inst_vtep;      /* what the kernel has, when installed */
-	int ifindex;		      /* local: the bridge port */
-	struct rd adv_rd;	      /* local_advertised: under this RD (its key: mac_adv_key) */
+	/*
+	 * Installed: the attributes of the route the kernel entry was asked
+	 * for (one reference; its next hop and sticky flag are the entry's),
+	 * else NULL.
+	 */
+	const struct rib_attrs *inst;
 	/* duplicate address detection: EVPN_DAD_MOVES moves within EVPN_DAD_WINDOW_S */
 	time_t dad_since;
+	struct rd adv_rd;	      /* local_advertised: under this RD (its key: mac_adv_key) */
+	int ifindex;		      /* local: the bridge port */
 	uint16_t dad_moves;
-	bool installed;
-	bool inst_sticky;
-	bool local;
-	bool local_static;
-	bool local_advertised;	      /* our MAC-only Type-2 is in the RIB */
-	bool lost_to_remote;	      /* a remote route with a higher sequence won */
-	bool moved_away;	      /* ... and our routes for it were withdrawn */
-	bool duplicate;		      /* frozen: local moves are no longer advertised */
-	bool queued;		      /* in evpn.pending */
+	bool local_advertised;	      /* our MAC-only Type-2 is in the RIB (by address: originate) */
+	bool local : 1;
+	bool local_static : 1;
+	bool lost_to_remote : 1;      /* a remote route with a higher sequence won */
+	bool moved_away : 1;	      /* ... and our routes for it were withdrawn */
+	bool duplicate : 1;	      /* frozen: local moves are no longer advertised */
+	bool queued : 1;	      /* in evpn.pending */
 };
 
 struct evpn_ip_key {
@@ -298,6 +301,8 @@ void evpn_import_observer(void *arg, const struct rib_route *rt, const struct ri
 			  const struct rib_path *new_best);
 void evpn_import_rebuild(struct evpn *e);	 /* after VNIs or RTs changed */
 void evpn_mac_reevaluate(struct evpn *e, struct evpn_mac *m);
+/* The kernel no longer holds m's remote entry (someone else removed it). */
+void evpn_mac_uninstalled(struct evpn *e, struct evpn_mac *m);
 uint32_t evpn_mac_hash(vni_t vni, const struct mac *mac);
 struct evpn_mac *evpn_mac_get(struct evpn *e, vni_t vni, const struct mac *mac, bool create);
 struct evpn_neigh *evpn_neigh_get(struct evpn *e, vni_t vni, const struct ipaddr *ip, bool create);

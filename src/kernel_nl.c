@@ -462,6 +462,7 @@ static void flush_run(struct knl *kn, int budget)
 	}
 	kn->in_flush = false;
 	kn->k.stats.queue_depth = kn->fifo.n;
+	knl_out_shrink(&kn->out);
 	echo_filter_update(kn);
 	knl_log_flush(kn);
 	if (kn->out.off < kn->out.len && kn->flush_ev) {
@@ -536,6 +537,7 @@ static void writer_collect(struct knl *kn, bool wait)
 	}
 	kn->in_flush = false;
 	kn->k.stats.queue_depth = kn->fifo.n;
+	knl_out_shrink(&kn->out);
 	echo_filter_update(kn);
 	knl_log_flush(kn);
 }

@@ -139,7 +139,7 @@ static int out_reserve(struct knl_out *out, size_t n)
 		if (out->len + n <= out->cap)
 			return 0;
 	}
-	cap = out->cap ? out->cap * 2 : 1024 * 1024;
+	cap = out->cap ? out->cap * 2 : KNL_OUT_FIRST;
 	while (cap < out->len + n)
 		cap *= 2;
 	p = realloc(out->data, cap);
@@ -148,6 +148,14 @@ static int out_reserve(struct knl_out *out, size_t n)
 	out->data = p;
 	out->cap = cap;
 	return 0;
+}
+
+void knl_out_shrink(struct knl_out *out)
+{
+	if (out->off < out->len || out->cap <= KNL_OUT_FIRST)
+		return;
+	free(out->data);
+	memset(out, 0, sizeof(*out));
 }
 
 struct nlmsghdr *knl_msg_begin(struct knl_out *out, uint16_t type, uint16_t flags,

@@ -233,7 +233,7 @@ static int fifo_push(struct knl *kn, uint32_t seq, struct knl_obj *o)
 	struct knl_fifo *f = &kn->fifo;
 
 	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 4096, i;
+		size_t cap = f->cap ? f->cap * 2 : KNL_FIFO_FIRST, i;
 		struct knl_fifo_ent *e = malloc(cap * sizeof(*e));
 
 		if (!e)
@@ -257,7 +257,12 @@ void knl_fifo_pop(struct knl *kn, struct knl_fifo_ent *e)
 
 	*e = f->ent[f->head];
 	f->head = (f->head + 1) & (f->cap - 1);
-	f->n--;
+	if (--f->n == 0 && f->cap > KNL_FIFO_FIRST) { /* a burst is over: give it back */
+		free(f->ent);
+		f->ent = NULL;
+		f->cap = 0;
+		f->head = 0;
+	}
 }
 
 const struct knl_fifo_ent *knl_fifo_peek(const struct knl *kn)

@@ -74,6 +74,7 @@ struct knl_out {
 };
 
 #define KNL_MSG_MAX 1024 /* no request message is larger (a 16-way IPv6 route: ~500) */
+#define KNL_OUT_FIRST (1024 * 1024) /* first size of an output buffer */
 
 /* Start a message in out; NULL when memory is exhausted. */
 struct nlmsghdr *knl_msg_begin(struct knl_out *out, uint16_t type, uint16_t flags,
@@ -83,6 +84,11 @@ int knl_msg_put(struct nlmsghdr *n, uint16_t type, const void *data, size_t len)
 int knl_msg_put_u32(struct nlmsghdr *n, uint16_t type, uint32_t v);
 /* Close the message: it becomes part of out's queued bytes. */
 void knl_msg_end(struct knl_out *out, struct nlmsghdr *n);
+/*
+ * Once every queued byte is sent, give back a buffer that a burst grew past
+ * its first size (100k requests: ~8 MB), so that it is not kept for good.
+ */
+void knl_out_shrink(struct knl_out *out);
 
 /*
  * A netlink socket.  open: bind, grow buffers, set options; groups is the
@@ -353,6 +359,8 @@ struct knl_fifo_ent {
 	uint32_t t_us;	/* when queued (knl_now_us, wraps): install latency */
 	struct knl_obj *obj;
 };
+
+#define KNL_FIFO_FIRST 4096 /* entries: the FIFO's first size, kept when it empties */
 
 struct knl_fifo {
 	struct knl_fifo_ent *ent;

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +162,15 @@ int main(int argc, char **argv)
 	struct evpnd d;
 	struct notify n = {0};
 	int ch, rc;
+
+	/*
+	 * Large buffers (kernel requests and the RIB's change log of a burst:
+	 * megabytes for 100k routes, given back once it is over) always get
+	 * their own mapping, so that freeing them returns the memory.  glibc's
+	 * default would raise the threshold after the first such free and put
+	 * the next ones on the heap, which keeps what it once held.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 
 	while ((ch = getopt_long(argc, argv, "c:s:u:g:dhV", longopts, NULL)) != -1) {
 		switch (ch) {

@@ -135,6 +135,7 @@ void rib_stats_get(const struct rib *rib, struct rib_stats *st)
 	st->attrs = rib->n_attrs;
 	st->attrs_bytes = rib->attrs_bytes;
 	st->log_len = rib->log.n;
+	st->log_bytes = rib->log.cap * sizeof(*rib->log.ent);
 	st->peers = rib->n_peers;
 	st->mapped_bytes = rib->route_pool.mapped + rib->path_pool.mapped;
 }
@@ -285,6 +286,12 @@ static void log_trim(struct rib *rib)
 			rt->log_seq = 0;
 			rib_route_unref(rib, rt);
 		}
+	}
+	if (log->n == 0 && log->cap > LOG_MIN_CAP) { /* a burst is over: give it back */
+		free(log->ent);
+		log->ent = NULL;
+		log->cap = 0;
+		log->head = 0;
 	}
 }
 

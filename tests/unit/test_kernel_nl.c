@@ -166,6 +166,35 @@ START_TEST(remote_entries)
 }
 END_TEST
 
+/* A request buffer that a burst grew is given back once all of it is sent. */
+START_TEST(out_buffer_given_back)
+{
+	struct knl_out out = {0};
+	struct ndmsg ndm = {.ndm_family = AF_BRIDGE};
+
+	for (uint32_t seq = 1; out.cap <= KNL_OUT_FIRST; seq++) {
+		struct nlmsghdr *n = knl_msg_begin(&out, RTM_NEWNEIGH, NLM_F_REQUEST, seq, &ndm,
+						   sizeof(ndm));
+
+		ck_assert_ptr_nonnull(n);
+		knl_msg_end(&out, n);
+	}
+	out.off = out.len / 2;
+	knl_out_shrink(&out); /* not all sent: kept */
+	ck_assert_uint_gt(out.cap, KNL_OUT_FIRST);
+	out.off = out.len;
+	knl_out_shrink(&out);
+	ck_assert_ptr_null(out.data);
+	ck_assert_uint_eq(out.cap, 0);
+	knl_msg_end(&out, knl_msg_begin(&out, RTM_NEWNEIGH, NLM_F_REQUEST, 1, &ndm, sizeof(ndm)));
+	ck_assert_uint_eq(out.cap, KNL_OUT_FIRST);
+	out.off = out.len;
+	knl_out_shrink(&out); /* its first size is kept */
+	ck_assert_uint_eq(out.cap, KNL_OUT_FIRST);
+	free(out.data);
+}
+END_TEST
+
 /* Remote MACs' destinations: one id per address, references counted, ids reused. */
 START_TEST(vteps_interned)
 {
@@ -624,6 +653,9 @@ START_TEST(ten_thousand)
 	run_loop(base, 100);
 	ck_assert_uint_eq(k->stats.resyncs, 0);
 	ck_assert_int_eq(R.lost, 0);
+	/* the burst's request buffer and FIFO went back to their first sizes */
+	ck_assert_uint_le(knl_of(k)->out.cap, KNL_OUT_FIRST);
+	ck_assert_uint_le(knl_of(k)->fifo.cap, KNL_FIFO_FIRST);
 	kernel_free(k);
 	event_base_free(base);
 }
@@ -757,6 +789,7 @@ static Suite *kernel_nl_suite(void)
 	tcase_add_test(tc, vni_by_event);
 	tcase_add_test(tc, remote_entries);
 	tcase_add_test(tc, vteps_interned);
+	tcase_add_test(tc, out_buffer_given_back);
 	tcase_add_test(tc, idempotent);
 	tcase_add_test(tc, held_deletes);
 	tcase_add_test(tc, queued_until_vni);

@@ -850,9 +850,19 @@ START_TEST(change_log_cursors)
 
 		announce(rib, p1, &x, &t);
 	}
+	rib_stats_get(rib, &st);
+	ck_assert_uint_ge(st.log_bytes, 3000 * sizeof(void *));
 	for (uint32_t i = 0; i < 3000; i++)
 		ck_assert_ptr_nonnull(rib_cursor_next(rib, c1));
 	ck_assert_ptr_null(rib_cursor_next(rib, c1));
+	rib_stats_get(rib, &st); /* the burst is over: its ring is given back */
+	ck_assert_uint_eq(st.log_len, 0);
+	ck_assert_uint_eq(st.log_bytes, 0);
+	announce(rib, p1, &r[0], &t); /* and comes back at its first size */
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.log_len, 1);
+	ck_assert_uint_eq(st.log_bytes, 1024 * sizeof(void *));
+	ck_assert_ptr_nonnull(rib_cursor_next(rib, c1));
 	rib_withdraw(rib, p1, &k2); /* left in the log for rib_free */
 	rib_free(rib);
 }
