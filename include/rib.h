@@ -151,10 +151,18 @@ struct rib_path {
 	struct rib_peer *peer;
 	const struct rib_attrs *attrs;	/* one reference */
 	struct rib_path_ext *ext;	/* NULL: zero ESI, no gateway */
-	uint32_t label[2];		/* raw 24-bit fields: VNI under VXLAN */
-	uint8_t nlabels;
-	uint8_t flags;			/* RIB_PATH_* */
+	/* raw 24-bit label fields (the VNI under VXLAN): rib_path_label */
+	uint32_t label0 : 24;
+	uint32_t nlabels : 2;
+	uint32_t flags : 6;		/* RIB_PATH_* */
+	uint32_t label1;
 };
+
+/* Label field i (0 or 1) of p; 0 when p has fewer. */
+static inline uint32_t rib_path_label(const struct rib_path *p, unsigned i)
+{
+	return i >= p->nlabels ? 0 : i == 0 ? p->label0 : p->label1;
+}
 
 /* The path's ESI (all zero when none) and Type-5 gateway (family 0: none). */
 const struct esi *rib_path_esi(const struct rib_path *p);

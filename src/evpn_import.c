@@ -97,7 +97,7 @@ static size_t import_vnis(const struct evpn *e, const struct rib_path *p, vni_t 
 	if (!p)
 		return 0;
 	if (p->peer->local) {
-		out[0] = p->label[0];
+		out[0] = rib_path_label(p, 0);
 		return p->nlabels ? 1 : 0;
 	}
 	return evpn_rt_index_lookup(e->rt_index, p, out, MAX_IMPORT);

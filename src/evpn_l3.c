@@ -142,8 +142,8 @@ static size_t import_vrfs(const struct evpn *e, const struct rib_route *rt,
 	if (!p)
 		return 0;
 	if (p->peer->local) {
-		vni_t l3 = rt->key.type == EVPN_RT_PREFIX ? p->label[0]
-			   : p->nlabels == 2	     ? p->label[1]
+		vni_t l3 = rt->key.type == EVPN_RT_PREFIX ? rib_path_label(p, 0)
+			   : p->nlabels == 2	     ? rib_path_label(p, 1)
 						     : 0;
 		const struct evpn_vrf *f = l3 ? vrf_get(e, l3) : NULL;
 

@@ -818,10 +818,11 @@ static int knl_open(struct knl *kn)
 /* What an earlier run left: stale until requested again or swept. */
 static void knl_log_stale(struct knl *kn)
 {
-	struct knl_obj *o;
+	struct knl_obj *o, *tmp;
+	struct knl_vni *v;
 	unsigned n[KNL_ROUTE + 1] = {0};
 
-	TAILQ_FOREACH(o, &kn->obj_order, order) {
+	KNL_FOREACH_OBJ(kn, v, o, tmp) {
 		if (o->stale)
 			n[o->key.type]++;
 	}

@@ -586,9 +586,9 @@ static void audit_objs(struct knl *kn, struct knl_audit_run *r)
 {
 	struct knl_obj *o, *tmp;
 	struct knl_found *f;
+	struct knl_vni *v;
 
-	for (o = TAILQ_FIRST(&kn->obj_order); o; o = tmp) {
-		tmp = TAILQ_NEXT(o, order);
+	KNL_FOREACH_OBJ(kn, v, o, tmp) {
 		if (o->key.type == KNL_LMAC || o->key.type == KNL_LNEIGH)
 			continue;
 		f = found_find(r, &o->key);

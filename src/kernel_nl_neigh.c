@@ -375,11 +375,12 @@ void knl_neigh_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 void knl_dump_begin(struct knl *kn)
 {
 	struct knl_local *l, *ltmp;
-	struct knl_obj *o;
+	struct knl_obj *o, *otmp;
+	struct knl_vni *v;
 
 	HASH_ITER(hh, kn->locals, l, ltmp)
 		l->seen = false;
-	TAILQ_FOREACH(o, &kn->obj_order, order) {
+	KNL_FOREACH_OBJ(kn, v, o, otmp) {
 		if (o->key.type != KNL_ROUTE)
 			o->seen = 0;
 	}
@@ -391,14 +392,14 @@ void knl_dump_end(struct knl *kn)
 {
 	struct knl_local *l, *ltmp;
 	struct knl_obj *o, *otmp;
+	struct knl_vni *v;
 
 	kn->dumping = false;
 	HASH_ITER(hh, kn->locals, l, ltmp) {
 		if (!l->seen)
 			local_drop(kn, l, true);
 	}
-	for (o = TAILQ_FIRST(&kn->obj_order); o; o = otmp) {
-		otmp = TAILQ_NEXT(o, order);
+	KNL_FOREACH_OBJ(kn, v, o, otmp) {
 		uint8_t gone = o->have & (KNL_HAVE_SELF | KNL_HAVE_MASTER) & (uint8_t)~o->seen;
 
 		if (gone && !o->inflight && o->key.type != KNL_ROUTE)

@@ -72,16 +72,12 @@ struct knl_obj *knl_obj_find(struct knl *kn, const struct knl_key *key)
 
 int knl_obj_link(struct knl *kn, struct knl_obj *o)
 {
-	if (htab_add(&kn->objs, &o->hnode, htab_hash(&o->key, sizeof(o->key))) == -1)
-		return -1;
-	TAILQ_INSERT_TAIL(&kn->obj_order, o, order);
-	return 0;
+	return htab_add(&kn->objs, &o->hnode, htab_hash(&o->key, sizeof(o->key)));
 }
 
 void knl_obj_unlink(struct knl *kn, struct knl_obj *o)
 {
 	htab_del(&kn->objs, &o->hnode);
-	TAILQ_REMOVE(&kn->obj_order, o, order);
 }
 
 static void obj_release(struct knl *kn, struct knl_obj *o)
@@ -734,9 +730,9 @@ void knl_req_neigh(struct knl *kn, vni_t vni, const struct ipaddr *ip, const str
 void knl_sweep(struct knl *kn)
 {
 	struct knl_obj *o, *tmp;
+	struct knl_vni *v;
 
-	for (o = TAILQ_FIRST(&kn->obj_order); o; o = tmp) {
-		tmp = TAILQ_NEXT(o, order);
+	KNL_FOREACH_OBJ(kn, v, o, tmp) {
 		if (!o->stale)
 			continue;
 		o->stale = false;
@@ -751,7 +747,6 @@ void knl_sweep(struct knl *kn)
 void knl_objs_init(struct knl *kn)
 {
 	htab_init(&kn->objs);
-	TAILQ_INIT(&kn->obj_order);
 	TAILQ_INIT(&kn->retry);
 	STAILQ_INIT(&kn->lost);
 	pool_init(&kn->obj_pool, sizeof(struct knl_obj));
@@ -760,10 +755,12 @@ void knl_objs_init(struct knl *kn)
 
 void knl_objs_free(struct knl *kn)
 {
-	struct knl_obj *o;
+	struct knl_obj *o, *tmp;
+	struct knl_vni *v;
 
-	while ((o = TAILQ_FIRST(&kn->obj_order))) {
+	KNL_FOREACH_OBJ(kn, v, o, tmp) {
 		knl_obj_unlink(kn, o);
+		LIST_REMOVE(o, vni_link);
 		obj_release(kn, o);
 	}
 	htab_free(&kn->objs);

@@ -209,7 +209,6 @@ enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
 struct knl_obj {
 	/* ordered by size, flags as bits: one per remote MAC, so no holes */
 	struct htab_node hnode;		  /* knl.objs */
-	TAILQ_ENTRY(knl_obj) order;	  /* knl.obj_order */
 	struct knl_key key;
 	int err;			  /* first refusal of the in-flight request */
 	unsigned lost_gen;		  /* VNI generation when it was lost */
@@ -391,11 +390,11 @@ struct knl {
 	struct knl_addr *addrs;
 	struct knl_vni *vnis;
 	/*
-	 * Objects by key; each is also on obj_order (oldest first), which
-	 * iterations walk.  Objects other than routes come from obj_pool.
+	 * Objects by key; each is also on its VNI's list, which walks over all
+	 * of them use (KNL_FOREACH_OBJ).  Objects other than routes come from
+	 * obj_pool.
 	 */
 	struct htab objs;
-	TAILQ_HEAD(, knl_obj) obj_order;
 	struct pool obj_pool;
 	struct knl_vteps vteps;	/* destinations of remote MACs (struct knl_val) */
 	struct knl_local *locals;
@@ -430,6 +429,16 @@ struct knl {
 #define KNL_RBUF (1024 * 1024)	/* receive buffers */
 #define KNL_RSLOT (16 * 1024)	/* one datagram of an event or acknowledgement */
 #define KNL_RSLOTS (KNL_RBUF / KNL_RSLOT)
+
+/*
+ * Walk every object, VNI by VNI (v, o: loop variables, n: o's successor,
+ * read before the body runs).  The body may free o, not other objects; no
+ * VNI is freed before knl_free.
+ */
+#define KNL_FOREACH_OBJ(kn, v, o, n)						\
+	for ((v) = (kn)->vnis; (v); (v) = (v)->hh.next)				\
+		for ((o) = LIST_FIRST(&(v)->objs); (o) && ((n) = LIST_NEXT((o), vni_link), 1); \
+		     (o) = (n))
 
 static inline struct knl *knl_of(struct kernel *k)
 {

@@ -421,13 +421,14 @@ static uint8_t fam_bit(uint8_t family)
 static void routes_mark(struct knl *kn, uint8_t fams)
 {
 	struct knl_lroute *l, *ltmp;
-	struct knl_obj *o;
+	struct knl_obj *o, *otmp;
+	struct knl_vni *v;
 
 	HASH_ITER(hh, kn->lroutes, l, ltmp) {
 		if (fam_bit(l->key.addr.family) & fams)
 			l->seen = false;
 	}
-	TAILQ_FOREACH(o, &kn->obj_order, order) {
+	KNL_FOREACH_OBJ(kn, v, o, otmp) {
 		if (o->key.type == KNL_ROUTE && (fam_bit(o->key.ip.family) & fams))
 			o->seen = 0;
 	}
@@ -438,13 +439,13 @@ static void routes_sweep(struct knl *kn, uint8_t fams)
 {
 	struct knl_lroute *l, *ltmp;
 	struct knl_obj *o, *otmp;
+	struct knl_vni *v;
 
 	HASH_ITER(hh, kn->lroutes, l, ltmp) {
 		if ((fam_bit(l->key.addr.family) & fams) && !l->seen)
 			lroute_drop(kn, l, true);
 	}
-	for (o = TAILQ_FIRST(&kn->obj_order); o; o = otmp) {
-		otmp = TAILQ_NEXT(o, order);
+	KNL_FOREACH_OBJ(kn, v, o, otmp) {
 		if (o->key.type == KNL_ROUTE && (fam_bit(o->key.ip.family) & fams) &&
 		    (o->have & KNL_HAVE_SELF) && !(o->seen & KNL_HAVE_SELF) && !o->inflight)
 			knl_obj_lost(kn, o, KNL_HAVE_SELF);

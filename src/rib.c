@@ -363,9 +363,9 @@ static int path_fill(struct rib_path *p, const struct evpn_route *r)
 {
 	struct rib_path_ext x;
 
-	p->nlabels = r->nlabels > 2 ? 2 : r->nlabels;
-	p->label[0] = p->nlabels > 0 ? r->label[0] : 0;
-	p->label[1] = p->nlabels > 1 ? r->label[1] : 0;
+	p->nlabels = r->nlabels > 2 ? 2 : r->nlabels & 3;
+	p->label0 = p->nlabels > 0 ? r->label[0] & 0xffffff : 0;
+	p->label1 = p->nlabels > 1 ? r->label[1] & 0xffffff : 0;
 	memset(&x, 0, sizeof(x));
 	if (r->type == EVPN_RT_MACIP || r->type == EVPN_RT_PREFIX)
 		x.esi = r->esi;
@@ -394,7 +394,7 @@ const struct ipaddr *rib_path_gw(const struct rib_path *p)
 bool rib_path_same(const struct rib_path *p, const struct rib_path *q)
 {
 	return p->attrs == q->attrs && p->nlabels == q->nlabels &&
-	       p->label[0] == q->label[0] && p->label[1] == q->label[1] &&
+	       p->label0 == q->label0 && p->label1 == q->label1 &&
 	       memcmp(rib_path_esi(p), rib_path_esi(q), sizeof(struct esi)) == 0 &&
 	       ipaddr_cmp(rib_path_gw(p), rib_path_gw(q)) == 0;
 }
@@ -481,7 +481,7 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 	}
 	if (old && rib_path_same(old, p)) {
 		if (old->flags & RIB_PATH_STALE) {
-			old->flags &= (uint8_t)~RIB_PATH_STALE;
+			old->flags &= ~RIB_PATH_STALE & 0x3f;
 			peer->n_stale--;
 		}
 		path_put(rib, p);

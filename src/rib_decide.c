@@ -297,8 +297,8 @@ void rib_path_route(const struct rib_route *rt, const struct rib_path *p, struct
 	memcpy(out->rd.octet, k->rd, RD_LEN);
 	out->etag = get_be32(k->etag);
 	out->nlabels = p->nlabels;
-	out->label[0] = p->label[0];
-	out->label[1] = p->label[1];
+	out->label[0] = rib_path_label(p, 0);
+	out->label[1] = rib_path_label(p, 1);
 	switch (k->type) {
 	case EVPN_RT_EAD:
 	case EVPN_RT_ES:

@@ -65,7 +65,7 @@ static vni_t route_vni(const struct rib_route *rt)
 
 	if (rt->key.type == EVPN_RT_IMET)
 		return p->attrs->has_pmsi ? p->attrs->pmsi.label : 0;
-	return p->nlabels ? p->label[0] : 0;
+	return rib_path_label(p, 0);
 }
 
 /* Whether the best path carries vni: in a label (either), or Type-3's PMSI label. */
@@ -77,7 +77,7 @@ static bool has_vni(const struct rib_route *rt, vni_t vni)
 		return false;
 	if (route_vni(rt) == vni)
 		return true;
-	return p->nlabels == 2 && p->label[1] == vni;
+	return p->nlabels == 2 && rib_path_label(p, 1) == vni;
 }
 
 static bool matches(const struct rib_route *rt, const struct evpn_route *r,
@@ -116,7 +116,7 @@ static json_object *path_json(const struct rib_route *rt, const struct rib_path 
 	json_object_object_add(o, "best", json_object_new_boolean(p == rt->best));
 	add_str(o, "next-hop", ipaddr_fmt(&a->next_hop, s));
 	for (uint8_t i = 0; i < p->nlabels; i++)
-		json_object_array_add(labels, json_object_new_int64(p->label[i]));
+		json_object_array_add(labels, json_object_new_int64(rib_path_label(p, i)));
 	json_object_object_add(o, "labels", labels);
 	if (a->has_local_pref)
 		json_object_object_add(o, "local-pref", json_object_new_int64(a->local_pref));

@@ -361,8 +361,8 @@ START_TEST(local_macip_carries_l3vni)
 	p = local_path(EVPN_RT_MACIP, "10.0.0.11:100", "02:aa:00:00:00:01", "172.16.0.1");
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(p->nlabels, 2);
-	ck_assert_uint_eq(p->label[0], 100);
-	ck_assert_uint_eq(p->label[1], 5000);
+	ck_assert_uint_eq(rib_path_label(p, 0), 100);
+	ck_assert_uint_eq(rib_path_label(p, 1), 5000);
 	rt_parse("65000:5000", &rt);
 	mac_parse("02:00:00:00:50:00", &m);
 	evpn_ecomm_router_mac(&rmac, &m);
@@ -386,7 +386,7 @@ START_TEST(local_routes_become_type5)
 	local_route("10.0.0.11/32", 1, false, true);	  /* the VTEP address */
 	p = local_path(EVPN_RT_PREFIX, "10.0.0.11:5000", NULL, "172.16.0.0/24");
 	ck_assert_ptr_nonnull(p);
-	ck_assert_uint_eq(p->label[0], 5000);
+	ck_assert_uint_eq(rib_path_label(p, 0), 5000);
 	mac_parse("02:00:00:00:50:00", &m);
 	evpn_ecomm_router_mac(&rmac, &m);
 	ck_assert(path_has(p, &rmac));

@@ -326,7 +326,7 @@ START_TEST(insert_replace_withdraw)
 	rt = rib_route_get(rib, &k);
 	ck_assert_ptr_nonnull(rt);
 	ck_assert_ptr_eq(rt->best->peer, p1);
-	ck_assert_uint_eq(rt->best->label[0], 100);
+	ck_assert_uint_eq(rib_path_label(rt->best, 0), 100);
 	first = rt->best->attrs;
 	ck_assert_uint_eq(rib_attrs_refcnt(first), 1); /* the path's */
 	ck_assert_uint_eq(p1->n_paths, 1);
@@ -340,7 +340,7 @@ START_TEST(insert_replace_withdraw)
 	ck_assert_ptr_eq(o.call[1].new_best, rt->best);
 	ck_assert_ptr_ne(o.call[1].old_best, rt->best);
 	ck_assert(o.call[1].route_ok);
-	ck_assert_uint_eq(rt->best->label[0], 200);
+	ck_assert_uint_eq(rib_path_label(rt->best, 0), 200);
 	ck_assert_ptr_null(rt->paths->next);
 	ck_assert_uint_eq(p1->n_paths, 1);
 	rib_stats_get(rib, &st);
