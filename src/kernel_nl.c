@@ -94,14 +94,9 @@ void knl_kick(struct knl *kn)
 
 void knl_retry_arm(struct knl *kn)
 {
-	struct knl_obj *o;
-	uint64_t first = 0, now = knl_now_ms();
+	uint64_t first = knl_wait_first(kn), now = knl_now_ms();
 	struct timeval tv;
 
-	TAILQ_FOREACH(o, &kn->retry, retry_link) {
-		if (!first || o->retry_at < first)
-			first = o->retry_at;
-	}
 	if (!first || !kn->retry_ev)
 		return;
 	first = first > now ? first - now : 0;

@@ -553,7 +553,7 @@ static bool audit_skip(struct knl *kn, const struct knl_obj *o, const struct knl
 	struct knl_vni *v;
 	int dev;
 
-	if (o->inflight || o->retry_at || o->lost)
+	if (o->inflight || o->wait || o->lost)
 		return true;
 	if (o->want != KNL_WANT_PRESENT)
 		return o->stale;

@@ -405,7 +405,7 @@ void knl_obj_schedule(struct knl *kn, struct knl_obj *o)
 	int ifindex;
 
 	o->audit_gen = kn->audit_gen; /* every change comes through here */
-	if (o->inflight || o->retry_at || o->lost)
+	if (o->inflight || o->wait || o->lost)
 		return;
 	if (obj_converged(kn, o)) {
 		if (o->want != KNL_WANT_PRESENT && !o->have && !o->stale)
@@ -435,6 +435,74 @@ void knl_obj_schedule(struct knl *kn, struct knl_obj *o)
 	o->hifindex = ifindex;
 	obj_emit(kn, o, add, ifindex);
 	knl_kick(kn);
+}
+
+/* ---- waiting: retries and held deletions ------------------------------ */
+
+static void wait_place(struct knl_waits *w, size_t i, struct knl_wait e)
+{
+	w->h[i] = e;
+	e.o->wait = (uint32_t)i + 1;
+}
+
+static void wait_sift(struct knl_waits *w, size_t i)
+{
+	struct knl_wait e = w->h[i];
+
+	while (i > 0 && w->h[(i - 1) / 2].at > e.at) {
+		wait_place(w, i, w->h[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= w->n)
+			break;
+		if (c + 1 < w->n && w->h[c + 1].at < w->h[c].at)
+			c++;
+		if (w->h[c].at >= e.at)
+			break;
+		wait_place(w, i, w->h[c]);
+		i = c;
+	}
+	wait_place(w, i, e);
+}
+
+/* o waits until at; -1 when out of memory (o does not wait). */
+static int wait_add(struct knl *kn, struct knl_obj *o, uint64_t at)
+{
+	struct knl_waits *w = &kn->waits;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		struct knl_wait *h = realloc(w->h, cap * sizeof(*h));
+
+		if (!h)
+			return -1;
+		w->h = h;
+		w->cap = cap;
+	}
+	w->h[w->n++] = (struct knl_wait){at, o};
+	wait_sift(w, w->n - 1);
+	knl_retry_arm(kn);
+	return 0;
+}
+
+static void wait_del(struct knl *kn, struct knl_obj *o)
+{
+	struct knl_waits *w = &kn->waits;
+	size_t i = o->wait - 1;
+
+	o->wait = 0;
+	if (i != --w->n) {
+		w->h[i] = w->h[w->n];
+		wait_sift(w, i);
+	}
+}
+
+uint64_t knl_wait_first(const struct knl *kn)
+{
+	return kn->waits.n ? kn->waits.h[0].at : 0;
 }
 
 /* ---- acknowledgements and retries ------------------------------------ */
@@ -504,9 +572,11 @@ static void obj_retry_later(struct knl *kn, struct knl_obj *o)
 	if (delay > RETRY_MAX_MS)
 		delay = RETRY_MAX_MS;
 	log_debug(subj, "%s: retrying in %llu ms", what, (unsigned long long)delay);
-	o->retry_at = knl_now_ms() + delay;
-	TAILQ_INSERT_TAIL(&kn->retry, o, retry_link);
-	knl_retry_arm(kn);
+	if (wait_add(kn, o, knl_now_ms() + delay) == -1) {
+		log_err(subj, "%s: out of memory, not retried until requested again", what);
+		o->failed = true;
+		o->attempts = 0;
+	}
 }
 
 void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack)
@@ -553,14 +623,12 @@ void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack
 void knl_retry_run(struct knl *kn)
 {
 	uint64_t now = knl_now_ms();
-	struct knl_obj *o, *next;
 
-	for (o = TAILQ_FIRST(&kn->retry); o; o = next) {
-		next = TAILQ_NEXT(o, retry_link);
-		if (o->retry_at > now)
-			continue;
-		TAILQ_REMOVE(&kn->retry, o, retry_link);
-		o->retry_at = 0;
+	/* what is scheduled here waits again from now on, so this ends */
+	while (kn->waits.n && kn->waits.h[0].at <= now) {
+		struct knl_obj *o = kn->waits.h[0].o;
+
+		wait_del(kn, o);
 		if (o->held)
 			o->held = false; /* its hold is over: the deletion goes now */
 		else
@@ -654,16 +722,12 @@ void knl_obj_requested(struct knl *kn, struct knl_obj *o)
 {
 	if (o->held && o->want == KNL_WANT_PRESENT) {
 		/* wanted again before its deletion went out: nothing to undo */
-		TAILQ_REMOVE(&kn->retry, o, retry_link);
-		o->retry_at = 0;
+		wait_del(kn, o);
 		o->held = false;
 		kn->k.stats.held_cancelled++;
 	} else if (o->want == KNL_WANT_ABSENT && kn->hold_ms && o->have && !o->inflight &&
-		   !o->retry_at && !o->lost) {
-		o->held = true;
-		o->retry_at = knl_now_ms() + kn->hold_ms;
-		TAILQ_INSERT_TAIL(&kn->retry, o, retry_link);
-		knl_retry_arm(kn);
+		   !o->wait && !o->lost && wait_add(kn, o, knl_now_ms() + kn->hold_ms) == 0) {
+		o->held = true; /* out of memory: not held, the deletion goes now */
 		kn->k.stats.held_deletes++;
 		return;
 	}
@@ -747,7 +811,6 @@ void knl_sweep(struct knl *kn)
 void knl_objs_init(struct knl *kn)
 {
 	htab_init(&kn->objs);
-	TAILQ_INIT(&kn->retry);
 	STAILQ_INIT(&kn->lost);
 	pool_init(&kn->obj_pool, sizeof(struct knl_obj));
 	knl_vteps_init(&kn->vteps);
@@ -766,4 +829,6 @@ void knl_objs_free(struct knl *kn)
 	htab_free(&kn->objs);
 	pool_free(&kn->obj_pool);
 	knl_vteps_free(&kn->vteps);
+	free(kn->waits.h);
+	memset(&kn->waits, 0, sizeof(kn->waits));
 }

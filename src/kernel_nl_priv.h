@@ -2,7 +2,7 @@
  * kernel_nl_priv.h - private state of the netlink kernel module (kernel_nl*.c).
  *
  * One struct knl per instance, with struct kernel as its first member; no
- * globals.  The module keeps six tables (uthash):
+ * globals.  The module keeps six tables (objs: htab.h; the others uthash):
  *
  *  - links:  every interface of the namespace (ifindex -> kind, master, up,
  *            VXLAN attributes, bridge-port neigh_suppress);
@@ -13,7 +13,9 @@
  *            route in an L3VNI's table: struct knl_robj), each with what the
  *            logic wants, what the kernel holds as far as we know, and the
  *            request in flight (kernel_nl_audit.c compares
- *            them with a fresh dump and repairs the drift);
+ *            them with a fresh dump and repairs the drift); each is on its
+ *            VNI's list, and a remote MAC's destinations are ids into
+ *            vteps (kernel_nl_vtep.c), so one per remote MAC stays small;
  *  - locals: local MACs and neighbours reported to the logic (to report
  *            changes and deletions exactly once, and to diff after a resync);
  *  - lroutes: local routes (not evpnd's) reported to the logic, likewise
@@ -213,9 +215,9 @@ struct knl_obj {
 	int err;			  /* first refusal of the in-flight request */
 	unsigned lost_gen;		  /* VNI generation when it was lost */
 	LIST_ENTRY(knl_obj) vni_link;	  /* on its knl_vni's list */
-	TAILQ_ENTRY(knl_obj) retry_link;  /* on knl.retry when retry_at != 0 */
 	STAILQ_ENTRY(knl_obj) lost_link;  /* on knl.lost when lost */
-	uint64_t retry_at;		  /* monotonic ms, 0: not waiting */
+	uint32_t wait;			  /* waiting for a retry or a held deletion: its
+					     place in knl.waits + 1, else 0 */
 	uint8_t want;			  /* enum knl_want */
 	uint8_t have;			  /* KNL_HAVE_* */
 	uint8_t seen;			  /* KNL_HAVE_* seen during a dump */
@@ -224,7 +226,7 @@ struct knl_obj {
 	bool lost : 1;
 	bool failed : 1;		  /* refused for good: wait for a new request */
 	bool redo : 1;			  /* requested again while in flight */
-	bool held : 1;			  /* a held deletion (retry_at is its time) */
+	bool held : 1;			  /* a held deletion (its wait is its time) */
 	uint16_t inflight;		  /* messages not acknowledged yet */
 	uint16_t attempts;		  /* failed attempts in a row */
 	uint16_t audit_gen;		  /* kn->audit_gen when last changed (audits in steps) */
@@ -361,6 +363,20 @@ struct knl_fifo_ent {
 
 #define KNL_FIFO_FIRST 4096 /* entries: the FIFO's first size, kept when it empties */
 
+/*
+ * Objects waiting for a time (a retry, the end of a held deletion): a
+ * binary min-heap of (time, object); each object knows its place (wait).
+ */
+struct knl_wait {
+	uint64_t at; /* monotonic ms */
+	struct knl_obj *o;
+};
+
+struct knl_waits {
+	struct knl_wait *h;
+	size_t n, cap;
+};
+
 struct knl_fifo {
 	struct knl_fifo_ent *ent;
 	size_t cap;  /* power of two */
@@ -399,7 +415,7 @@ struct knl {
 	struct knl_vteps vteps;	/* destinations of remote MACs (struct knl_val) */
 	struct knl_local *locals;
 	struct knl_lroute *lroutes;
-	TAILQ_HEAD(, knl_obj) retry;
+	struct knl_waits waits;
 	STAILQ_HEAD(, knl_obj) lost;	/* drained by knl_lost_report; never freed while on it */
 	uint32_t hold_ms;	/* deletions are held this long (kernel_ops.hold_deletes) */
 	bool loading;		/* initial dump: evpnd's leftovers become stale objects */
@@ -487,6 +503,8 @@ void knl_lost_report(struct knl *kn);
 /* The VNI's devices changed: install again (neigh_only: only its SVI changed). */
 void knl_vni_objs_reset(struct knl *kn, struct knl_vni *v, bool neigh_only);
 void knl_retry_run(struct knl *kn);
+/* When the first wait is over (monotonic ms), 0 when nothing waits. */
+uint64_t knl_wait_first(const struct knl *kn);
 /* The object tables of a new kn (kernel_nl_new; the fuzz harness builds kn by hand). */
 void knl_objs_init(struct knl *kn);
 void knl_objs_free(struct knl *kn);

@@ -725,7 +725,7 @@ void knl_routes_adopt(struct knl *kn, struct knl_vni *v)
 	for (o = LIST_FIRST(&z->objs); o; o = next) {
 		next = LIST_NEXT(o, vni_link);
 		if (o->key.type == KNL_ROUTE && o->key.table == v->cur.vrf_table && !o->inflight &&
-		    !o->lost && !o->retry_at)
+		    !o->lost && !o->wait)
 			adopt_one(kn, v, o);
 	}
 }

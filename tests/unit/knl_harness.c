@@ -260,7 +260,7 @@ void run_until_settled(struct event_base *base, struct kernel *k, int ms)
 	const struct knl *kn = knl_of(k);
 
 	for (int i = 0; i < ms / 20; i++) {
-		if (kn->out.off == kn->out.len && kn->fifo.n == 0 && TAILQ_EMPTY(&kn->retry))
+		if (kn->out.off == kn->out.len && kn->fifo.n == 0 && kn->waits.n == 0)
 			return;
 		run_loop(base, 20);
 	}

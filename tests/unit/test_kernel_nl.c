@@ -296,6 +296,77 @@ START_TEST(held_deletes)
 }
 END_TEST
 
+/*
+ * Many held deletions of different holds, some cancelled: each goes when
+ * its own hold is over (the waits are a heap: not in the order they came).
+ */
+START_TEST(held_deletes_many)
+{
+	enum { N = 1000 };
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1");
+	const char *t;
+
+	if (!netns())
+		return;
+	make_vni(100, "172.16.0.254/24");
+	base = event_base_new();
+	k = start(base, false);
+	for (unsigned i = 0; i < 3 * N; i++) {
+		struct mac m = {{0x02, 0xdd, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_add(k, 100, &m, &x, false);
+	}
+	k->ops->flush(k);
+	kernel_hold_deletes(k, 2500); /* 0..N-1: long, every other one wanted again */
+	for (unsigned i = 0; i < N; i++) {
+		struct mac m = {{0x02, 0xdd, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_del(k, 100, &m);
+	}
+	kernel_hold_deletes(k, 200); /* N..2N-1: short; 2N..3N-1 stay */
+	for (unsigned i = N; i < 2 * N; i++) {
+		struct mac m = {{0x02, 0xdd, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_del(k, 100, &m);
+	}
+	kernel_hold_deletes(k, 0);
+	for (unsigned i = 0; i < N; i += 2) {
+		struct mac m = {{0x02, 0xdd, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+
+		kernel_mac_add(k, 100, &m, &x, false);
+	}
+	ck_assert_uint_eq(k->stats.held_deletes, 2 * N);
+	ck_assert_uint_eq(k->stats.held_cancelled, N / 2);
+	ck_assert_uint_eq(knl_of(k)->waits.n, N + N / 2);
+	for (int i = 0; i < 100 && knl_of(k)->waits.n > N / 2; i++)
+		run_loop(base, 20);
+	k->ops->flush(k);
+	ck_assert_uint_eq(knl_of(k)->waits.n, N / 2); /* only the long ones wait */
+	t = out("bridge fdb show dev vxlan100 | grep -c 'dst 10.255.0.1 self extern_learn'");
+	ck_assert_int_eq(atoi(t), 2 * N);
+	for (int i = 0; i < 200 && knl_of(k)->waits.n; i++)
+		run_loop(base, 20);
+	k->ops->flush(k);
+	t = out("bridge fdb show dev vxlan100 | grep -c 'dst 10.255.0.1 self extern_learn'");
+	ck_assert_int_eq(atoi(t), N + N / 2);
+	t = out("bridge fdb show dev vxlan100 | grep -c '^02:dd:00:00:0[0-3]:.. dst'");
+	ck_assert_int_eq(atoi(t), N / 2); /* 0..N-1: the even ones */
+	t = out("bridge fdb show dev vxlan100 | grep -c '^02:dd:00:00:00:01 '");
+	ck_assert_int_eq(atoi(t), 0);
+	t = out("bridge fdb show dev vxlan100 | grep -c '^02:dd:00:00:00:00 dst'");
+	ck_assert_int_eq(atoi(t), 1);
+	t = out("bridge fdb show dev vxlan100 | grep -c '^02:dd:00:00:04:00 '"); /* 1024: short */
+	ck_assert_int_eq(atoi(t), 0);
+	t = out("bridge fdb show dev vxlan100 | grep -c '^02:dd:00:00:0b:b7 dst'"); /* 2999 */
+	ck_assert_int_eq(atoi(t), 1);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
 START_TEST(idempotent)
 {
 	struct event_base *base;
@@ -771,7 +842,7 @@ START_TEST(writer_thread)
 	run_until_settled(base, k, 20000);
 	ck_assert_uint_gt(k->stats.retries, 0);
 	ck_assert_uint_eq(k->stats.queue_depth, 0);
-	ck_assert(TAILQ_EMPTY(&knl_of(k)->retry));
+	ck_assert_uint_eq(knl_of(k)->waits.n, 0);
 	t = out("bridge fdb show dev vxlan100 | grep -c 'extern_learn' || true");
 	ck_assert_int_eq(atoi(t), 0);
 	kernel_free(k);
@@ -792,6 +863,7 @@ static Suite *kernel_nl_suite(void)
 	tcase_add_test(tc, out_buffer_given_back);
 	tcase_add_test(tc, idempotent);
 	tcase_add_test(tc, held_deletes);
+	tcase_add_test(tc, held_deletes_many);
 	tcase_add_test(tc, queued_until_vni);
 	tcase_add_test(tc, error_logged_and_retried);
 	tcase_add_test(tc, local_learning);
