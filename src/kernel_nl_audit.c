@@ -454,8 +454,10 @@ static void drift_record(struct knl_audit_run *r, const struct knl_key *k,
 					 : KERNEL_DRIFT_NEIGH;
 	d->problem = p;
 	d->vni = k->vni;
-	d->mac = k->mac;
-	d->ip = k->ip;
+	if (k->type == KNL_MAC) /* the key holds one of the two */
+		d->mac = k->mac;
+	else
+		d->ip = k->ip;
 	d->repaired = repaired;
 	key_text(k, d->key);
 	snprintf(d->expected, sizeof(d->expected), "%s", want);

@@ -448,8 +448,8 @@ struct knl {
 
 /*
  * Walk every object, VNI by VNI (v, o: loop variables, n: o's successor,
- * read before the body runs).  The body may free o, not other objects; no
- * VNI is freed before knl_free.
+ * read before the body runs).  The body may free o, not other objects; an
+ * object it creates may be missed; no VNI is freed before knl_free.
  */
 #define KNL_FOREACH_OBJ(kn, v, o, n)						\
 	for ((v) = (kn)->vnis; (v); (v) = (v)->hh.next)				\

@@ -289,6 +289,17 @@ void drift_vni_is(const struct kernel_audit *a, enum kernel_drift_kind kind,
 	ck_assert_uint_eq(d->vni, vni);
 	ck_assert_str_eq(d->expected, expected);
 	ck_assert_str_eq(d->found, found);
+	if (kind == KERNEL_DRIFT_MAC) { /* the structured key: only its own field */
+		char m[MAC_STRLEN];
+
+		ck_assert_str_eq(mac_fmt(&d->mac, m), key);
+		ck_assert_uint_eq(d->ip.family, 0);
+	} else {
+		static const struct mac zero;
+
+		ck_assert(mac_cmp(&d->mac, &zero) == 0);
+		ck_assert(ipaddr_is_set(&d->ip));
+	}
 }
 
 void drift_is(const struct kernel_audit *a, enum kernel_drift_kind kind, const char *key,

@@ -296,6 +296,12 @@ START_TEST(held_deletes)
 }
 END_TEST
 
+/* The i-th MAC of a numbered set: 02:tag:00:00:hi:lo. */
+static struct mac mac_n(uint8_t tag, unsigned i)
+{
+	return (struct mac){{0x02, tag, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+}
+
 /*
  * Many held deletions of different holds, some cancelled: each goes when
  * its own hold is over (the waits are a heap: not in the order they came).
@@ -314,26 +320,26 @@ START_TEST(held_deletes_many)
 	base = event_base_new();
 	k = start(base, false);
 	for (unsigned i = 0; i < 3 * N; i++) {
-		struct mac m = {{0x02, 0xdd, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+		struct mac m = mac_n(0xdd, i);
 
 		kernel_mac_add(k, 100, &m, &x, false);
 	}
 	k->ops->flush(k);
 	kernel_hold_deletes(k, 2500); /* 0..N-1: long, every other one wanted again */
 	for (unsigned i = 0; i < N; i++) {
-		struct mac m = {{0x02, 0xdd, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+		struct mac m = mac_n(0xdd, i);
 
 		kernel_mac_del(k, 100, &m);
 	}
 	kernel_hold_deletes(k, 200); /* N..2N-1: short; 2N..3N-1 stay */
 	for (unsigned i = N; i < 2 * N; i++) {
-		struct mac m = {{0x02, 0xdd, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+		struct mac m = mac_n(0xdd, i);
 
 		kernel_mac_del(k, 100, &m);
 	}
 	kernel_hold_deletes(k, 0);
 	for (unsigned i = 0; i < N; i += 2) {
-		struct mac m = {{0x02, 0xdd, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+		struct mac m = mac_n(0xdd, i);
 
 		kernel_mac_add(k, 100, &m, &x, false);
 	}
