@@ -97,8 +97,12 @@ void knl_retry_arm(struct knl *kn)
 	uint64_t first = knl_wait_first(kn), now = knl_now_ms();
 	struct timeval tv;
 
-	if (!first || !kn->retry_ev)
+	if (!kn->retry_ev)
 		return;
+	if (!first) { /* nothing waits: no wake-up */
+		evtimer_del(kn->retry_ev);
+		return;
+	}
 	first = first > now ? first - now : 0;
 	tv.tv_sec = (time_t)(first / 1000);
 	tv.tv_usec = (suseconds_t)(first % 1000) * 1000;

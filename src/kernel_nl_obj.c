@@ -474,7 +474,7 @@ static int wait_add(struct knl *kn, struct knl_obj *o, uint64_t at)
 	struct knl_waits *w = &kn->waits;
 
 	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 64;
+		size_t cap = w->cap ? 2 * w->cap : KNL_WAITS_FIRST;
 		struct knl_wait *h = realloc(w->h, cap * sizeof(*h));
 
 		if (!h)
@@ -497,6 +497,10 @@ static void wait_del(struct knl *kn, struct knl_obj *o)
 	if (i != --w->n) {
 		w->h[i] = w->h[w->n];
 		wait_sift(w, i);
+	}
+	if (w->n == 0 && w->cap > KNL_WAITS_FIRST) { /* a burst is over: give it back */
+		free(w->h);
+		memset(w, 0, sizeof(*w));
 	}
 }
 

@@ -372,6 +372,8 @@ struct knl_wait {
 	struct knl_obj *o;
 };
 
+#define KNL_WAITS_FIRST 64 /* entries: the first size, kept when it empties */
+
 struct knl_waits {
 	struct knl_wait *h;
 	size_t n, cap;

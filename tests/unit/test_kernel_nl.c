@@ -367,6 +367,7 @@ START_TEST(held_deletes_many)
 	ck_assert_int_eq(atoi(t), 0);
 	t = out("bridge fdb show dev vxlan100 | grep -c '^02:dd:00:00:0b:b7 dst'"); /* 2999 */
 	ck_assert_int_eq(atoi(t), 1);
+	ck_assert_uint_le(knl_of(k)->waits.cap, KNL_WAITS_FIRST); /* given back */
 	ck_assert_uint_eq(k->stats.errors, 0);
 	kernel_free(k);
 	event_base_free(base);
