@@ -363,7 +363,7 @@ static int path_fill(struct rib_path *p, const struct evpn_route *r)
 {
 	struct rib_path_ext x;
 
-	p->nlabels = r->nlabels > 2 ? 2 : r->nlabels & 3;
+	p->nlabels = r->nlabels > 2 ? 2 : r->nlabels;
 	p->label0 = p->nlabels > 0 ? r->label[0] & 0xffffff : 0;
 	p->label1 = p->nlabels > 1 ? r->label[1] & 0xffffff : 0;
 	memset(&x, 0, sizeof(x));
@@ -481,7 +481,7 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 	}
 	if (old && rib_path_same(old, p)) {
 		if (old->flags & RIB_PATH_STALE) {
-			old->flags &= ~RIB_PATH_STALE & 0x3f;
+			old->flags &= ~RIB_PATH_STALE;
 			peer->n_stale--;
 		}
 		path_put(rib, p);
