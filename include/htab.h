@@ -10,8 +10,9 @@
  * kept in the handle, so growing never calls back and a chain walk skips
  * other hashes without touching their objects' keys.
  *
- * There is no iteration: growth would reorder it, and the tables that need
- * one keep their entries on a list of their own (insertion order).
+ * A walk (htab_first, htab_next) visits every entry once, in no useful
+ * order, as long as nothing is added meanwhile: growth would reorder the
+ * buckets.  Tables whose walks add entries keep a list of their own.
  */
 #ifndef EVPND_HTAB_H
 #define EVPND_HTAB_H
@@ -56,6 +57,13 @@ static inline struct htab_node *htab_chain(const struct htab *h, uint32_t hash)
 {
 	return h->b ? htab_chain_next(h->b[hash & h->mask], hash) : NULL;
 }
+
+/*
+ * Walk: for (n = htab_first(h); n; n = next) { next = htab_next(h, n); ... }.
+ * The work may remove n (after taking next) but must not add entries.
+ */
+struct htab_node *htab_first(const struct htab *h);
+struct htab_node *htab_next(const struct htab *h, const struct htab_node *n);
 
 /* A hash of len bytes (len a multiple of 4) for keys without their own. */
 uint32_t htab_hash(const void *key, size_t len);

@@ -172,12 +172,17 @@ struct rib_route {
 	struct htab_node hnode;		/* rib.routes */
 	TAILQ_ENTRY(rib_route) order;	/* rib.order: insertion order, for iterators */
 	struct evpn_key key;
-	struct rib_path *paths;
-	struct rib_path *best;		/* NULL iff paths == NULL */
+	struct rib_path *paths;		/* the best first (rib_route_best) */
 	uint64_t log_seq;		/* sequence of its change log entry, 0: none */
 	uint64_t sent;			/* by peer slot: announced to it, not withdrawn since */
 	uint32_t refcnt;		/* log entry, iterators, rib_route_ref */
 };
+
+/* The best path of rt: NULL iff rt has none. */
+static inline struct rib_path *rib_route_best(const struct rib_route *rt)
+{
+	return rt->paths;
+}
 
 /* The route of key with at least one path, or NULL. */
 struct rib_route *rib_route_get(struct rib *rib, const struct evpn_key *key);

@@ -68,8 +68,8 @@ struct evpn *evpn_new(struct event_base *base, struct rib *rib, struct bgp *bgp)
 	htab_init(&e->macs);
 	htab_init(&e->neighs);
 	htab_init(&e->neighs_by_mac);
-	TAILQ_INIT(&e->mac_order);
-	TAILQ_INIT(&e->neigh_order);
+	LIST_INIT(&e->local_macs);
+	LIST_INIT(&e->local_neighs);
 	pool_init(&e->mac_pool, sizeof(struct evpn_mac));
 	pool_init(&e->neigh_pool, sizeof(struct evpn_neigh));
 	rib_set_observer(rib, evpn_import_observer, e);
@@ -420,42 +420,66 @@ json_object *evpn_show_vnis(const struct evpn *e)
 	return a;
 }
 
+static void show_mac(json_object *a, const struct evpn_mac *m)
+{
+	const struct rib_path *remote = evpn_mac_remote_best(m);
+	json_object *o = json_object_new_object();
+	char s[IPADDR_STRLEN];
+
+	json_object_object_add(o, "vni", json_object_new_int64(m->key.vni));
+	json_object_object_add(o, "mac", json_object_new_string(mac_fmt(&m->key.mac, s)));
+	json_object_object_add(o, "type", json_object_new_string(m->local ? "local" : "remote"));
+	if (m->local) {
+		json_object_object_add(o, "ifindex", json_object_new_int(m->loc->ifindex));
+		json_object_object_add(o, "sequence", json_object_new_int64(m->loc->seq));
+		json_object_object_add(o, "sticky", json_object_new_boolean(m->local_static));
+		json_object_object_add(o, "advertised",
+				       json_object_new_boolean(m->loc->advertised));
+	} else if (remote) {
+		json_object_object_add(o, "vtep", json_object_new_string(
+							  ipaddr_fmt(&remote->attrs->next_hop, s)));
+		json_object_object_add(o, "sequence", json_object_new_int64(remote->attrs->mm_seq));
+		json_object_object_add(o, "sticky", json_object_new_boolean(remote->attrs->mm_sticky));
+	}
+	json_object_object_add(o, "installed", json_object_new_boolean(m->inst != NULL));
+	json_object_object_add(o, "duplicate", json_object_new_boolean(m->duplicate));
+	json_object_array_add(a, o);
+}
+
+static int mac_order(const void *a, const void *b)
+{
+	const struct evpn_mac *x = *(const struct evpn_mac *const *)a;
+	const struct evpn_mac *y = *(const struct evpn_mac *const *)b;
+
+	if (x->key.vni != y->key.vni)
+		return x->key.vni < y->key.vni ? -1 : 1;
+	return mac_cmp(&x->key.mac, &y->key.mac);
+}
+
+/* By VNI and MAC (the table has no order of its own); unsorted if memory is short. */
 json_object *evpn_show_macs(const struct evpn *e, vni_t vni)
 {
 	json_object *a = json_object_new_array();
-	const struct evpn_mac *m;
-	char s[IPADDR_STRLEN];
+	const struct evpn_mac **v = malloc((htab_count(&e->macs) + 1) * sizeof(*v));
+	size_t n = 0;
 
-	TAILQ_FOREACH(m, &e->mac_order, order) {
-		const struct rib_path *remote = evpn_mac_remote_best(m);
-		json_object *o;
+	for (struct htab_node *h = htab_first(&e->macs); h; h = htab_next(&e->macs, h)) {
+		const struct evpn_mac *m = HTAB_ENTRY(h, struct evpn_mac, hnode);
 
 		if (vni && m->key.vni != vni)
 			continue;
-		if (!m->local && !m->inst && !remote)
+		if (!m->local && !m->inst && !evpn_mac_remote_best(m))
 			continue;
-		o = json_object_new_object();
-		json_object_object_add(o, "vni", json_object_new_int64(m->key.vni));
-		json_object_object_add(o, "mac", json_object_new_string(mac_fmt(&m->key.mac, s)));
-		json_object_object_add(o, "type",
-				       json_object_new_string(m->local ? "local" : "remote"));
-		if (m->local) {
-			json_object_object_add(o, "ifindex", json_object_new_int(m->ifindex));
-			json_object_object_add(o, "sequence", json_object_new_int64(m->local_seq));
-			json_object_object_add(o, "sticky", json_object_new_boolean(m->local_static));
-			json_object_object_add(o, "advertised",
-					       json_object_new_boolean(m->local_advertised));
-		} else if (remote) {
-			json_object_object_add(o, "vtep", json_object_new_string(
-								  ipaddr_fmt(&remote->attrs->next_hop, s)));
-			json_object_object_add(o, "sequence",
-					       json_object_new_int64(remote->attrs->mm_seq));
-			json_object_object_add(o, "sticky",
-					       json_object_new_boolean(remote->attrs->mm_sticky));
-		}
-		json_object_object_add(o, "installed", json_object_new_boolean(m->inst != NULL));
-		json_object_object_add(o, "duplicate", json_object_new_boolean(m->duplicate));
-		json_object_array_add(a, o);
+		if (v)
+			v[n++] = m;
+		else
+			show_mac(a, m);
+	}
+	if (v) {
+		qsort(v, n, sizeof(*v), mac_order);
+		for (size_t i = 0; i < n; i++)
+			show_mac(a, v[i]);
+		free(v);
 	}
 	return a;
 }

@@ -153,7 +153,7 @@ static const struct rib_path *cands_best(const struct evpn_cands *c, bool remote
 	const struct rib_path *best = NULL;
 
 	for (size_t i = 0; i < c->n; i++) {
-		const struct rib_path *p = evpn_cand(c, i)->best;
+		const struct rib_path *p = rib_route_best(evpn_cand(c, i));
 
 		if (!p || (remote_only && p->peer->local))
 			continue;
@@ -189,7 +189,6 @@ struct evpn_mac *evpn_mac_get(struct evpn *e, vni_t vni, const struct mac *mac, 
 	if (!m || htab_add(&e->macs, &m->hnode, hv) == -1)
 		abort(); /* as for every table entry here: out of memory is fatal */
 	m->key = k;
-	TAILQ_INSERT_TAIL(&e->mac_order, m, order);
 	return m;
 }
 
@@ -214,7 +213,6 @@ struct evpn_neigh *evpn_neigh_get(struct evpn *e, vni_t vni, const struct ipaddr
 	if (!ne || htab_add(&e->neighs, &ne->hnode, hv) == -1)
 		abort();
 	ne->key = k;
-	TAILQ_INSERT_TAIL(&e->neigh_order, ne, order);
 	return ne;
 }
 
@@ -236,7 +234,10 @@ static void mac_free(struct evpn *e, struct evpn_mac *m)
 {
 	mac_set_inst(e, m, NULL);
 	htab_del(&e->macs, &m->hnode);
-	TAILQ_REMOVE(&e->mac_order, m, order);
+	if (m->loc) {
+		LIST_REMOVE(m->loc, link);
+		free(m->loc);
+	}
 	evpn_cands_free(&m->cands);
 	pool_put(&e->mac_pool, m);
 }
@@ -244,14 +245,17 @@ static void mac_free(struct evpn *e, struct evpn_mac *m)
 static void neigh_free(struct evpn *e, struct evpn_neigh *n)
 {
 	htab_del(&e->neighs, &n->hnode);
-	TAILQ_REMOVE(&e->neigh_order, n, order);
+	if (n->loc) { /* not bound (n->local): not in neighs_by_mac */
+		LIST_REMOVE(n->loc, link);
+		free(n->loc);
+	}
 	evpn_cands_free(&n->cands);
 	pool_put(&e->neigh_pool, n);
 }
 
 void evpn_mac_maybe_free(struct evpn *e, struct evpn_mac *m)
 {
-	if (m->cands.n || m->local || m->inst || m->local_advertised || m->queued ||
+	if (m->cands.n || m->local || m->inst || evpn_mac_advertised(m) || m->queued ||
 	    m->duplicate)
 		return;
 	mac_free(e, m);
@@ -259,7 +263,7 @@ void evpn_mac_maybe_free(struct evpn *e, struct evpn_mac *m)
 
 void evpn_neigh_maybe_free(struct evpn *e, struct evpn_neigh *n)
 {
-	if (n->cands.n || n->local || n->installed || n->local_advertised)
+	if (n->cands.n || n->local || n->installed || evpn_neigh_advertised(n))
 		return;
 	neigh_free(e, n);
 }
@@ -267,7 +271,7 @@ void evpn_neigh_maybe_free(struct evpn *e, struct evpn_neigh *n)
 static bool has_local_cand(const struct evpn_cands *c)
 {
 	for (size_t i = 0; i < c->n; i++)
-		if (evpn_cand(c, i)->best && evpn_cand(c, i)->best->peer->local)
+		if (rib_route_best(evpn_cand(c, i)) && rib_route_best(evpn_cand(c, i))->peer->local)
 			return true;
 	return false;
 }
@@ -488,14 +492,13 @@ void evpn_import_observer(void *arg, const struct rib_route *rt, const struct ri
 
 static void cands_clear_all(struct evpn *e)
 {
-	struct evpn_mac *m;
-	struct evpn_neigh *n;
+	struct htab_node *h;
 	struct evpn_flood *f, *ft;
 
-	TAILQ_FOREACH(m, &e->mac_order, order)
-		m->cands.n = 0;
-	TAILQ_FOREACH(n, &e->neigh_order, order)
-		n->cands.n = 0;
+	for (h = htab_first(&e->macs); h; h = htab_next(&e->macs, h))
+		HTAB_ENTRY(h, struct evpn_mac, hnode)->cands.n = 0;
+	for (h = htab_first(&e->neighs); h; h = htab_next(&e->neighs, h))
+		HTAB_ENTRY(h, struct evpn_neigh, hnode)->cands.n = 0;
 	HASH_ITER(hh, e->floods, f, ft)
 		f->refs = 0;
 }
@@ -503,8 +506,7 @@ static void cands_clear_all(struct evpn *e)
 /* The VNIs or their RTs changed: import the whole RIB again and reconcile. */
 void evpn_import_rebuild(struct evpn *e)
 {
-	struct evpn_mac *m, *mt;
-	struct evpn_neigh *n, *nt;
+	struct htab_node *h, *next;
 	struct evpn_flood *f, *ft;
 	struct rib_iter it;
 	struct rib_route *rt;
@@ -513,26 +515,27 @@ void evpn_import_rebuild(struct evpn *e)
 	cands_clear_all(e);
 	rib_iter_init(&it, 0);
 	while ((rt = rib_iter_next(e->rib, &it))) {
-		if (!rt->best)
+		if (!rib_route_best(rt))
 			continue;
 		if (rt->key.type == EVPN_RT_MACIP)
-			t2_register(e, rt, rt->best, EVPN_CAND_ADD, false);
-		else if (rt->key.type == EVPN_RT_IMET && !rt->best->peer->local) {
+			t2_register(e, rt, rib_route_best(rt), EVPN_CAND_ADD, false);
+		else if (rt->key.type == EVPN_RT_IMET && !rib_route_best(rt)->peer->local) {
 			vni_t vnis[MAX_IMPORT];
 			struct ipaddr tmp;
-			size_t cnt = import_vnis(e, rt->best, vnis);
+			size_t cnt = import_vnis(e, rib_route_best(rt), vnis);
 
 			for (size_t i = 0; i < cnt; i++)
-				flood_change(e, vnis[i], t3_vtep(rt, rt->best, &tmp), +1);
+				flood_change(e, vnis[i], t3_vtep(rt, rib_route_best(rt), &tmp), +1);
 		}
 	}
-	for (m = TAILQ_FIRST(&e->mac_order); m; m = mt) {
-		mt = TAILQ_NEXT(m, order);
-		evpn_mac_reevaluate(e, m);
+	/* the kernel requests and frees of these walks add no entries */
+	for (h = htab_first(&e->macs); h; h = next) {
+		next = htab_next(&e->macs, h);
+		evpn_mac_reevaluate(e, HTAB_ENTRY(h, struct evpn_mac, hnode));
 	}
-	for (n = TAILQ_FIRST(&e->neigh_order); n; n = nt) {
-		nt = TAILQ_NEXT(n, order);
-		neigh_reevaluate(e, n);
+	for (h = htab_first(&e->neighs); h; h = next) {
+		next = htab_next(&e->neighs, h);
+		neigh_reevaluate(e, HTAB_ENTRY(h, struct evpn_neigh, hnode));
 	}
 	HASH_ITER(hh, e->floods, f, ft)
 		flood_reconcile(e, f);
@@ -541,18 +544,26 @@ void evpn_import_rebuild(struct evpn *e)
 
 void evpn_import_free(struct evpn *e)
 {
-	struct evpn_mac *m;
-	struct evpn_neigh *n;
+	struct htab_node *h, *next;
 	struct evpn_flood *f, *ft;
 
 	evpn_rt_index_clear(&e->rt_index);
-	while ((m = TAILQ_FIRST(&e->mac_order)))
-		mac_free(e, m);
-	while ((n = TAILQ_FIRST(&e->neigh_order)))
+	for (h = htab_first(&e->macs); h; h = next) {
+		next = htab_next(&e->macs, h);
+		mac_free(e, HTAB_ENTRY(h, struct evpn_mac, hnode));
+	}
+	for (h = htab_first(&e->neighs); h; h = next) {
+		struct evpn_neigh *n = HTAB_ENTRY(h, struct evpn_neigh, hnode);
+
+		next = htab_next(&e->neighs, h);
+		if (n->local) /* bound: its local side is in neighs_by_mac */
+			htab_del(&e->neighs_by_mac, &n->loc->mac_hnode);
+		n->local = false;
 		neigh_free(e, n);
+	}
 	htab_free(&e->macs);
 	htab_free(&e->neighs);
-	htab_free(&e->neighs_by_mac); /* its entries were the neighbours */
+	htab_free(&e->neighs_by_mac); /* its entries were the neighbours' local sides */
 	HASH_ITER(hh, e->floods, f, ft) {
 		HASH_DEL(e->floods, f);
 		free(f);

@@ -310,7 +310,7 @@ static void l3route_want(const struct evpn_l3route *r, struct l3want *w)
 
 	w->n = 0;
 	for (size_t i = 0; i < r->cands.n; i++) {
-		const struct rib_path *p = evpn_cand(&r->cands, i)->best;
+		const struct rib_path *p = rib_route_best(evpn_cand(&r->cands, i));
 
 		if (!p)
 			continue;
@@ -327,7 +327,7 @@ static void l3route_want(const struct evpn_l3route *r, struct l3want *w)
 		return;
 	}
 	for (size_t i = 0; i < r->cands.n; i++) {
-		const struct rib_path *p = evpn_cand(&r->cands, i)->best;
+		const struct rib_path *p = rib_route_best(evpn_cand(&r->cands, i));
 
 		if (p && p->route->key.type == EVPN_RT_PREFIX)
 			want_add(w, p);
@@ -426,9 +426,9 @@ void evpn_l3_rebuild(struct evpn *e)
 	if (e->rt_vrf_index || e->vrfs) {
 		rib_iter_init(&it, 0);
 		while ((rt = rib_iter_next(e->rib, &it)))
-			if (rt->best && (rt->key.type == EVPN_RT_MACIP ||
+			if (rib_route_best(rt) && (rt->key.type == EVPN_RT_MACIP ||
 					 rt->key.type == EVPN_RT_PREFIX))
-				l3_register(e, rt, rt->best, EVPN_CAND_ADD, false);
+				l3_register(e, rt, rib_route_best(rt), EVPN_CAND_ADD, false);
 	}
 	HASH_ITER(hh, e->l3routes, r, rtmp) {
 		const struct evpn_vrf *f = vrf_get(e, r->key.l3vni);

@@ -130,44 +130,76 @@ static void adv_key(const struct rd *rd, const struct mac *mac, const struct ipa
 
 static void mac_adv_key(const struct evpn_mac *m, struct evpn_key *k)
 {
-	adv_key(&m->adv_rd, &m->key.mac, NULL, k);
+	adv_key(&m->loc->adv_rd, &m->key.mac, NULL, k);
 }
 
 static void neigh_adv_key(const struct evpn_neigh *n, struct evpn_key *k)
 {
-	adv_key(&n->adv_rd, &n->adv_mac, &n->key.ip, k);
+	adv_key(&n->loc->adv_rd, &n->loc->adv_mac, &n->key.ip, k);
+}
+
+/* m's local side, allocated at its first local appearance (m->local implies it). */
+static struct evpn_mac_local *mac_local(struct evpn *e, struct evpn_mac *m)
+{
+	if (!m->loc) {
+		m->loc = calloc(1, sizeof(*m->loc));
+		if (!m->loc)
+			abort(); /* out of memory, as for every entry here */
+		m->loc->mac = m;
+		LIST_INSERT_HEAD(&e->local_macs, m->loc, link);
+	}
+	return m->loc;
+}
+
+static struct evpn_neigh_local *neigh_local(struct evpn *e, struct evpn_neigh *n)
+{
+	if (!n->loc) {
+		n->loc = calloc(1, sizeof(*n->loc));
+		if (!n->loc)
+			abort();
+		n->loc->neigh = n;
+		LIST_INSERT_HEAD(&e->local_neighs, n->loc, link);
+	}
+	return n->loc;
 }
 
 static void advertise_mac(struct evpn *e, const struct evpn_vni *v, struct evpn_mac *m)
 {
+	struct evpn_mac_local *l = mac_local(e, m);
 	struct evpn_route r;
 	struct evpn_key k;
 
 	mac_adv_key(m, &k);
 	local_route(v, &m->key.mac, NULL, &r);
-	if (originate(e, v, &r, m->local_seq, m->local_static, &k, &m->local_advertised))
-		m->adv_rd = v->rd;
+	if (originate(e, v, &r, l->seq, m->local_static, &k, &l->advertised))
+		l->adv_rd = v->rd;
 }
 
 static void withdraw_mac(struct evpn *e, struct evpn_mac *m)
 {
 	struct evpn_key k;
 
+	if (!evpn_mac_advertised(m))
+		return;
 	mac_adv_key(m, &k);
-	withdraw_key(e, &k, &m->local_advertised);
+	withdraw_key(e, &k, &m->loc->advertised);
 }
 
 static void withdraw_neigh(struct evpn *e, struct evpn_neigh *n)
 {
 	struct evpn_key k;
 
+	if (!evpn_neigh_advertised(n))
+		return;
 	neigh_adv_key(n, &k);
-	withdraw_key(e, &k, &n->local_advertised);
+	withdraw_key(e, &k, &n->loc->advertised);
 }
 
+/* n is bound (n->local). */
 static void advertise_neigh(struct evpn *e, const struct evpn_vni *v, struct evpn_neigh *n)
 {
-	struct evpn_mac *m = evpn_mac_get(e, v->vni, &n->local_mac, false);
+	struct evpn_neigh_local *l = n->loc;
+	struct evpn_mac *m = evpn_mac_get(e, v->vni, &l->mac, false);
 	struct evpn_route r;
 	struct evpn_key k;
 
@@ -177,40 +209,42 @@ static void advertise_neigh(struct evpn *e, const struct evpn_vni *v, struct evp
 	 * advertising those would steal them (RFC 7432 15).  The binding waits
 	 * for its MAC (ev_mac_add advertises it then).
 	 */
-	if (!m || !m->local_advertised) { /* not local, moved away, sticky elsewhere, frozen */
+	if (!m || !evpn_mac_advertised(m)) { /* not local, moved away, sticky elsewhere, frozen */
 		withdraw_neigh(e, n);
 		return;
 	}
 	neigh_adv_key(n, &k);
-	local_route(v, &n->local_mac, &n->key.ip, &r);
-	if (originate(e, v, &r, m->local_seq, m->local_static, &k, &n->local_advertised)) {
-		n->adv_rd = v->rd;
-		n->adv_mac = n->local_mac;
+	local_route(v, &l->mac, &n->key.ip, &r);
+	if (originate(e, v, &r, m->loc->seq, m->local_static, &k, &l->advertised)) {
+		l->adv_rd = v->rd;
+		l->adv_mac = l->mac;
 	}
 }
 
 /*
- * A neighbour is local while it is bound to a MAC (n->local_mac): then, and
- * only then, it is in e->neighs_by_mac, so that what happens to a MAC
- * reaches its bindings without a walk over every neighbour.
+ * A neighbour is local while it is bound to a MAC (n->loc->mac): then, and
+ * only then, its local side is in e->neighs_by_mac, so that what happens to
+ * a MAC reaches its bindings without a walk over every neighbour.
  */
 static void neigh_bind(struct evpn *e, struct evpn_neigh *n, const struct mac *mac)
 {
-	if (n->local && !mac_cmp(&n->local_mac, mac))
+	struct evpn_neigh_local *l = neigh_local(e, n);
+
+	if (n->local && !mac_cmp(&l->mac, mac))
 		return;
 	if (n->local)
-		htab_del(&e->neighs_by_mac, &n->mac_hnode);
+		htab_del(&e->neighs_by_mac, &l->mac_hnode);
 	n->local = true;
-	n->local_mac = *mac;
-	if (htab_add(&e->neighs_by_mac, &n->mac_hnode, evpn_mac_hash(n->key.vni, mac)) == -1)
-		abort(); /* out of memory, as for every entry here */
+	l->mac = *mac;
+	if (htab_add(&e->neighs_by_mac, &l->mac_hnode, evpn_mac_hash(n->key.vni, mac)) == -1)
+		abort();
 }
 
 static void neigh_unbind(struct evpn *e, struct evpn_neigh *n)
 {
 	if (!n->local)
 		return;
-	htab_del(&e->neighs_by_mac, &n->mac_hnode);
+	htab_del(&e->neighs_by_mac, &n->loc->mac_hnode);
 	n->local = false;
 }
 
@@ -224,10 +258,11 @@ static void neighs_of(struct evpn *e, const struct evpn_vni *v, vni_t vni, const
 	struct htab_node *h, *next;
 
 	for (h = htab_chain(&e->neighs_by_mac, hv); h; h = next) {
-		struct evpn_neigh *n = HTAB_ENTRY(h, struct evpn_neigh, mac_hnode);
+		struct evpn_neigh_local *l = HTAB_ENTRY(h, struct evpn_neigh_local, mac_hnode);
+		struct evpn_neigh *n = l->neigh;
 
 		next = htab_chain_next(h->next, hv); /* the work does not rebind */
-		if (n->key.vni != vni || mac_cmp(&n->local_mac, mac))
+		if (n->key.vni != vni || mac_cmp(&l->mac, mac))
 			continue;
 		if (op == NEIGHS_WITHDRAW)
 			withdraw_neigh(e, n);
@@ -256,22 +291,23 @@ static void withdraw_neighs_of(struct evpn *e, vni_t vni, const struct mac *mac)
  */
 static bool dad_move(struct evpn *e, struct evpn_mac *m)
 {
+	struct evpn_mac_local *l = mac_local(e, m);
 	time_t now = time(NULL);
 	char subj[32], s[MAC_STRLEN];
 
 	if (m->duplicate)
 		return true;
-	if (!m->dad_moves || now - m->dad_since > EVPN_DAD_WINDOW_S) {
-		m->dad_moves = 0;
-		m->dad_since = now;
+	if (!l->dad_moves || now - l->dad_since > EVPN_DAD_WINDOW_S) {
+		l->dad_moves = 0;
+		l->dad_since = now;
 	}
-	if (++m->dad_moves < EVPN_DAD_MOVES)
+	if (++l->dad_moves < EVPN_DAD_MOVES)
 		return false;
 	m->duplicate = true;
 	e->st.duplicates++;
 	evpn_subject(subj, m->key.vni);
 	log_warn(subj, "duplicate MAC %s: %u moves in %ld s; frozen (no longer advertised from here)",
-		 mac_fmt(&m->key.mac, s), m->dad_moves, (long)(now - m->dad_since));
+		 mac_fmt(&m->key.mac, s), l->dad_moves, (long)(now - l->dad_since));
 	return true;
 }
 
@@ -279,6 +315,7 @@ static void ev_mac_add(void *arg, const struct kernel_mac *km)
 {
 	struct evpn *e = arg;
 	struct evpn_vni *v = evpn_vni_get(e, km->vni);
+	struct evpn_mac_local *l;
 	struct evpn_mac *m;
 	const struct rib_path *remote;
 	uint32_t seq;
@@ -289,9 +326,10 @@ static void ev_mac_add(void *arg, const struct kernel_mac *km)
 		return;
 	evpn_subject(subj, km->vni);
 	m = evpn_mac_get(e, km->vni, &km->mac, true);
+	l = mac_local(e, m);
 	was_local = m->local;
 	remote = evpn_mac_remote_best(m);
-	seq = m->local_seq;
+	seq = l->seq;
 	if (remote && remote->attrs->mm_sticky) {
 		log_warn(subj, "MAC %s learned locally is a sticky MAC of %s: not advertised",
 			 mac_fmt(&km->mac, s), ipaddr_fmt(&remote->attrs->next_hop,
@@ -313,12 +351,12 @@ static void ev_mac_add(void *arg, const struct kernel_mac *km)
 		e->st.local_macs++;
 	m->local = true;
 	m->local_static = km->is_static;
-	m->ifindex = km->ifindex;
+	l->ifindex = km->ifindex;
 	m->lost_to_remote = false;
-	if (seq != m->local_seq || !m->local_advertised || m->moved_away) {
-		bool again = seq != m->local_seq || m->moved_away || !was_local;
+	if (seq != l->seq || !l->advertised || m->moved_away) {
+		bool again = seq != l->seq || m->moved_away || !was_local;
 
-		m->local_seq = seq;
+		l->seq = seq;
 		m->moved_away = false;
 		advertise_mac(e, v, m);
 		if (again) /* bindings waiting for this MAC, or with its old sequence */
@@ -350,7 +388,7 @@ static void ev_neigh_add(void *arg, const struct kernel_neigh *kn)
 	if (!v || !v->advertised)
 		return;
 	n = evpn_neigh_get(e, kn->vni, &kn->ip, true);
-	if (n->local && n->local_advertised && !mac_cmp(&n->local_mac, &kn->mac))
+	if (n->local && n->loc->advertised && !mac_cmp(&n->loc->mac, &kn->mac))
 		return;
 	if (!n->local)
 		e->st.local_neighs++;
@@ -432,38 +470,39 @@ void evpn_local_work(struct evpn *e)
 	}
 }
 
+/* Walks over the local sides only: O(MACs and neighbours ever local). */
 void evpn_local_readvertise(struct evpn *e, struct evpn_vni *v)
 {
-	struct evpn_mac *m, *mt;
-	struct evpn_neigh *n, *nt;
+	struct evpn_mac_local *ml;
+	struct evpn_neigh_local *nl;
 
-	for (m = TAILQ_FIRST(&e->mac_order); m; m = mt) {
-		mt = TAILQ_NEXT(m, order);
-		if (m->key.vni == v->vni && m->local_advertised)
-			advertise_mac(e, v, m);
-	}
-	for (n = TAILQ_FIRST(&e->neigh_order); n; n = nt) {
-		nt = TAILQ_NEXT(n, order);
-		if (n->key.vni == v->vni && n->local_advertised)
-			advertise_neigh(e, v, n);
-	}
+	LIST_FOREACH(ml, &e->local_macs, link)
+		if (ml->mac->key.vni == v->vni && ml->advertised)
+			advertise_mac(e, v, ml->mac); /* frees and adds no local side */
+	LIST_FOREACH(nl, &e->local_neighs, link)
+		if (nl->neigh->key.vni == v->vni && nl->advertised && nl->neigh->local)
+			advertise_neigh(e, v, nl->neigh);
 }
 
 void evpn_local_vni_gone(struct evpn *e, vni_t vni)
 {
-	struct evpn_mac *m, *mt;
-	struct evpn_neigh *n, *nt;
+	struct evpn_mac_local *ml, *mnext;
+	struct evpn_neigh_local *nl, *nnext;
 
-	for (n = TAILQ_FIRST(&e->neigh_order); n; n = nt) {
-		nt = TAILQ_NEXT(n, order);
+	for (nl = LIST_FIRST(&e->local_neighs); nl; nl = nnext) {
+		struct evpn_neigh *n = nl->neigh;
+
+		nnext = LIST_NEXT(nl, link); /* n and nl may be freed, nothing else */
 		if (n->key.vni != vni || !n->local)
 			continue;
 		neigh_unbind(e, n);
 		withdraw_neigh(e, n);
 		evpn_neigh_maybe_free(e, n);
 	}
-	for (m = TAILQ_FIRST(&e->mac_order); m; m = mt) {
-		mt = TAILQ_NEXT(m, order);
+	for (ml = LIST_FIRST(&e->local_macs); ml; ml = mnext) {
+		struct evpn_mac *m = ml->mac;
+
+		mnext = LIST_NEXT(ml, link);
 		if (m->key.vni != vni || !m->local)
 			continue;
 		m->local = false;

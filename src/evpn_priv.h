@@ -89,12 +89,34 @@ static inline const struct rib_route *evpn_cand(const struct evpn_cands *c, size
 	return c->cap > EVPN_CANDS_INLINE ? c->v[i] : c->in[i];
 }
 
+/*
+ * What a MAC has once it was learned here (evpn_local.c): allocated at its
+ * first local appearance and kept while the MAC exists, since duplicate
+ * address detection counts moves between here and remote PEs.  MACs only
+ * ever remote -- nearly all of a leaf's -- have none.
+ */
+struct evpn_mac_local {
+	LIST_ENTRY(evpn_mac_local) link; /* evpn.local_macs */
+	struct evpn_mac *mac;
+	/* duplicate address detection: EVPN_DAD_MOVES moves within EVPN_DAD_WINDOW_S */
+	time_t dad_since;
+	struct rd adv_rd;	      /* advertised: under this RD (its key: mac_adv_key) */
+	int ifindex;		      /* local: the bridge port */
+	uint32_t seq;		      /* our sequence */
+	uint16_t dad_moves;
+	bool advertised;	      /* our MAC-only Type-2 is in the RIB (by address: originate) */
+};
+
 struct evpn_mac {
-	/* members ordered by size: no holes (one per route: 104 bytes) */
+	/* one per remote MAC: 72 bytes, no holes */
 	struct htab_node hnode;	      /* evpn.macs */
-	TAILQ_ENTRY(evpn_mac) order;  /* evpn.mac_order */
 	struct evpn_mac_key key;
-	uint32_t local_seq;	      /* local learning: our sequence */
+	bool local : 1;
+	bool local_static : 1;
+	bool lost_to_remote : 1;      /* a remote route with a higher sequence won */
+	bool moved_away : 1;	      /* ... and our routes for it were withdrawn */
+	bool duplicate : 1;	      /* frozen: local moves are no longer advertised */
+	bool queued : 1;	      /* in evpn.pending */
 	struct evpn_cands cands;      /* Type-2 routes (MAC-only and MAC+IP), any RD */
 	/*
 	 * Installed: the attributes of the route the kernel entry was asked
@@ -102,40 +124,45 @@ struct evpn_mac {
 	 * else NULL.
 	 */
 	const struct rib_attrs *inst;
-	/* duplicate address detection: EVPN_DAD_MOVES moves within EVPN_DAD_WINDOW_S */
-	time_t dad_since;
-	struct rd adv_rd;	      /* local_advertised: under this RD (its key: mac_adv_key) */
-	int ifindex;		      /* local: the bridge port */
-	uint16_t dad_moves;
-	bool local_advertised;	      /* our MAC-only Type-2 is in the RIB (by address: originate) */
-	bool local : 1;
-	bool local_static : 1;
-	bool lost_to_remote : 1;      /* a remote route with a higher sequence won */
-	bool moved_away : 1;	      /* ... and our routes for it were withdrawn */
-	bool duplicate : 1;	      /* frozen: local moves are no longer advertised */
-	bool queued : 1;	      /* in evpn.pending */
+	struct evpn_mac_local *loc;   /* NULL until learned here */
 };
+
+static inline bool evpn_mac_advertised(const struct evpn_mac *m)
+{
+	return m->loc && m->loc->advertised;
+}
 
 struct evpn_ip_key {
 	vni_t vni;
 	struct ipaddr ip;
 };
 
+/* A neighbour's local side, from its first local binding (evpn_local.c) until it is freed. */
+struct evpn_neigh_local {
+	struct htab_node mac_hnode;   /* evpn.neighs_by_mac, iff neigh->local */
+	LIST_ENTRY(evpn_neigh_local) link; /* evpn.local_neighs */
+	struct evpn_neigh *neigh;
+	struct rd adv_rd;	      /* advertised: under this RD and MAC (its key: neigh_adv_key) */
+	struct mac mac;		      /* bound to it, while neigh->local */
+	struct mac adv_mac;
+	bool advertised;	      /* our MAC+IP Type-2 is in the RIB */
+};
+
 struct evpn_neigh {
+	/* one per remote MAC+IP route's IP: 80 bytes */
 	struct htab_node hnode;	      /* evpn.neighs */
-	struct htab_node mac_hnode;   /* evpn.neighs_by_mac, iff local */
-	TAILQ_ENTRY(evpn_neigh) order; /* evpn.neigh_order */
 	struct evpn_ip_key key;
 	struct evpn_cands cands;      /* Type-2 MAC+IP routes with this IP */
-	bool installed;
+	struct evpn_neigh_local *loc; /* NULL until bound here */
 	struct mac inst_mac;
-	/* local */
+	bool installed;
 	bool local;
-	struct mac local_mac;
-	bool local_advertised;	      /* our MAC+IP Type-2 is in the RIB */
-	struct rd adv_rd;	      /* ... under this RD and MAC (its key: neigh_adv_key) */
-	struct mac adv_mac;
 };
+
+static inline bool evpn_neigh_advertised(const struct evpn_neigh *n)
+{
+	return n->loc && n->loc->advertised;
+}
 
 struct evpn_flood_key {
 	vni_t vni;
@@ -244,14 +271,13 @@ struct evpn {
 	struct evpn_vni *vnis;
 	struct evpn_rt_import *rt_index;
 	/*
-	 * MACs and IPs by VNI, from pools; every entry of a table is also on its
-	 * order list (oldest first), which iterations walk: entries added by an
-	 * iteration's work are seen by it, whatever the table's growth.
+	 * MACs and IPs by VNI, from pools.  Walks over the tables (htab_first)
+	 * must not add entries; the local sides are on lists of their own.
 	 */
 	struct htab macs, neighs;
 	struct htab neighs_by_mac;    /* local neighbours by (VNI, their MAC): evpn_mac_hash */
-	TAILQ_HEAD(, evpn_mac) mac_order;
-	TAILQ_HEAD(, evpn_neigh) neigh_order;
+	LIST_HEAD(, evpn_mac_local) local_macs;
+	LIST_HEAD(, evpn_neigh_local) local_neighs;
 	struct pool mac_pool, neigh_pool;
 	struct evpn_flood *floods;
 	struct evpn_vrf *vrfs;

@@ -77,6 +77,24 @@ void htab_del(struct htab *h, struct htab_node *n)
 	h->n--;
 }
 
+static struct htab_node *bucket_from(const struct htab *h, size_t i)
+{
+	for (; h->b && i <= h->mask; i++)
+		if (h->b[i])
+			return h->b[i];
+	return NULL;
+}
+
+struct htab_node *htab_first(const struct htab *h)
+{
+	return bucket_from(h, 0);
+}
+
+struct htab_node *htab_next(const struct htab *h, const struct htab_node *n)
+{
+	return n->next ? n->next : bucket_from(h, (n->hash & h->mask) + 1);
+}
+
 /* Multiply-xorshift over 32-bit words: keys here are a few words long. */
 uint32_t htab_hash(const void *key, size_t len)
 {

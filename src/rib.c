@@ -4,8 +4,9 @@
  * export change log with its cursors, and iteration.
  *
  * Invariants:
- *  - route->best is the rib_path_cmp-best of route->paths, NULL iff there
- *    are none; every change of it goes through best_changed(), which calls
+ *  - The first of route->paths is their rib_path_cmp-best (rib_route_best;
+ *    a route without paths has none); every change of it goes through
+ *    best_set() and best_changed(), which calls
  *    the observer (both paths still allocated) and appends to the log.
  *  - A path is on its route's list and its peer's list; freeing a path
  *    happens only after the observer has seen it go.
@@ -342,7 +343,7 @@ size_t rib_cursor_pending(const struct rib *rib, const struct rib_cursor *c)
 static void best_changed(struct rib *rib, struct rib_route *rt, const struct rib_path *old)
 {
 	if (rib->observer)
-		rib->observer(rib->observer_arg, rt, old, rt->best);
+		rib->observer(rib->observer_arg, rt, old, rib_route_best(rt));
 	log_append(rib, rt);
 }
 
@@ -409,6 +410,16 @@ static void route_unlink(struct rib_route *rt, struct rib_path *p)
 	*pp = p->next;
 }
 
+/* Make best (a path of rt, or NULL) the first of rt->paths: rib_route_best. */
+static void best_set(struct rib_route *rt, struct rib_path *best)
+{
+	if (best && rt->paths != best) {
+		route_unlink(rt, best);
+		best->next = rt->paths;
+		rt->paths = best;
+	}
+}
+
 static void peer_link(struct rib *rib, struct rib_peer *peer, struct rib_path *p)
 {
 	LIST_INSERT_HEAD(&peer->paths, p, peer_link);
@@ -429,7 +440,7 @@ static void peer_unlink(struct rib *rib, struct rib_path *p)
 static void path_install(struct rib *rib, struct rib_route *rt, struct rib_path *old,
 			 struct rib_path *new)
 {
-	struct rib_path *best = rt->best;
+	struct rib_path *best = rib_route_best(rt), *now = best;
 
 	if (!rt->paths)
 		rib->n_routes++;
@@ -441,12 +452,13 @@ static void path_install(struct rib *rib, struct rib_route *rt, struct rib_path 
 	rt->paths = new;
 	peer_link(rib, new->peer, new);
 	if (!best)
-		rt->best = new;
+		now = new;
 	else if (best == old)
-		rt->best = best_select(rt);
+		now = best_select(rt);
 	else if (rib_path_cmp(new, best, rt->key.type, NULL) < 0)
-		rt->best = new;
-	if (rt->best != best)
+		now = new;
+	best_set(rt, now);
+	if (now != best)
 		best_changed(rib, rt, best);
 	if (old)
 		path_free(rib, old);
@@ -496,12 +508,12 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 static void path_remove(struct rib *rib, struct rib_path *p)
 {
 	struct rib_route *rt = p->route;
-	struct rib_path *best = rt->best;
+	struct rib_path *best = rib_route_best(rt);
 
 	route_unlink(rt, p);
 	peer_unlink(rib, p);
 	if (best == p) {
-		rt->best = best_select(rt);
+		best_set(rt, best_select(rt));
 		best_changed(rib, rt, p);
 	}
 	if (!rt->paths)

@@ -147,7 +147,7 @@ const char *rib_why_name(enum rib_why why)
 const struct rib_path *rib_export_path(const struct rib *rib, const struct rib_route *rt,
 				       const struct rib_peer *to)
 {
-	const struct rib_path *b = rt->best;
+	const struct rib_path *b = rib_route_best(rt);
 	const struct rib_peer *from;
 
 	if (!b || b->peer == to || to->local)

@@ -61,7 +61,7 @@ bad:
 /* The VNI a route's best path belongs to: its first label, Type-3's PMSI label. */
 static vni_t route_vni(const struct rib_route *rt)
 {
-	const struct rib_path *p = rt->best;
+	const struct rib_path *p = rib_route_best(rt);
 
 	if (rt->key.type == EVPN_RT_IMET)
 		return p->attrs->has_pmsi ? p->attrs->pmsi.label : 0;
@@ -71,7 +71,7 @@ static vni_t route_vni(const struct rib_route *rt)
 /* Whether the best path carries vni: in a label (either), or Type-3's PMSI label. */
 static bool has_vni(const struct rib_route *rt, vni_t vni)
 {
-	const struct rib_path *p = rt->best;
+	const struct rib_path *p = rib_route_best(rt);
 
 	if (!p)
 		return false;
@@ -113,7 +113,7 @@ static json_object *path_json(const struct rib_route *rt, const struct rib_path 
 		add_str(o, "from", "local");
 	else
 		add_str(o, "from", ipaddr_fmt(&p->peer->info.addr, s));
-	json_object_object_add(o, "best", json_object_new_boolean(p == rt->best));
+	json_object_object_add(o, "best", json_object_new_boolean(p == rib_route_best(rt)));
 	add_str(o, "next-hop", ipaddr_fmt(&a->next_hop, s));
 	for (uint8_t i = 0; i < p->nlabels; i++)
 		json_object_array_add(labels, json_object_new_int64(rib_path_label(p, i)));
@@ -155,9 +155,9 @@ static json_object *route_json(const struct rib_route *rt, const struct evpn_rou
 	json_object_object_add(o, "type", json_object_new_int(r->type));
 	add_str(o, "rd", rd_fmt(&r->rd, s));
 	add_str(o, "prefix", evpn_route_fmt(r, s));
-	json_object_array_add(paths, path_json(rt, rt->best));
+	json_object_array_add(paths, path_json(rt, rib_route_best(rt)));
 	for (const struct rib_path *p = rt->paths; p; p = p->next)
-		if (p != rt->best)
+		if (p != rib_route_best(rt))
 			json_object_array_add(paths, path_json(rt, p));
 	json_object_object_add(o, "paths", paths);
 	return o;
@@ -173,9 +173,9 @@ json_object *show_routes(struct rib *rib, const struct route_filter *f)
 	while ((rt = rib_iter_next(rib, &it))) {
 		struct evpn_route r;
 
-		if (!rt->best)
+		if (!rib_route_best(rt))
 			continue;
-		rib_path_route(rt, rt->best, &r);
+		rib_path_route(rt, rib_route_best(rt), &r);
 		if (matches(rt, &r, f))
 			json_object_array_add(a, route_json(rt, &r));
 	}
@@ -199,7 +199,7 @@ json_object *show_route_counts(struct rib *rib)
 
 	rib_iter_init(&it, 0);
 	while ((rt = rib_iter_next(rib, &it))) {
-		struct count_ent k = {rt->key.type, rt->best->peer->local, route_vni(rt), 0};
+		struct count_ent k = {rt->key.type, rib_route_best(rt)->peer->local, route_vni(rt), 0};
 		size_t i;
 
 		for (i = 0; i < n; i++)

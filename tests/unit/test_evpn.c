@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <event2/event.h>
+#include <json-c/json.h>
 
 #include "bgp.h"
 #include "evpn_ecomm.h"
@@ -206,9 +207,9 @@ START_TEST(local_vni_originates_type3)
 	evpn_key_from_route(&r, &k);
 	rt = rib_route_get(rib, &k);
 	ck_assert_ptr_nonnull(rt);
-	ck_assert(rt->best->peer->local);
-	ck_assert(rt->best->attrs->has_pmsi);
-	ck_assert_uint_eq(rt->best->attrs->pmsi.label, 100);
+	ck_assert(rib_route_best(rt)->peer->local);
+	ck_assert(rib_route_best(rt)->attrs->has_pmsi);
+	ck_assert_uint_eq(rib_route_best(rt)->attrs->pmsi.label, 100);
 	evpn_kernel_events.vni_del(e, 100);
 	ck_assert_ptr_null(rib_route_get(rib, &k));
 }
@@ -456,6 +457,80 @@ START_TEST(bindings_follow_their_mac)
 }
 END_TEST
 
+static size_t local_macs_n(void)
+{
+	size_t n = 0;
+	const struct evpn_mac_local *l;
+
+	LIST_FOREACH(l, &e->local_macs, link)
+		n++;
+	return n;
+}
+
+static size_t local_neighs_n(void)
+{
+	size_t n = 0;
+	const struct evpn_neigh_local *l;
+
+	LIST_FOREACH(l, &e->local_neighs, link)
+		n++;
+	return n;
+}
+
+static struct evpn_mac *mac_entry(const char *mac)
+{
+	struct mac m;
+
+	mac_parse(mac, &m);
+	return evpn_mac_get(e, 100, &m, false);
+}
+
+/*
+ * Only what was learned here has a local side (remote entries are the
+ * bulk of a leaf's memory); the VXLAN device's removal walks the local
+ * sides: its local routes go, with the local sides.  The MAC table shows
+ * sorted by VNI and MAC.
+ */
+START_TEST(local_sides_and_vni_removal)
+{
+	const char *rd = "10.0.0.11:100";
+	const char *order[] = {"02:bb:00:00:00:01", "02:dd:00:00:00:01", "02:dd:00:00:00:02",
+			       "02:dd:00:00:00:03"};
+	struct ipaddr ip;
+	json_object *a;
+
+	remote(peer2, EVPN_RT_MACIP, "10.0.0.12:100", "02:dd:00:00:00:03", NULL, "10.0.0.12", 0,
+	       false, false);
+	remote(peer2, EVPN_RT_MACIP, "10.0.0.12:100", "02:dd:00:00:00:02", "172.16.0.2",
+	       "10.0.0.12", 0, false, false);
+	remote(peer2, EVPN_RT_MACIP, "10.0.0.12:100", "02:dd:00:00:00:01", NULL, "10.0.0.12", 0,
+	       false, false);
+	local_mac("02:bb:00:00:00:01", true, false);
+	local_neigh("172.16.0.9", "02:bb:00:00:00:01");
+	ck_assert_ptr_null(mac_entry("02:dd:00:00:00:02")->loc);
+	ipaddr_parse("172.16.0.2", &ip);
+	ck_assert_ptr_null(evpn_neigh_get(e, 100, &ip, false)->loc);
+	ck_assert_ptr_nonnull(mac_entry("02:bb:00:00:00:01")->loc);
+	ck_assert_uint_eq(local_macs_n(), 1);
+	ck_assert_uint_eq(local_neighs_n(), 1);
+	a = evpn_show_macs(e, 0);
+	ck_assert_uint_eq(json_object_array_length(a), 4);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_str_eq(json_object_get_string(json_object_object_get(
+					 json_object_array_get_idx(a, i), "mac")),
+				 order[i]);
+	json_object_put(a);
+
+	evpn_kernel_events.vni_del(e, 100);
+	turn();
+	ck_assert_ptr_null(local_path_at(rd, "02:bb:00:00:00:01", NULL));
+	ck_assert_ptr_null(local_path_at(rd, "02:bb:00:00:00:01", "172.16.0.9"));
+	ck_assert_ptr_null(mac_entry("02:bb:00:00:00:01"));
+	ck_assert_uint_eq(local_macs_n(), 0);
+	ck_assert_uint_eq(local_neighs_n(), 0);
+}
+END_TEST
+
 static Suite *evpn_suite(void)
 {
 	Suite *s = suite_create("evpn");
@@ -477,6 +552,7 @@ static Suite *evpn_suite(void)
 	tcase_add_test(tc, duplicate_mac_is_frozen);
 	tcase_add_test(tc, rd_change_moves_local_routes);
 	tcase_add_test(tc, bindings_follow_their_mac);
+	tcase_add_test(tc, local_sides_and_vni_removal);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,5 +1,6 @@
 /* test_htab.c - Check suite for src/htab.c (the intrusive hash table). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "htab.h"
 #include "testutil.h"
@@ -94,6 +95,50 @@ START_TEST(remove_half)
 }
 END_TEST
 
+/*
+ * A walk visits every entry exactly once, also when it removes each entry
+ * it is at (every other one here) and when chains collide.
+ */
+START_TEST(walk_visits_each_once)
+{
+	enum { N = 3000 };
+	static struct item v[N];
+	static unsigned seen[N];
+	struct htab h;
+	struct htab_node *n, *next;
+	size_t visits = 0;
+
+	memset(v, 0, sizeof(v));
+	memset(seen, 0, sizeof(seen));
+	htab_init(&h);
+	ck_assert_ptr_null(htab_first(&h));
+	for (uint32_t i = 0; i < N; i++) {
+		v[i].key = i;
+		htab_add(&h, &v[i].node, i < 100 ? 7 : htab_hash(&i, 4)); /* one long chain too */
+	}
+	for (n = htab_first(&h); n; n = next) {
+		struct item *it = HTAB_ENTRY(n, struct item, node);
+
+		next = htab_next(&h, n);
+		seen[it->key]++;
+		visits++;
+		if (it->key % 2)
+			htab_del(&h, n);
+	}
+	ck_assert_uint_eq(visits, N);
+	for (uint32_t i = 0; i < N; i++)
+		ck_assert_uint_eq(seen[i], 1);
+	ck_assert_uint_eq(htab_count(&h), N / 2);
+	visits = 0;
+	for (n = htab_first(&h); n; n = htab_next(&h, n)) {
+		ck_assert_uint_eq(HTAB_ENTRY(n, struct item, node)->key % 2, 0);
+		visits++;
+	}
+	ck_assert_uint_eq(visits, N / 2);
+	htab_free(&h);
+}
+END_TEST
+
 /* The hash spreads consecutive keys: no bucket of 1024 gets a pile. */
 START_TEST(hash_spreads)
 {
@@ -119,6 +164,7 @@ static Suite *htab_suite(void)
 	tcase_add_test(tc, collisions);
 	tcase_add_test(tc, remove_half);
 	tcase_add_test(tc, hash_spreads);
+	tcase_add_test(tc, walk_visits_each_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

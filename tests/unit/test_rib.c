@@ -325,9 +325,9 @@ START_TEST(insert_replace_withdraw)
 	announce(rib, p1, &r, &t);
 	rt = rib_route_get(rib, &k);
 	ck_assert_ptr_nonnull(rt);
-	ck_assert_ptr_eq(rt->best->peer, p1);
-	ck_assert_uint_eq(rib_path_label(rt->best, 0), 100);
-	first = rt->best->attrs;
+	ck_assert_ptr_eq(rib_route_best(rt)->peer, p1);
+	ck_assert_uint_eq(rib_path_label(rib_route_best(rt), 0), 100);
+	first = rib_route_best(rt)->attrs;
 	ck_assert_uint_eq(rib_attrs_refcnt(first), 1); /* the path's */
 	ck_assert_uint_eq(p1->n_paths, 1);
 	/* the same announcement again changes nothing */
@@ -337,10 +337,10 @@ START_TEST(insert_replace_withdraw)
 	r.label[0] = 200;
 	announce(rib, p1, &r, &t);
 	ck_assert_uint_eq(o.n, 2);
-	ck_assert_ptr_eq(o.call[1].new_best, rt->best);
-	ck_assert_ptr_ne(o.call[1].old_best, rt->best);
+	ck_assert_ptr_eq(o.call[1].new_best, rib_route_best(rt));
+	ck_assert_ptr_ne(o.call[1].old_best, rib_route_best(rt));
 	ck_assert(o.call[1].route_ok);
-	ck_assert_uint_eq(rib_path_label(rt->best, 0), 200);
+	ck_assert_uint_eq(rib_path_label(rib_route_best(rt), 0), 200);
 	ck_assert_ptr_null(rt->paths->next);
 	ck_assert_uint_eq(p1->n_paths, 1);
 	rib_stats_get(rib, &st);
@@ -396,7 +396,7 @@ START_TEST(path_route_roundtrip)
 		announce(rib, p1, &r[i], &t);
 		rt = rib_route_get(rib, &k);
 		ck_assert_ptr_nonnull(rt);
-		rib_path_route(rt, rt->best, &back);
+		rib_path_route(rt, rib_route_best(rt), &back);
 		wbuf_init(&a, w1, sizeof(w1));
 		wbuf_init(&b, w2, sizeof(w2));
 		ck_assert_int_eq(evpn_nlri_encode(&a, &r[i]), 0);
@@ -404,7 +404,7 @@ START_TEST(path_route_roundtrip)
 		ck_assert_uint_eq(a.len, b.len);
 		ck_assert_mem_eq(w1, w2, a.len);
 		/* ESI and gateway kept apart, only by the paths that have them */
-		ck_assert(!rt->best->ext == (i == 1));
+		ck_assert(!rib_route_best(rt)->ext == (i == 1));
 	}
 	{
 		struct evpn_key k = key_of(&r[0]);
@@ -413,12 +413,12 @@ START_TEST(path_route_roundtrip)
 		r[0].esi.octet[9] = 9; /* another ESI: a changed path */
 		announce(rib, p1, &r[0], &t);
 		rt = rib_route_get(rib, &k);
-		ck_assert_uint_eq(rib_path_esi(rt->best)->octet[9], 9);
+		ck_assert_uint_eq(rib_path_esi(rib_route_best(rt))->octet[9], 9);
 		memset(&r[0].esi, 0, sizeof(r[0].esi)); /* none any more */
 		announce(rib, p1, &r[0], &t);
-		ck_assert_ptr_null(rt->best->ext);
-		ck_assert(esi_is_zero(rib_path_esi(rt->best)));
-		ck_assert_uint_eq(rib_path_gw(rt->best)->family, 0);
+		ck_assert_ptr_null(rib_route_best(rt)->ext);
+		ck_assert(esi_is_zero(rib_path_esi(rib_route_best(rt))));
+		ck_assert_uint_eq(rib_path_gw(rib_route_best(rt))->family, 0);
 	}
 	rib_peer_remove(rib, p1);
 	check_empty(rib);
@@ -579,12 +579,12 @@ START_TEST(best_path_tie_breakers)
 		}
 		rt = get(rib, &r);
 		ck_assert_ptr_nonnull(rt);
-		ck_assert_ptr_eq(rt->best->peer, pw);
-		ck_assert_int_lt(rib_path_cmp(rt->best, rib_route_path(rt, pl), r.type, &why), 0);
+		ck_assert_ptr_eq(rib_route_best(rt)->peer, pw);
+		ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, pl), r.type, &why), 0);
 		ck_assert_msg(why == c->why, "case %d: decided by %s, expected %s", _i,
 			      rib_why_name(why), rib_why_name(c->why));
-		ck_assert_int_gt(rib_path_cmp(rib_route_path(rt, pl), rt->best, r.type, NULL), 0);
-		ck_assert_int_eq(rib_path_cmp(rt->best, rt->best, r.type, &why), 0);
+		ck_assert_int_gt(rib_path_cmp(rib_route_path(rt, pl), rib_route_best(rt), r.type, NULL), 0);
+		ck_assert_int_eq(rib_path_cmp(rib_route_best(rt), rib_route_best(rt), r.type, &why), 0);
 		ck_assert_int_eq(why, RIB_WHY_EQUAL);
 		rib_free(rib);
 	}
@@ -611,14 +611,67 @@ START_TEST(best_path_peer_address)
 	announce(rib, p3, &r, &t);
 	announce(rib, p2, &r, &t);
 	rt = rib_route_get(rib, &k);
-	ck_assert_ptr_eq(rt->best->peer, p2);
-	ck_assert_int_lt(rib_path_cmp(rt->best, rib_route_path(rt, p3), r.type, &why), 0);
+	ck_assert_ptr_eq(rib_route_best(rt)->peer, p2);
+	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p3), r.type, &why), 0);
 	ck_assert_int_eq(why, RIB_WHY_PEER_ADDR);
-	ck_assert(rib_path_same(rt->best, rib_route_path(rt, p3))); /* same route, two RRs */
+	ck_assert(rib_path_same(rib_route_best(rt), rib_route_path(rt, p3))); /* same route, two RRs */
 	announce(rib, p1, &r, &t);
-	ck_assert_ptr_eq(rt->best->peer, p1);
-	ck_assert_int_lt(rib_path_cmp(rt->best, rib_route_path(rt, p2), r.type, &why), 0);
+	ck_assert_ptr_eq(rib_route_best(rt)->peer, p1);
+	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p2), r.type, &why), 0);
 	ck_assert_int_eq(why, RIB_WHY_PEER_ID);
+	rib_free(rib);
+}
+END_TEST
+
+/*
+ * The best path is the first of the route's paths (rib_route_best): it
+ * moves there when a later path beats it, when the best is withdrawn and
+ * when the best is replaced by a worse one; the other paths stay findable.
+ */
+START_TEST(best_path_is_first)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p[3];
+	struct evpn_route r = macip(3, 1);
+	struct evpn_key k = key_of(&r);
+	struct ecomm ec[3][3];
+	struct rib_attrs t[3];
+	struct rib_route *rt;
+	struct obs o = {0};
+	size_t n;
+
+	for (int i = 0; i < 3; i++) {
+		char addr[16];
+
+		snprintf(addr, sizeof(addr), "10.0.0.%d", i + 1);
+		p[i] = peer_make(rib, (uint32_t)i + 1, addr, true, false);
+		t[i] = tmpl("10.0.0.9", ec[i], i + 1, false); /* p[2]'s sequence is highest */
+	}
+	rib_set_observer(rib, observe, &o);
+	announce(rib, p[1], &r, &t[1]);
+	announce(rib, p[2], &r, &t[2]); /* beats p[1] and is the newest */
+	announce(rib, p[0], &r, &t[0]); /* the newest, not the best */
+	rt = rib_route_get(rib, &k);
+	ck_assert_ptr_eq(rib_route_best(rt)->peer, p[2]);
+	ck_assert_ptr_eq(rt->paths, rib_route_best(rt));
+	ck_assert_uint_eq(o.n, 2);
+	for (n = 0; n < 3; n++)
+		ck_assert_ptr_nonnull(rib_route_path(rt, p[n]));
+	/* the best replaced by a worse one: p[1] wins, and is first */
+	t[2] = tmpl("10.0.0.9", ec[2], 0, false);
+	announce(rib, p[2], &r, &t[2]);
+	ck_assert_ptr_eq(rib_route_best(rt)->peer, p[1]);
+	ck_assert_ptr_eq(o.call[2].new_best, rib_route_best(rt));
+	ck_assert_uint_eq(o.n, 3);
+	/* the best withdrawn: p[0] */
+	ck_assert_int_eq(rib_withdraw(rib, p[1], &k), 0);
+	ck_assert_ptr_eq(rib_route_best(rt)->peer, p[0]);
+	ck_assert_ptr_eq(o.call[3].new_best, rib_route_best(rt));
+	/* a path that is not the best withdrawn: nothing to tell */
+	ck_assert_int_eq(rib_withdraw(rib, p[2], &k), 0);
+	ck_assert_ptr_eq(rib_route_best(rt)->peer, p[0]);
+	ck_assert_ptr_null(rt->paths->next);
+	ck_assert_uint_eq(o.n, 4);
 	rib_free(rib);
 }
 END_TEST
@@ -641,20 +694,20 @@ START_TEST(mac_mobility)
 	announce(rib, p1, &r, &t1);
 	announce(rib, p2, &r, &t2);
 	rt = rib_route_get(rib, &k);
-	ck_assert_ptr_eq(rt->best->peer, p2);
+	ck_assert_ptr_eq(rib_route_best(rt)->peer, p2);
 	/* sticky (static) beats a higher sequence number: RFC 7432 15.2 */
 	t1 = tmpl("10.0.0.3", e1, 0, true);
 	t2 = tmpl("10.0.0.4", e2, 9, false);
 	announce(rib, p1, &r, &t1);
 	announce(rib, p2, &r, &t2);
-	ck_assert_ptr_eq(rt->best->peer, p1);
-	ck_assert_int_lt(rib_path_cmp(rt->best, rib_route_path(rt, p2), r.type, &why), 0);
+	ck_assert_ptr_eq(rib_route_best(rt)->peer, p1);
+	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p2), r.type, &why), 0);
 	ck_assert_int_eq(why, RIB_WHY_STICKY);
 	/* both sticky: sequence decides */
 	t2 = tmpl("10.0.0.4", e2, 9, true);
 	announce(rib, p2, &r, &t2);
-	ck_assert_ptr_eq(rt->best->peer, p2);
-	ck_assert_int_lt(rib_path_cmp(rt->best, rib_route_path(rt, p1), r.type, &why), 0);
+	ck_assert_ptr_eq(rib_route_best(rt)->peer, p2);
+	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p1), r.type, &why), 0);
 	ck_assert_int_eq(why, RIB_WHY_MM_SEQ);
 	rib_free(rib);
 }
@@ -720,14 +773,14 @@ START_TEST(stale_mark_sweep)
 	rib_set_observer(rib, observe, &o);
 	rib_peer_mark_stale(rib, p1);
 	ck_assert_uint_eq(p1->n_stale, 3);
-	ck_assert(rib_route_get(rib, &k[0])->best->flags & RIB_PATH_STALE);
+	ck_assert(rib_route_best(rib_route_get(rib, &k[0]))->flags & RIB_PATH_STALE);
 	/* restarted peer re-announces r0 unchanged (no change seen) and r1 changed */
 	announce(rib, p1, &r[0], &t);
 	ck_assert_uint_eq(o.n, 0);
-	ck_assert(!(rib_route_get(rib, &k[0])->best->flags & RIB_PATH_STALE));
+	ck_assert(!(rib_route_best(rib_route_get(rib, &k[0]))->flags & RIB_PATH_STALE));
 	announce(rib, p1, &r[1], &t2);
 	ck_assert_uint_eq(o.n, 1);
-	ck_assert(!(rib_route_get(rib, &k[1])->best->flags & RIB_PATH_STALE));
+	ck_assert(!(rib_route_best(rib_route_get(rib, &k[1]))->flags & RIB_PATH_STALE));
 	ck_assert_uint_eq(p1->n_stale, 1);
 	rib_peer_sweep_stale(rib, p1);
 	ck_assert_uint_eq(o.n, 2);
@@ -758,11 +811,11 @@ START_TEST(observer_exact)
 	rib_set_observer(rib, observe, &o);
 	announce(rib, p2, &r, &t); /* p2 first */
 	rt = rib_route_get(rib, &k);
-	b = rt->best;
+	b = rib_route_best(rt);
 	ck_assert_uint_eq(o.n, 1);
 	ck_assert(o.call[0].rt == rt && !o.call[0].old_best && o.call[0].new_best == b);
 	announce(rib, p1, &r, &t); /* lower BGP id: better */
-	a = rt->best;
+	a = rib_route_best(rt);
 	ck_assert_ptr_eq(a->peer, p1);
 	ck_assert_uint_eq(o.n, 2);
 	ck_assert(o.call[1].old_best == b && o.call[1].new_best == a);
@@ -826,7 +879,7 @@ START_TEST(change_log_cursors)
 	ck_assert_ptr_eq(rib_cursor_next(rib, c2), rt[1]);
 	ck_assert_ptr_eq(rib_cursor_next(rib, c2), rt[0]);
 	ck_assert_ptr_eq(rib_cursor_next(rib, c2), rt[2]);
-	ck_assert_ptr_null(rt[2]->best);
+	ck_assert_ptr_null(rib_route_best(rt[2]));
 	ck_assert_ptr_null(rib_export_path(rib, rt[2], p1));
 	ck_assert_ptr_null(rib_cursor_next(rib, c2));
 	ck_assert_ptr_eq(rib_cursor_next(rib, c1), rt[2]);
@@ -905,24 +958,24 @@ START_TEST(export_decisions)
 	/* from a client: to everyone but the sender */
 	rt = rr_route(&f, f.client, 1);
 	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.client));
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client2), rt->best);
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rt->best);
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rt->best);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client2), rib_route_best(rt));
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rib_route_best(rt));
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rib_route_best(rt));
 	/* from a non-client: to clients and eBGP only */
 	rt = rr_route(&f, f.nonclient, 2);
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rt->best);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rib_route_best(rt));
 	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.nonclient));
 	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.nonclient2));
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rt->best);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rib_route_best(rt));
 	/* local: to everyone */
 	rt = rr_route(&f, rib_peer_local(f.rib), 3);
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rt->best);
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rt->best);
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rt->best);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rib_route_best(rt));
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rib_route_best(rt));
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rib_route_best(rt));
 	/* from eBGP: to everyone but the sender */
 	rt = rr_route(&f, f.ebgp, 4);
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rt->best);
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rt->best);
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rib_route_best(rt));
+	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rib_route_best(rt));
 	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.ebgp));
 	rib_free(f.rib);
 }
@@ -973,7 +1026,7 @@ START_TEST(out_reflection)
 	rr_setup(&f);
 	/* from a non-client to a client, no ORIGINATOR_ID yet */
 	rt = rr_route(&f, f.nonclient, 1);
-	ck_assert_int_eq(rib_out_build(f.rib, rt->best, f.client, &out), 0);
+	ck_assert_int_eq(rib_out_build(f.rib, rib_route_best(rt), f.client, &out), 0);
 	ck_assert(o->has_originator);
 	ck_assert_uint_eq(o->originator_id, f.nonclient->info.bgp_id);
 	ck_assert_uint_eq(o->n_cluster, 1);
@@ -993,7 +1046,7 @@ START_TEST(out_reflection)
 	t.local_pref = 300;
 	announce(f.rib, f.client, &r, &t);
 	rt = get(f.rib, &r);
-	ck_assert_int_eq(rib_out_build(f.rib, rt->best, f.nonclient, &out), 0);
+	ck_assert_int_eq(rib_out_build(f.rib, rib_route_best(rt), f.nonclient, &out), 0);
 	ck_assert_uint_eq(o->originator_id, 0x0a000063);
 	ck_assert_uint_eq(o->n_cluster, 2);
 	ck_assert_uint_eq(o->cluster_list[0], ROUTER_ID);
@@ -1004,7 +1057,7 @@ START_TEST(out_reflection)
 	ck_assert_uint_eq(o->local_pref, 300);
 	ck_assert_ptr_nonnull(o->ecomm);
 	/* to eBGP: our AS prepended, no LOCAL_PREF/ORIGINATOR_ID/CLUSTER_LIST */
-	ck_assert_int_eq(rib_out_build(f.rib, rt->best, f.ebgp, &out), 0);
+	ck_assert_int_eq(rib_out_build(f.rib, rib_route_best(rt), f.ebgp, &out), 0);
 	ck_assert(!o->has_local_pref && !o->has_originator && o->n_cluster == 0);
 	ck_assert_uint_eq(o->n_as_path, 1);
 	ck_assert_uint_eq(o->as_path[0].n, 2);
@@ -1016,12 +1069,12 @@ START_TEST(out_reflection)
 	r = macip(11, 1);
 	announce(f.rib, rib_peer_local(f.rib), &r, &t);
 	rt = get(f.rib, &r);
-	ck_assert_int_eq(rib_out_build(f.rib, rt->best, f.nonclient, &out), 0);
+	ck_assert_int_eq(rib_out_build(f.rib, rib_route_best(rt), f.nonclient, &out), 0);
 	ck_assert_uint_eq(o->origin, BGP_ORIGIN_IGP);
 	ck_assert_uint_eq(o->n_as_path, 0);
 	ck_assert(o->has_local_pref && o->local_pref == 100);
 	ck_assert(!o->has_originator && o->n_cluster == 0);
-	ck_assert_int_eq(rib_out_build(f.rib, rt->best, f.ebgp, &out), 0);
+	ck_assert_int_eq(rib_out_build(f.rib, rib_route_best(rt), f.ebgp, &out), 0);
 	ck_assert_uint_eq(o->n_as_path, 1);
 	ck_assert_uint_eq(o->as_path[0].asn[0], LOCAL_AS);
 	wbuf_init(&w, wire, sizeof(wire));
@@ -1205,6 +1258,7 @@ static Suite *rib_suite(void)
 			    (int)(sizeof(tb_cases) / sizeof(tb_cases[0])));
 	tcase_add_test(tc, best_path_peer_address);
 	tcase_add_test(tc, mac_mobility);
+	tcase_add_test(tc, best_path_is_first);
 	tcase_add_test(tc, peer_flush);
 	tcase_add_test(tc, stale_mark_sweep);
 	tcase_add_test(tc, observer_exact);
