@@ -595,7 +595,7 @@ void knl_obj_done(struct knl *kn, struct knl_obj *o, int err, const char *extack
 		if (!o->err)
 			obj_log_refusal(kn, o, err, extack);
 		if (!o->err)
-			o->err = err;
+			o->err = (uint16_t)err; /* an errno */
 	}
 	if (o->inflight && --o->inflight)
 		return;
@@ -655,7 +655,7 @@ void knl_obj_lost(struct knl *kn, struct knl_obj *o, uint8_t parts)
 	if (o->lost)
 		return;
 	o->lost = true;
-	o->lost_gen = v ? v->gen : 0;
+	o->lost_gen = (uint16_t)(v ? v->gen : 0);
 	STAILQ_INSERT_TAIL(&kn->lost, o, lost_link);
 }
 
@@ -693,7 +693,7 @@ void knl_lost_report(struct knl *kn)
 		STAILQ_REMOVE_HEAD(&kn->lost, lost_link);
 		o->lost = false;
 		if (o->want == KNL_WANT_PRESENT && v && v->present && v->cur.up &&
-		    v->gen == o->lost_gen)
+		    (uint16_t)v->gen == o->lost_gen)
 			lost_tell(kn, o);
 		knl_obj_schedule(kn, o);
 	}

@@ -209,15 +209,24 @@ enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
 #define KNL_HAVE_UNKNOWN 0x04 /* a request failed: state unknown, never "equal" */
 
 struct knl_obj {
-	/* ordered by size, flags as bits: one per remote MAC, so no holes */
+	/* ordered by size, flags as bits: one per remote MAC, so no holes (120 bytes) */
 	struct htab_node hnode;		  /* knl.objs */
 	struct knl_key key;
-	int err;			  /* first refusal of the in-flight request */
-	unsigned lost_gen;		  /* VNI generation when it was lost */
 	LIST_ENTRY(knl_obj) vni_link;	  /* on its knl_vni's list */
 	STAILQ_ENTRY(knl_obj) lost_link;  /* on knl.lost when lost */
 	uint32_t wait;			  /* waiting for a retry or a held deletion: its
 					     place in knl.waits + 1, else 0 */
+	int hifindex;			  /* device holding it (0: none) */
+	struct knl_val wval, hval, sval;  /* wanted, held, in flight */
+	uint16_t err;			  /* first refusal (errno) of the in-flight request */
+	/*
+	 * VNI generation (its low bits) when it was lost: knl_lost_report
+	 * compares it after the same batch of events, which cannot wrap it.
+	 */
+	uint16_t lost_gen;
+	uint16_t inflight;		  /* messages not acknowledged yet */
+	uint16_t attempts;		  /* failed attempts in a row */
+	uint16_t audit_gen;		  /* kn->audit_gen when last changed (audits in steps) */
 	uint8_t want;			  /* enum knl_want */
 	uint8_t have;			  /* KNL_HAVE_* */
 	uint8_t seen;			  /* KNL_HAVE_* seen during a dump */
@@ -227,11 +236,6 @@ struct knl_obj {
 	bool failed : 1;		  /* refused for good: wait for a new request */
 	bool redo : 1;			  /* requested again while in flight */
 	bool held : 1;			  /* a held deletion (its wait is its time) */
-	uint16_t inflight;		  /* messages not acknowledged yet */
-	uint16_t attempts;		  /* failed attempts in a row */
-	uint16_t audit_gen;		  /* kn->audit_gen when last changed (audits in steps) */
-	int hifindex;			  /* device holding it (0: none) */
-	struct knl_val wval, hval, sval;  /* wanted, held, in flight */
 };
 
 /*
