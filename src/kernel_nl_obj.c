@@ -654,9 +654,21 @@ void knl_obj_lost(struct knl *kn, struct knl_obj *o, uint8_t parts)
 	o->have &= (uint8_t)~parts;
 	if (o->lost)
 		return;
+	if (kn->lost.n == kn->lost.cap) {
+		size_t cap = kn->lost.cap ? 2 * kn->lost.cap : KNL_LOST_FIRST;
+		struct knl_obj **nv = realloc(kn->lost.v, cap * sizeof(*nv));
+
+		if (!nv) { /* repaired, but the logic is not told */
+			log_err("kernel", "out of memory: a lost entry is requested again unreported");
+			knl_obj_schedule(kn, o);
+			return;
+		}
+		kn->lost.v = nv;
+		kn->lost.cap = cap;
+	}
 	o->lost = true;
 	o->lost_gen = (uint16_t)(v ? v->gen : 0);
-	STAILQ_INSERT_TAIL(&kn->lost, o, lost_link);
+	kn->lost.v[kn->lost.n++] = o;
 }
 
 /* Someone else removed or changed o: flood entries come back, the rest is for the logic. */
@@ -685,17 +697,21 @@ static void lost_tell(struct knl *kn, struct knl_obj *o)
  */
 void knl_lost_report(struct knl *kn)
 {
-	struct knl_obj *o;
-
-	while ((o = STAILQ_FIRST(&kn->lost))) {
+	/* by index, read again each time: what the work loses meanwhile is appended */
+	for (size_t i = 0; i < kn->lost.n; i++) {
+		struct knl_obj *o = kn->lost.v[i];
 		struct knl_vni *v = knl_vni_get(kn, o->key.vni, false);
 
-		STAILQ_REMOVE_HEAD(&kn->lost, lost_link);
 		o->lost = false;
 		if (o->want == KNL_WANT_PRESENT && v && v->present && v->cur.up &&
 		    (uint16_t)v->gen == o->lost_gen)
 			lost_tell(kn, o);
 		knl_obj_schedule(kn, o);
+	}
+	kn->lost.n = 0;
+	if (kn->lost.cap > KNL_LOST_FIRST) { /* a burst is over: give it back */
+		free(kn->lost.v);
+		memset(&kn->lost, 0, sizeof(kn->lost));
 	}
 }
 
@@ -815,7 +831,7 @@ void knl_sweep(struct knl *kn)
 void knl_objs_init(struct knl *kn)
 {
 	htab_init(&kn->objs);
-	STAILQ_INIT(&kn->lost);
+	memset(&kn->lost, 0, sizeof(kn->lost));
 	pool_init(&kn->obj_pool, sizeof(struct knl_obj));
 	knl_vteps_init(&kn->vteps);
 }
@@ -835,4 +851,6 @@ void knl_objs_free(struct knl *kn)
 	knl_vteps_free(&kn->vteps);
 	free(kn->waits.h);
 	memset(&kn->waits, 0, sizeof(kn->waits));
+	free(kn->lost.v);
+	memset(&kn->lost, 0, sizeof(kn->lost));
 }

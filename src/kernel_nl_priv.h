@@ -209,11 +209,10 @@ enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
 #define KNL_HAVE_UNKNOWN 0x04 /* a request failed: state unknown, never "equal" */
 
 struct knl_obj {
-	/* ordered by size, flags as bits: one per remote MAC, so no holes (120 bytes) */
+	/* ordered by size, flags as bits: one per remote MAC, so no holes (112 bytes) */
 	struct htab_node hnode;		  /* knl.objs */
 	struct knl_key key;
 	LIST_ENTRY(knl_obj) vni_link;	  /* on its knl_vni's list */
-	STAILQ_ENTRY(knl_obj) lost_link;  /* on knl.lost when lost */
 	uint32_t wait;			  /* waiting for a retry or a held deletion: its
 					     place in knl.waits + 1, else 0 */
 	int hifindex;			  /* device holding it (0: none) */
@@ -232,7 +231,7 @@ struct knl_obj {
 	uint8_t seen;			  /* KNL_HAVE_* seen during a dump */
 	uint8_t sent_add;		  /* in-flight request adds (1) or deletes (0) */
 	bool stale : 1;			  /* found at start, not requested since */
-	bool lost : 1;
+	bool lost : 1;			  /* in knl.lost */
 	bool failed : 1;		  /* refused for good: wait for a new request */
 	bool redo : 1;			  /* requested again while in flight */
 	bool held : 1;			  /* a held deletion (its wait is its time) */
@@ -383,6 +382,14 @@ struct knl_waits {
 	size_t n, cap;
 };
 
+#define KNL_LOST_FIRST 64 /* entries: the first size, kept when it empties */
+
+/* Objects lost since the last knl_lost_report, in the order they were lost. */
+struct knl_lost {
+	struct knl_obj **v;
+	size_t n, cap;
+};
+
 struct knl_fifo {
 	struct knl_fifo_ent *ent;
 	size_t cap;  /* power of two */
@@ -422,7 +429,7 @@ struct knl {
 	struct knl_local *locals;
 	struct knl_lroute *lroutes;
 	struct knl_waits waits;
-	STAILQ_HEAD(, knl_obj) lost;	/* drained by knl_lost_report; never freed while on it */
+	struct knl_lost lost;	/* drained by knl_lost_report; never freed while on it */
 	uint32_t hold_ms;	/* deletions are held this long (kernel_ops.hold_deletes) */
 	bool loading;		/* initial dump: evpnd's leftovers become stale objects */
 	bool dumping;		/* a dump (start or resync) is being read */

@@ -734,6 +734,14 @@ START_TEST(ten_thousand)
 	/* the burst's request buffer and FIFO went back to their first sizes */
 	ck_assert_uint_le(knl_of(k)->out.cap, KNL_OUT_FIRST);
 	ck_assert_uint_le(knl_of(k)->fifo.cap, KNL_FIFO_FIRST);
+	/* someone else removes 300 of them at once: each reported, the list given back */
+	sh("for i in $(seq 0 299); do printf 'fdb del 02:cc:00:00:%%02x:%%02x dev vxlan100 self\\n' "
+	   "$((i >> 8)) $((i & 255)); done | bridge -batch -");
+	run_loop(base, 200);
+	ck_assert_uint_eq(k->stats.resyncs, 0);
+	ck_assert_int_eq(R.lost, 300);
+	ck_assert_uint_eq(knl_of(k)->lost.n, 0);
+	ck_assert_uint_le(knl_of(k)->lost.cap, KNL_LOST_FIRST);
 	kernel_free(k);
 	event_base_free(base);
 }
