@@ -29,6 +29,7 @@
 #include "bgp_attr.h"
 #include "evpn_nlri.h"
 #include "htab.h"
+#include "pool.h"
 #include "types.h"
 
 struct rib;
@@ -170,7 +171,6 @@ const struct ipaddr *rib_path_gw(const struct rib_path *p);
 
 struct rib_route {
 	struct htab_node hnode;		/* rib.routes */
-	TAILQ_ENTRY(rib_route) order;	/* rib.order: insertion order, for iterators */
 	struct evpn_key key;
 	struct rib_path *paths;		/* the best first (rib_route_best) */
 	uint64_t log_seq;		/* sequence of its change log entry, 0: none */
@@ -286,17 +286,18 @@ struct rib_stats {
 void rib_stats_get(const struct rib *rib, struct rib_stats *st);
 
 /*
- * Iteration over routes with a path, in insertion order, optionally of one
- * route type (0: all).  The iterator holds a reference on its current route,
- * so it survives RIB changes between calls (a dump to a new peer across
- * event loop turns); routes added meanwhile are visited.  rib_iter_next
- * returns NULL at the end (the reference is then dropped); rib_iter_stop
- * ends an iteration early.
+ * Iteration over routes with a path, optionally of one route type (0: all),
+ * roughly oldest first (a walk over the route pool).  The iterator holds a
+ * reference on its current route, so it survives RIB changes between calls
+ * (a dump to a new peer across event loop turns); routes added meanwhile
+ * may or may not be visited (a peer's change-log cursor, created before its
+ * dump, has them).  rib_iter_next returns NULL at the end (the reference is
+ * then dropped); rib_iter_stop ends an iteration early.
  */
 struct rib_iter {
 	struct rib_route *cur;
+	struct pool_walk walk;
 	uint8_t type;
-	bool started;
 };
 void rib_iter_init(struct rib_iter *it, uint8_t type);
 struct rib_route *rib_iter_next(struct rib *rib, struct rib_iter *it);

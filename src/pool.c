@@ -47,6 +47,7 @@ static void blocks_free(struct pool *p)
 		else
 			free(b);
 	}
+	p->last = NULL;
 }
 
 void pool_free(struct pool *p)
@@ -67,7 +68,10 @@ bool pool_has_blocks(void)
 	return false;
 }
 
-/* Live objects on a doubly linked list through their headers (struct pool_block + prev). */
+/*
+ * Live objects on a doubly linked list through their headers (struct
+ * pool_block + prev), oldest first: blocks is the oldest, last the newest.
+ */
 struct pool_obj {
 	struct pool_block b;		/* next: the following live object */
 	struct pool_obj *prev;
@@ -79,10 +83,12 @@ void *pool_get(struct pool *p)
 
 	if (!o)
 		return NULL;
-	o->b.next = p->blocks;
-	if (p->blocks)
-		((struct pool_obj *)p->blocks)->prev = o;
-	p->blocks = &o->b;
+	o->prev = (struct pool_obj *)p->last;
+	if (p->last)
+		p->last->next = &o->b;
+	else
+		p->blocks = &o->b;
+	p->last = &o->b;
 	p->live++;
 	return o + 1;
 }
@@ -97,8 +103,26 @@ void pool_put(struct pool *p, void *obj)
 		p->blocks = o->b.next;
 	if (o->b.next)
 		((struct pool_obj *)o->b.next)->prev = o->prev;
+	else
+		p->last = o->prev ? &o->prev->b : NULL;
 	p->live--;
 	free(o);
+}
+
+/* w->b: the object returned last, the one to resume from. */
+void *pool_walk_next(const struct pool *p, struct pool_walk *w)
+{
+	struct pool_block *b;
+
+	if (w->done)
+		return NULL;
+	b = w->b ? w->b->next : p->blocks;
+	if (!b) {
+		w->done = true;
+		return NULL;
+	}
+	w->b = b;
+	return (struct pool_obj *)b + 1;
 }
 
 #else
@@ -133,8 +157,12 @@ static int block_new(struct pool *p)
 	if (!b)
 		return -1;
 	b->size = size;
-	b->next = p->blocks;
-	p->blocks = b;
+	b->next = NULL;
+	if (p->last)
+		p->last->next = b;
+	else
+		p->blocks = b;
+	p->last = b;
 	if (size == POOL_HUGE)
 		p->mapped += size;
 	p->bytes += size;
@@ -159,6 +187,29 @@ void *pool_get(struct pool *p)
 	p->live++;
 	memset(obj, 0, p->size);
 	return obj;
+}
+
+/* Slots of b ever handed out: all of a full block's, those before cur in the newest. */
+static size_t block_slots(const struct pool *p, const struct pool_block *b)
+{
+	const uint8_t *base = (const uint8_t *)(b + 1);
+
+	if (b == p->last)
+		return (size_t)(p->cur - base) / p->size;
+	return (b->size - sizeof(*b)) / p->size;
+}
+
+void *pool_walk_next(const struct pool *p, struct pool_walk *w)
+{
+	if (w->done)
+		return NULL;
+	if (!w->b)
+		w->b = p->blocks;
+	for (; w->b; w->b = w->b->next, w->i = 0)
+		if (w->i < block_slots(p, w->b))
+			return (uint8_t *)(w->b + 1) + w->i++ * p->size;
+	w->done = true;
+	return NULL;
 }
 
 /* The last object returned frees the blocks. */

@@ -17,8 +17,8 @@
  *  - The log only grows while cursors exist; entries every cursor passed
  *    are released in batches (log_trim), so a cursor step is O(1) amortised.
  *  - Routes and paths come from the RIB's pools (pool.h).  Every route is
- *    in routes (lookup) and on order (iterators, which stay valid across
- *    growth of the table and see routes added after them).
+ *    in routes (lookup); iterators walk the route pool, which growth of the
+ *    table does not reorder.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +57,6 @@ struct rib *rib_new(const struct rib_config *cfg)
 	pool_init(&rib->route_pool, sizeof(struct rib_route));
 	pool_init(&rib->path_pool, sizeof(struct rib_path));
 	htab_init(&rib->routes);
-	TAILQ_INIT(&rib->order);
 	local_peer_init(rib);
 	LIST_INIT(&rib->peers);
 	LIST_INIT(&rib->cursors);
@@ -104,7 +103,9 @@ void rib_free(struct rib *rib)
 
 	if (!rib)
 		return;
-	TAILQ_FOREACH(rt, &rib->order, order) {
+	struct pool_walk w = {0};
+
+	while ((rt = pool_walk_next(&rib->route_pool, &w))) { /* returned routes have no paths */
 		while (rt->paths) {
 			struct rib_path *p = rt->paths;
 
@@ -171,7 +172,6 @@ static struct rib_route *route_get_or_add(struct rib *rib, const struct evpn_key
 		pool_put(&rib->route_pool, rt);
 		return NULL;
 	}
-	TAILQ_INSERT_TAIL(&rib->order, rt, order);
 	rib->n_routes_alloc++;
 	return rt;
 }
@@ -182,7 +182,6 @@ static void route_release(struct rib *rib, struct rib_route *rt)
 	if (rt->paths || rt->refcnt > 0)
 		return;
 	htab_del(&rib->routes, &rt->hnode);
-	TAILQ_REMOVE(&rib->order, rt, order);
 	rib->n_routes_alloc--;
 	pool_put(&rib->route_pool, rt);
 }
@@ -632,19 +631,23 @@ void rib_peer_sweep_stale(struct rib *rib, struct rib_peer *peer)
 
 void rib_iter_init(struct rib_iter *it, uint8_t type)
 {
-	it->cur = NULL;
+	memset(it, 0, sizeof(*it));
 	it->type = type;
-	it->started = false;
 }
 
+/*
+ * The walk also returns slots of freed routes: they have no paths (a route
+ * is freed only without, and pool_put overwrites its hnode only).  Routes
+ * skipped are passed within this call: the walk resumes from the route
+ * returned, which the iterator holds.
+ */
 struct rib_route *rib_iter_next(struct rib *rib, struct rib_iter *it)
 {
 	struct rib_route *prev = it->cur, *rt;
 
-	rt = it->started ? (prev ? TAILQ_NEXT(prev, order) : NULL) : TAILQ_FIRST(&rib->order);
-	it->started = true;
-	while (rt && (!rt->paths || (it->type && rt->key.type != it->type)))
-		rt = TAILQ_NEXT(rt, order);
+	while ((rt = pool_walk_next(&rib->route_pool, &it->walk)) &&
+	       (!rt->paths || (it->type && rt->key.type != it->type)))
+		;
 	if (rt)
 		rib_route_ref(rt);
 	it->cur = rt;
@@ -658,5 +661,5 @@ void rib_iter_stop(struct rib *rib, struct rib_iter *it)
 	if (it->cur)
 		rib_route_unref(rib, it->cur);
 	it->cur = NULL;
-	it->started = true;
+	it->walk.done = true;
 }

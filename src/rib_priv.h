@@ -52,8 +52,7 @@ struct rib_log {
 struct rib {
 	struct rib_config cfg;
 	struct pool route_pool, path_pool;
-	struct htab routes;
-	TAILQ_HEAD(, rib_route) order;	/* every route of routes, oldest first */
+	struct htab routes;		/* every route, also walked over route_pool */
 	struct rib_attrs_entry *attrs;	/* uthash */
 	struct rib_peer local;
 	LIST_HEAD(, rib_peer) peers;	/* other than local */

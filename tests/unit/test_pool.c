@@ -64,6 +64,70 @@ START_TEST(blocks_grow)
 }
 END_TEST
 
+/*
+ * A walk visits each object once, oldest block first (here: in the order
+ * they were taken), returned slots only as such (by the caller's mark), and
+ * resumes across changes: objects returned ahead of it are not seen live,
+ * those that stayed are seen once.
+ */
+START_TEST(walk)
+{
+	enum { N = 20000 };
+	static uint32_t *v[N];
+	static unsigned seen[N + 1];
+	struct pool p;
+	struct pool_walk w = {0};
+	uint32_t *o, last = 0;
+	size_t slots = 0, live = 0;
+
+	memset(seen, 0, sizeof(seen));
+	pool_init(&p, 40);
+	for (uint32_t i = 0; i < N; i++) {
+		v[i] = pool_get(&p);
+		v[i][2] = i + 1; /* the mark: beyond the first 8 bytes, which pool_put uses */
+	}
+	for (uint32_t i = 0; i < N; i += 3) {
+		v[i][2] = 0;
+		pool_put(&p, v[i]);
+	}
+	while ((o = pool_walk_next(&p, &w))) {
+		slots++;
+		if (!o[2])
+			continue;
+		ck_assert_uint_gt(o[2], last); /* oldest first */
+		last = o[2];
+		seen[o[2]]++;
+		live++;
+	}
+	ck_assert_uint_eq(live, p.live);
+	ck_assert_uint_eq(slots, pool_has_blocks() ? N : p.live);
+	ck_assert_ptr_null(pool_walk_next(&p, &w)); /* stays at its end */
+	for (uint32_t i = 1; i <= N; i++)
+		ck_assert_uint_eq(seen[i], (i - 1) % 3 ? 1 : 0);
+
+	/* again, changing the pool halfway: the walk holds its last object */
+	memset(seen, 0, sizeof(seen));
+	memset(&w, 0, sizeof(w));
+	live = 0;
+	while ((o = pool_walk_next(&p, &w))) {
+		if (!o[2])
+			continue;
+		seen[o[2]]++;
+		if (++live == 1000) {
+			ck_assert_uint_eq(o[2], 1500); /* v[1499] */
+			v[1][2] = v[N - 1][2] = 0; /* one behind it, one ahead */
+			pool_put(&p, v[1]);
+			pool_put(&p, v[N - 1]);
+			for (int i = 0; i < 5; i++)
+				pool_get(&p); /* zeroed: unmarked whether visited or not */
+		}
+	}
+	for (uint32_t i = 1; i <= N; i++)
+		ck_assert_uint_eq(seen[i], (i - 1) % 3 && i != N ? 1 : 0);
+	pool_free(&p);
+}
+END_TEST
+
 static Suite *pool_suite(void)
 {
 	Suite *s = suite_create("pool");
@@ -71,6 +135,7 @@ static Suite *pool_suite(void)
 
 	tcase_add_test(tc, get_put_reuse);
 	tcase_add_test(tc, blocks_grow);
+	tcase_add_test(tc, walk);
 	suite_add_tcase(s, tc);
 	return s;
 }

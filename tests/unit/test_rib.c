@@ -1086,6 +1086,73 @@ END_TEST
 
 /* ---- iteration --------------------------------------------------------- */
 
+/* MAC number of a route made by macip(). */
+static uint32_t mac_no(const struct rib_route *rt)
+{
+	return (uint32_t)rt->key.mac[2] << 24 | (uint32_t)rt->key.mac[3] << 16 |
+	       (uint32_t)rt->key.mac[4] << 8 | rt->key.mac[5];
+}
+
+/*
+ * An iteration over several pool blocks, with the RIB changing between its
+ * steps: routes withdrawn ahead of it are not visited, the others exactly
+ * once, routes freed earlier (returned pool slots) never; routes added
+ * meanwhile at most once.
+ */
+START_TEST(iteration_across_changes)
+{
+	enum { N = 5000 };
+	static unsigned seen[2 * N];
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
+	struct rib_iter it;
+	struct rib_route *rt;
+	size_t steps = 0;
+
+	memset(seen, 0, sizeof(seen));
+	for (uint32_t i = 0; i < N; i++) {
+		struct evpn_route r = macip(3, i);
+
+		announce(rib, p1, &r, &t);
+	}
+	for (uint32_t i = 0; i < N; i += 10) { /* freed before: slots to skip */
+		struct evpn_route r = macip(3, i);
+		struct evpn_key k = key_of(&r);
+
+		ck_assert_int_eq(rib_withdraw(rib, p1, &k), 0);
+	}
+	rib_iter_init(&it, EVPN_RT_MACIP);
+	while ((rt = rib_iter_next(rib, &it))) {
+		ck_assert_uint_lt(mac_no(rt), 2 * N);
+		seen[mac_no(rt)]++;
+		if (++steps % 500 == 0 && steps <= 2000) { /* withdraw ahead, add new */
+			for (uint32_t j = 0; j < 20; j++) {
+				struct evpn_route r = macip(3, N - 1 - (uint32_t)steps / 500 * 20 - j);
+				struct evpn_key k = key_of(&r);
+
+				if (rib_route_get(rib, &k))
+					rib_withdraw(rib, p1, &k);
+				r = macip(3, N + (uint32_t)steps + j);
+				announce(rib, p1, &r, &t);
+			}
+		}
+	}
+	for (uint32_t i = 0; i < N; i++) {
+		struct evpn_route r = macip(3, i);
+
+		if (i % 10 == 0 || !get(rib, &r))
+			ck_assert_uint_eq(seen[i], 0); /* freed before, or withdrawn ahead */
+		else
+			ck_assert_uint_eq(seen[i], 1);
+	}
+	for (uint32_t i = N; i < 2 * N; i++)
+		ck_assert_uint_le(seen[i], 1);
+	rib_free(rib);
+}
+END_TEST
+
 START_TEST(iteration)
 {
 	struct rib *rib = rib_make();
@@ -1267,6 +1334,7 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, loop_detection);
 	tcase_add_test(tc, out_reflection);
 	tcase_add_test(tc, iteration);
+	tcase_add_test(tc, iteration_across_changes);
 	tcase_add_test(tc, memory_per_route);
 	tcase_add_test(tc, sent_bits);
 	suite_add_tcase(s, tc);
