@@ -2,9 +2,10 @@
  * pool.h - fixed-size object pools for the per-route structures (RIB
  * routes and paths, EVPN MACs and neighbours, kernel objects).  Objects are
  * taken from the pool's free list, else carved from the unused tail of its
- * newest block; blocks double from 64 KiB (malloc) to 2 MiB (mmap, advised
- * as a transparent huge page: 100,000 objects cost a dozen page faults and
- * few TLB entries, not thousands).  No malloc call and no malloc header per
+ * newest block; blocks double from 64 KiB (malloc) to 2 MiB (mmap; once
+ * full, collapsed into a transparent huge page: 100,000 objects take a
+ * dozen TLB entries, not thousands, and the newest block costs only the
+ * pages used of it).  No malloc call and no malloc header per
  * object.  When the last object is returned all blocks are freed, so a
  * flushed table gives its memory back.  Under AddressSanitizer objects are
  * plain malloc/free so that use-after-free stays detectable.

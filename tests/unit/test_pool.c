@@ -1,5 +1,8 @@
 /* test_pool.c - Check suite for src/pool.c (fixed-size object pools). */
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "pool.h"
 #include "testutil.h"
@@ -128,6 +131,74 @@ START_TEST(walk)
 }
 END_TEST
 
+/* Transparent huge pages can be had here (sysfs "enabled" not [never]). */
+static bool thp_available(void)
+{
+	char line[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (!f)
+		return false;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	return line[0] && !strstr(line, "[never]");
+}
+
+/* AnonHugePages of the mapping that holds addr, in KiB (-1: not found). */
+static long huge_kb_at(const void *addr)
+{
+	char line[256];
+	unsigned long lo, hi, a = (unsigned long)addr;
+	bool in = false;
+	long kb = -1, v;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in = a >= lo && a < hi;
+		else if (in && sscanf(line, "AnonHugePages: %ld kB", &v) == 1)
+			kb = v;
+	}
+	fclose(f);
+	return kb;
+}
+
+/*
+ * The newest 2 MiB block is resident only where it is used; a full one is
+ * collapsed into a huge page.  (A block faulted in as a huge page from its
+ * first touch is wholly resident: the first assertion fails then.)
+ */
+START_TEST(newest_block_resident_as_used)
+{
+	const size_t huge = 2u * 1024 * 1024, page = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned char vec[2u * 1024 * 1024 / 4096];
+	uint8_t *first = NULL, *o = NULL, *newest;
+	struct pool p;
+	size_t resident = 0;
+
+	if (!pool_has_blocks() || page != 4096)
+		return; /* AddressSanitizer: malloc per object */
+	pool_init(&p, 64);
+	while (p.mapped < 2 * huge) {
+		ck_assert_ptr_nonnull(o = pool_get(&p));
+		if (!first && p.mapped == huge)
+			first = o;
+	}
+	ck_assert_ptr_nonnull(first);
+	newest = (uint8_t *)((uintptr_t)o & ~(uintptr_t)(huge - 1));
+	ck_assert_int_eq(mincore(newest, huge, vec), 0);
+	for (size_t i = 0; i < sizeof(vec); i++)
+		resident += vec[i] & 1;
+	ck_assert_uint_le(resident, 4);
+	if (thp_available())
+		ck_assert_int_ge(huge_kb_at(first), 2048);
+	pool_free(&p);
+}
+END_TEST
+
 static Suite *pool_suite(void)
 {
 	Suite *s = suite_create("pool");
@@ -136,6 +207,7 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, get_put_reuse);
 	tcase_add_test(tc, blocks_grow);
 	tcase_add_test(tc, walk);
+	tcase_add_test(tc, newest_block_resident_as_used);
 	suite_add_tcase(s, tc);
 	return s;
 }
