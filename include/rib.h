@@ -117,7 +117,6 @@ struct rib_peer {
 	uint8_t slot;			/* its bit in rib_route.sent, or RIB_NO_SLOT */
 	size_t n_paths;			/* prefix count (max-prefix) */
 	size_t n_stale;
-	LIST_HEAD(, rib_path) paths;
 	LIST_ENTRY(rib_peer) link;
 };
 
@@ -144,11 +143,13 @@ struct rib_path_ext {
 	struct ipaddr gw;
 };
 
-/* One peer's path to a route: the per-path NLRI fields not in the key. */
+/*
+ * One peer's path to a route: the per-path NLRI fields not in the key.  A
+ * path is reached only through its route (no per-peer list, no pointer
+ * back: 24 bytes a path less); whoever holds a path knows its route.
+ */
 struct rib_path {
 	struct rib_path *next;		/* route's paths */
-	LIST_ENTRY(rib_path) peer_link;	/* peer's paths */
-	struct rib_route *route;
 	struct rib_peer *peer;
 	const struct rib_attrs *attrs;	/* one reference */
 	struct rib_path_ext *ext;	/* NULL: zero ESI, no gateway */
@@ -210,7 +211,11 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 	       const struct rib_attrs *attrs);
 /* Remove peer's path for key.  0, or -1 when there was none. */
 int rib_withdraw(struct rib *rib, struct rib_peer *peer, const struct evpn_key *key);
-/* Remove all of peer's paths: O(paths of the peer). */
+/*
+ * Remove all of peer's paths.  This and the two below walk the routes until
+ * the peer has no (stale) path left: O(routes) for a peer with a path to
+ * the last route walked, a full table's walk at worst.
+ */
 void rib_peer_flush(struct rib *rib, struct rib_peer *peer);
 /* Graceful restart: mark all of peer's paths stale (they stay usable). */
 void rib_peer_mark_stale(struct rib *rib, struct rib_peer *peer);

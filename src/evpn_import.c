@@ -147,8 +147,12 @@ void evpn_cands_free(struct evpn_cands *c)
 	c->n = c->cap = 0;
 }
 
-/* Best of the candidates' best paths, local ones included or not. */
-static const struct rib_path *cands_best(const struct evpn_cands *c, bool remote_only)
+/*
+ * Best of the candidates' best paths, local ones included or not; *route
+ * (if route is not NULL) its route.
+ */
+static const struct rib_path *cands_best(const struct evpn_cands *c, bool remote_only,
+					 const struct rib_route **route)
 {
 	const struct rib_path *best = NULL;
 
@@ -157,8 +161,11 @@ static const struct rib_path *cands_best(const struct evpn_cands *c, bool remote
 
 		if (!p || (remote_only && p->peer->local))
 			continue;
-		if (!best || rib_path_cmp(p, best, EVPN_RT_MACIP, NULL) < 0)
+		if (!best || rib_path_cmp(p, best, EVPN_RT_MACIP, NULL) < 0) {
 			best = p;
+			if (route)
+				*route = evpn_cand(c, i);
+		}
 	}
 	return best;
 }
@@ -278,7 +285,7 @@ static bool has_local_cand(const struct evpn_cands *c)
 
 const struct rib_path *evpn_mac_remote_best(const struct evpn_mac *m)
 {
-	return cands_best(&m->cands, true);
+	return cands_best(&m->cands, true, NULL);
 }
 
 /*
@@ -289,8 +296,8 @@ const struct rib_path *evpn_mac_remote_best(const struct evpn_mac *m)
  */
 void evpn_mac_reevaluate(struct evpn *e, struct evpn_mac *m)
 {
-	const struct rib_path *remote = cands_best(&m->cands, true);
-	const struct rib_path *all = cands_best(&m->cands, false);
+	const struct rib_path *remote = cands_best(&m->cands, true, NULL);
+	const struct rib_path *all = cands_best(&m->cands, false, NULL);
 	bool want = remote && all == remote && !remote->attrs->default_gw;
 
 	if (remote && all == remote && has_local_cand(&m->cands)) {
@@ -318,11 +325,12 @@ void evpn_mac_reevaluate(struct evpn *e, struct evpn_mac *m)
 
 static void neigh_reevaluate(struct evpn *e, struct evpn_neigh *n)
 {
-	const struct rib_path *best = cands_best(&n->cands, false);
+	const struct rib_route *rt = NULL;
+	const struct rib_path *best = cands_best(&n->cands, false, &rt);
 	bool want = e->arp_nd_suppression && best && !best->peer->local && !n->local;
 
 	if (want) {
-		const struct mac *mac = (const struct mac *)best->route->key.mac;
+		const struct mac *mac = (const struct mac *)rt->key.mac;
 
 		if (!n->installed || mac_cmp(mac, &n->inst_mac)) {
 			if (e->kernel)

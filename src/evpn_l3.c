@@ -310,13 +310,14 @@ static void l3route_want(const struct evpn_l3route *r, struct l3want *w)
 
 	w->n = 0;
 	for (size_t i = 0; i < r->cands.n; i++) {
-		const struct rib_path *p = rib_route_best(evpn_cand(&r->cands, i));
+		const struct rib_route *rt = evpn_cand(&r->cands, i);
+		const struct rib_path *p = rib_route_best(rt);
 
 		if (!p)
 			continue;
 		if (p->peer->local)
 			return;
-		if (p->route->key.type == EVPN_RT_MACIP &&
+		if (rt->key.type == EVPN_RT_MACIP &&
 		    (!t2 || rib_path_cmp(p, t2, EVPN_RT_MACIP, NULL) < 0))
 			t2 = p;
 	}
@@ -327,9 +328,10 @@ static void l3route_want(const struct evpn_l3route *r, struct l3want *w)
 		return;
 	}
 	for (size_t i = 0; i < r->cands.n; i++) {
-		const struct rib_path *p = rib_route_best(evpn_cand(&r->cands, i));
+		const struct rib_route *rt = evpn_cand(&r->cands, i);
+		const struct rib_path *p = rib_route_best(rt);
 
-		if (p && p->route->key.type == EVPN_RT_PREFIX)
+		if (p && rt->key.type == EVPN_RT_PREFIX)
 			want_add(w, p);
 	}
 	/* sort the VTEPs with their router MACs */

@@ -8,8 +8,9 @@
  *    a route without paths has none); every change of it goes through
  *    best_set() and best_changed(), which calls
  *    the observer (both paths still allocated) and appends to the log.
- *  - A path is on its route's list and its peer's list; freeing a path
- *    happens only after the observer has seen it go.
+ *  - A path is on its route's list only (a peer's paths are found by
+ *    walking the routes, peer_walk); freeing a path happens only after
+ *    the observer has seen it go.
  *  - A route is freed only when it has no path and refcnt is 0 (the log
  *    holds one reference while the route has an entry; iterators and
  *    rib_route_ref others), so no route pointer handed out dangles before
@@ -44,7 +45,6 @@ static void local_peer_init(struct rib *rib)
 	rib->local.slot = RIB_NO_SLOT; /* never an export destination */
 	rib->local.info.ibgp = true;
 	rib->local.info.bgp_id = rib->cfg.router_id;
-	LIST_INIT(&rib->local.paths);
 }
 
 struct rib *rib_new(const struct rib_config *cfg)
@@ -419,16 +419,14 @@ static void best_set(struct rib_route *rt, struct rib_path *best)
 	}
 }
 
-static void peer_link(struct rib *rib, struct rib_peer *peer, struct rib_path *p)
+static void peer_count(struct rib *rib, struct rib_peer *peer)
 {
-	LIST_INSERT_HEAD(&peer->paths, p, peer_link);
 	peer->n_paths++;
 	rib->n_paths++;
 }
 
-static void peer_unlink(struct rib *rib, struct rib_path *p)
+static void peer_uncount(struct rib *rib, struct rib_path *p)
 {
-	LIST_REMOVE(p, peer_link);
 	p->peer->n_paths--;
 	if (p->flags & RIB_PATH_STALE)
 		p->peer->n_stale--;
@@ -445,11 +443,11 @@ static void path_install(struct rib *rib, struct rib_route *rt, struct rib_path 
 		rib->n_routes++;
 	if (old) {
 		route_unlink(rt, old);
-		peer_unlink(rib, old);
+		peer_uncount(rib, old);
 	}
 	new->next = rt->paths;
 	rt->paths = new;
-	peer_link(rib, new->peer, new);
+	peer_count(rib, new->peer);
 	if (!best)
 		now = new;
 	else if (best == old)
@@ -482,7 +480,6 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 		route_release(rib, rt);
 		return -1;
 	}
-	p->route = rt;
 	p->peer = peer;
 	p->attrs = attrs;
 	if (path_fill(p, r) == -1) {
@@ -503,14 +500,13 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 	return 0;
 }
 
-/* Take p off its route and peer, decide, notify, free p (maybe its route). */
-static void path_remove(struct rib *rib, struct rib_path *p)
+/* Take p off its route rt and peer, decide, notify, free p (maybe rt). */
+static void path_remove(struct rib *rib, struct rib_route *rt, struct rib_path *p)
 {
-	struct rib_route *rt = p->route;
 	struct rib_path *best = rib_route_best(rt);
 
 	route_unlink(rt, p);
-	peer_unlink(rib, p);
+	peer_uncount(rib, p);
 	if (best == p) {
 		best_set(rt, best_select(rt));
 		best_changed(rib, rt, p);
@@ -528,7 +524,7 @@ int rib_withdraw(struct rib *rib, struct rib_peer *peer, const struct evpn_key *
 
 	if (!p)
 		return -1;
-	path_remove(rib, p);
+	path_remove(rib, rt, p);
 	return 0;
 }
 
@@ -549,7 +545,6 @@ struct rib_peer *rib_peer_add(struct rib *rib, const struct rib_peer_info *info)
 			break;
 		}
 	}
-	LIST_INIT(&peer->paths);
 	LIST_INSERT_HEAD(&rib->peers, peer, link);
 	rib->n_peers++;
 	return peer;
@@ -581,12 +576,44 @@ struct rib_peer *rib_peer_local(struct rib *rib)
 	return &rib->local;
 }
 
-void rib_peer_flush(struct rib *rib, struct rib_peer *peer)
+/* What peer_walk does to each of the peer's paths. */
+enum peer_op {
+	PEER_FLUSH,			/* remove it */
+	PEER_MARK,			/* mark it stale */
+	PEER_SWEEP,			/* remove it if stale */
+};
+
+/*
+ * The peer's paths, route by route, until all of them (PEER_SWEEP: the
+ * stale ones) have been seen.  The iterator holds the route it returned,
+ * so removing its path may leave it pathless but not freed.  Routes added
+ * meanwhile (an observer originating) may or may not be walked; they have
+ * no path of this peer.
+ */
+static void peer_walk(struct rib *rib, struct rib_peer *peer, enum peer_op op)
 {
+	size_t left = op == PEER_SWEEP ? peer->n_stale : peer->n_paths;
+	struct rib_iter it;
+	struct rib_route *rt;
 	struct rib_path *p;
 
-	while ((p = LIST_FIRST(&peer->paths)))
-		path_remove(rib, p);
+	rib_iter_init(&it, 0);
+	while (left > 0 && (rt = rib_iter_next(rib, &it))) {
+		p = rib_route_path(rt, peer);
+		if (!p || (op == PEER_SWEEP && !(p->flags & RIB_PATH_STALE)))
+			continue;
+		left--;
+		if (op == PEER_MARK)
+			p->flags |= RIB_PATH_STALE;
+		else
+			path_remove(rib, rt, p);
+	}
+	rib_iter_stop(rib, &it);
+}
+
+void rib_peer_flush(struct rib *rib, struct rib_peer *peer)
+{
+	peer_walk(rib, peer, PEER_FLUSH);
 }
 
 void rib_peer_remove(struct rib *rib, struct rib_peer *peer)
@@ -603,26 +630,17 @@ void rib_peer_remove(struct rib *rib, struct rib_peer *peer)
 
 void rib_peer_mark_stale(struct rib *rib, struct rib_peer *peer)
 {
-	struct rib_path *p;
-
-	LIST_FOREACH(p, &peer->paths, peer_link)
-		p->flags |= RIB_PATH_STALE;
+	peer_walk(rib, peer, PEER_MARK);
 	peer->n_stale = peer->n_paths;
 }
 
 void rib_peer_sweep_stale(struct rib *rib, struct rib_peer *peer)
 {
-	struct rib_path *p, *next;
-
 	if (!peer->n_stale)
 		return;
 	if (rib->sweep_hook)
 		rib->sweep_hook(rib->sweep_arg, true);
-	for (p = LIST_FIRST(&peer->paths); p && peer->n_stale > 0; p = next) {
-		next = LIST_NEXT(p, peer_link);
-		if (p->flags & RIB_PATH_STALE)
-			path_remove(rib, p);
-	}
+	peer_walk(rib, peer, PEER_SWEEP);
 	if (rib->sweep_hook)
 		rib->sweep_hook(rib->sweep_arg, false);
 }

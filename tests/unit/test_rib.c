@@ -36,7 +36,7 @@ static void observe(void *arg, const struct rib_route *rt, const struct rib_path
 	o->call[o->n].old_peer = old_best ? old_best->peer : NULL;
 	/* the route and both paths are alive: touch them (ASan checks) */
 	o->call[o->n].route_ok = rt->key.type != 0 && (!old_best || old_best->attrs) &&
-				 (!new_best || new_best->route == rt);
+				 (!new_best || rib_route_best(rt) == new_best);
 	o->n++;
 }
 
@@ -793,6 +793,87 @@ START_TEST(stale_mark_sweep)
 }
 END_TEST
 
+static void count_changes(void *arg, const struct rib_route *rt, const struct rib_path *old_best,
+			  const struct rib_path *new_best)
+{
+	size_t *n = arg;
+
+	/* both paths alive (ASan checks), the new best the route's */
+	ck_assert(rt->key.type == EVPN_RT_MACIP && (!old_best || old_best->attrs));
+	ck_assert(!new_best || rib_route_best(rt) == new_best);
+	(*n)++;
+}
+
+/*
+ * Flush, mark and sweep find a peer's paths among many routes (paths know
+ * neither their route nor their peer's list): every path is reached, routes
+ * left without a path are freed while the walk goes on, other peers' paths
+ * stay.
+ */
+START_TEST(peer_paths_among_many_routes)
+{
+	enum { N = 30000 };
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.2", true, false);
+	struct rib_peer *p3 = peer_make(rib, 3, "10.0.0.4", true, false);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
+	struct rib_stats st;
+	size_t changes = 0, routes = 0;
+
+	for (uint32_t i = 0; i < N; i++) {
+		struct evpn_route r = macip(3, i);
+
+		routes += i % 2 == 0 || i % 3 == 0 || i >= N - 10;
+		if (i % 2 == 0)
+			announce(rib, p1, &r, &t);
+		if (i % 3 == 0)
+			announce(rib, p2, &r, &t);
+		if (i >= N - 10)
+			announce(rib, p3, &r, &t);
+	}
+	rib_set_observer(rib, count_changes, &changes);
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.routes, routes);
+	/* p2: only routes of its own (i % 6 == 3) go */
+	rib_peer_flush(rib, p2);
+	ck_assert_uint_eq(p2->n_paths, 0);
+	ck_assert_uint_eq(p1->n_paths, N / 2);
+	ck_assert_uint_eq(p3->n_paths, 10);
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.routes, N / 2 + 5);
+	/* p3 restarts, re-announces 4 of its 10, the sweep takes the other 6 */
+	rib_peer_mark_stale(rib, p3);
+	ck_assert_uint_eq(p3->n_stale, 10);
+	for (uint32_t i = N - 4; i < N; i++) {
+		struct evpn_route r = macip(3, i);
+
+		announce(rib, p3, &r, &t);
+	}
+	ck_assert_uint_eq(p3->n_stale, 6);
+	rib_peer_sweep_stale(rib, p3);
+	ck_assert_uint_eq(p3->n_stale, 0);
+	ck_assert_uint_eq(p3->n_paths, 4);
+	ck_assert_uint_eq(p1->n_paths, N / 2);
+	for (uint32_t i = N - 10; i < N; i++) {
+		struct evpn_route r = macip(3, i);
+		struct rib_route *rt = get(rib, &r);
+
+		ck_assert_int_eq(rt && rib_route_path(rt, p3) != NULL, i >= N - 4);
+	}
+	/* p1 last: every route but p3's four freed */
+	changes = 0;
+	rib_peer_flush(rib, p1);
+	ck_assert_uint_eq(p1->n_paths, 0);
+	ck_assert_uint_eq(changes, N / 2);
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.routes, 4);
+	ck_assert_uint_eq(st.paths, 4);
+	rib_free(rib);
+}
+END_TEST
+
 /* ---- observer ---------------------------------------------------------- */
 
 START_TEST(observer_exact)
@@ -1328,6 +1409,7 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, best_path_is_first);
 	tcase_add_test(tc, peer_flush);
 	tcase_add_test(tc, stale_mark_sweep);
+	tcase_add_test(tc, peer_paths_among_many_routes);
 	tcase_add_test(tc, observer_exact);
 	tcase_add_test(tc, change_log_cursors);
 	tcase_add_test(tc, export_decisions);
