@@ -163,6 +163,7 @@ def report(path, md_out=None):
     kern = [r for r in rows if r.get("benchmark") == "kernel-insert"]
     local = [r for r in rows if r.get("benchmark") == "local-learning"]
     moves = [r for r in rows if r.get("benchmark") == "mac-move"]
+    audits = [r for r in rows if r.get("benchmark") == "audit"]
     lines = []
     hdr = ("scenario", "N", "evpnd s", "FRR s", "kernel s", "evpnd/FRR", "evpnd/kernel",
            "evpnd B/route", "FRR B/route", "evpnd from Est. s", "FRR from Est. s",
@@ -214,6 +215,14 @@ def report(path, md_out=None):
                           fmt(tf, "ms"), "-",
                           fmt(te / tf, "x") if te and tf else "-",
                           "-", "-", "-", "-", "-", "-", "-"))
+    # `evpnctl audit` on the evpnd leaf: its event loop waits that long
+    last = {}
+    for r in audits:
+        last.setdefault((r["n"], r["scenario"]), r)
+    for (n, sc), r in sorted(last.items()):
+        lines.append(("audit %s, loop blocked (%s drops)" % (sc, r.get("session_drops", "?")),
+                      str(n), fmt(r.get("seconds")),
+                      "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"))
     w = [max(len(str(r[i])) for r in lines) for i in range(len(hdr))]
     out = []
     for i, r in enumerate(lines):

@@ -181,6 +181,26 @@ remote_run() {
        runqueue_wait_s="$(awk -v a="$rq0" -v b="$rq1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" \
        session_drops="$drops" ok="$([ $wrc -eq 0 ] && [ "$drops" = 0 ] && echo true || echo false)" \
        "@$w.bgp:" "@$w.watch:watch_" "@$w.smaps0:mem_before_" "@$w.smaps:mem_after_"
+  if [ "$daemon" = evpnd ] && [ "$r" = 1 ]; then audit_run "$sc" "$n" "$peer"; fi
+}
+
+# audit_run SCENARIO N PEER: `evpnctl audit` on the evpnd leaf holding N remote
+# routes.  It runs inside evpnd's event loop, which waits meanwhile: the time
+# is how long nothing else runs (keepalives included), hence the sessions'
+# drops are counted too.
+audit_run() {
+  local sc=$1 n=$2 peer=$3 w=$WORK/a-$1-$2 drops0 t0 t1 rc
+  drops0=$(rr_drops "$peer")
+  t0=$(date +%s.%N)
+  "$EVPNCTL" -s "$(dirof leafe)/evpnd.sock" -j -t 600000 audit >"$w.json" 2>"$w.err"; rc=$?
+  t1=$(date +%s.%N)
+  check "evpnd leaf, $sc N=$n: audit ran, no drift" test $rc -eq 0
+  emit benchmark=audit scenario="$sc" n="$n" daemon=evpnd \
+       seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')" \
+       checked="$($PY -c 'import json, sys; print(json.load(open(sys.argv[1])).get("checked", 0))' \
+                 "$w.json" 2>/dev/null || echo 0)" \
+       session_drops="$(( $(rr_drops "$peer") - drops0 ))" \
+       ok="$([ $rc -eq 0 ] && echo true || echo false)"
 }
 
 # ---- local learning and MAC move: one leaf -------------------------------

@@ -9,7 +9,8 @@
 #   converge  (needs root) an evpnd leaf and an FRR leaf installing N remote
 #             MACs / MAC+IPs from an FRR route reflector, the kernel's own
 #             limit (raw rtnetlink), memory per route, local learning and a
-#             MAC move; N = 10k and 100k (BENCH_N="..." to change)
+#             MAC move, how long `evpnctl audit` holds evpnd's event loop;
+#             N = 10k and 100k (BENCH_N="..." to change)
 #   move      (needs root) a MAC moving between two evpnd leaves, kernel to
 #             kernel, through an evpnd and through an FRR route reflector
 #             (MOVE_REPEAT, MOVE_RR; tests/bench/move.sh)
