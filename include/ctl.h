@@ -11,6 +11,8 @@
  *
  * The daemon answers with structured data only; formatting (text tables or
  * JSON) is evpnctl's job.  Requests are bounded in size (CTL_MAX_REQUEST).
+ * A handler may answer later (ctl_defer, ctl_answer: work that runs over
+ * many loop turns); the connection then waits without a timeout.
  */
 #ifndef EVPND_CTL_H
 #define EVPND_CTL_H
@@ -23,10 +25,13 @@ struct json_object;
 #define CTL_MAX_REQUEST 65536
 #define CTL_DEFAULT_SOCKET "/run/evpnd.sock"
 
+struct ctl_conn;
+
 /* Who sent a request (SO_PEERCRED of its connection). */
 struct ctl_caller {
 	int pid;
 	unsigned int uid, gid;
+	struct ctl_conn *conn;	/* for ctl_defer */
 };
 
 /*
@@ -46,6 +51,18 @@ struct ctl_server *ctl_server_new(struct event_base *base, const char *path, int
 				  ctl_handler_fn handler, void *arg, char **err);
 /* Stops listening, closes clients and removes the socket file. */
 void ctl_server_free(struct ctl_server *s);
+
+/*
+ * In a handler: the answer comes later, by ctl_answer (token: who->conn,
+ * also returned); the handler then returns NULL with *err left NULL.
+ */
+struct ctl_conn *ctl_defer(const struct ctl_caller *who);
+/*
+ * The answer of a deferred request: data (taken over) or, when data is
+ * NULL, the error err.  Exactly once per ctl_defer; the token is then
+ * gone.  A client or server gone meanwhile: the answer is dropped.
+ */
+void ctl_answer(struct ctl_conn *c, struct json_object *data, const char *err);
 
 /*
  * Client: send the command words, wait up to timeout_ms for the response.

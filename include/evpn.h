@@ -48,11 +48,18 @@ struct json_object *evpn_show_vrfs(const struct evpn *e);
 struct json_object *evpn_show_nexthops(const struct evpn *e);
 struct json_object *evpn_show_rmacs(const struct evpn *e);
 /*
- * Compare the kernel with what evpnd installed (kernel.h audit); with repair
- * also fix the drift.  Returns the drift as JSON with *drift set to the
- * number of items, or NULL with *err when there is no kernel to audit.
+ * The outcome of evpn_audit_begin: the drift as JSON (taken over), or NULL
+ * and why.
  */
-struct json_object *evpn_audit(struct evpn *e, bool repair, int *drift, char **err);
+typedef void (*evpn_audit_fn)(void *arg, struct json_object *drift, const char *err);
+/*
+ * Compare the kernel with what evpnd installed (kernel.h audit), reading it
+ * in steps while the loop runs (a periodic audit running gives way); with
+ * repair also fix the drift.  done(arg, ...) later, never from within this
+ * call.  -1 with *err (new) when it cannot start: no kernel, a resync or
+ * another audit on demand is reading the kernel.
+ */
+int evpn_audit_begin(struct evpn *e, bool repair, evpn_audit_fn done, void *arg, char **err);
 /*
  * The periodic audit, with repair, read in steps while the loop runs (the
  * outcome is logged by the kernel layer); -1 when there is no kernel or an

@@ -32,6 +32,7 @@
 struct event_base;
 struct kernel;
 struct kernel_audit;
+struct kernel_audit_req;
 typedef void (*kernel_audit_done_fn)(void *arg, int drift);
 
 /* A VNI as the kernel has it: VXLAN device, bridge, SVI. */
@@ -221,7 +222,8 @@ struct kernel_ops {
 	void (*flush)(struct kernel *k);
 	void (*free)(struct kernel *k);
 	/*
-	 * Audit (evpnctl audit; periodic repair): settle first (pending events
+	 * Audit, synchronous (tools and tests; evpnctl audit and the periodic
+	 * repair run in steps, audit_start): settle first (pending events
 	 * applied, queued requests sent and acknowledged), then re-read the FDB
 	 * of the VNIs' VXLAN devices, the neighbours of their SVIs and the
 	 * routes of protocol KERNEL_RTPROT (metric KERNEL_ROUTE_METRIC) and
@@ -240,13 +242,16 @@ struct kernel_ops {
 	 */
 	int (*audit)(struct kernel *k, bool repair, struct kernel_audit *out);
 	/*
-	 * The periodic audit: the same comparison and repair, but the kernel
-	 * is read a slice per loop turn (other work goes on; what changes
-	 * meanwhile is left for the next run).  done(arg, drift) at the end,
-	 * drift -1 when the kernel could not be read.  -1 (and no call) when
-	 * an audit is running or it cannot start.
+	 * An audit in steps (struct kernel_audit_req): the same comparison,
+	 * but the kernel is read a slice per loop turn (other work goes on;
+	 * what changes meanwhile is not compared this time).  done(arg, drift)
+	 * at the end, never before audit_start returned; drift -1 when the
+	 * kernel could not be read.  -1 (and no call) when it cannot start:
+	 * a resync is reading the kernel, an audit on demand is running, or
+	 * (periodic) an audit is running or the pace forbids it.  An audit on
+	 * demand cancels a periodic one that is running (no call for that).
 	 */
-	int (*audit_start)(struct kernel *k, kernel_audit_done_fn done, void *arg);
+	int (*audit_start)(struct kernel *k, const struct kernel_audit_req *req);
 	/*
 	 * Declared devices (struct kernel_devices; nothing in it is kept):
 	 * create what is missing, fix what differs and can be changed (MTU,
@@ -373,6 +378,16 @@ struct kernel_audit {
 /* Free the items and zero the struct (it can be used again). */
 void kernel_audit_clear(struct kernel_audit *a);
 
+/* An audit in steps (kernel_ops.audit_start). */
+struct kernel_audit_req {
+	bool repair;
+	bool on_demand;			/* evpnctl audit: not paced, a periodic one gives way */
+	struct kernel_audit *out;	/* drift items appended (NULL: counted only); kept
+					   by the caller until done */
+	kernel_audit_done_fn done;
+	void *arg;
+};
+
 static inline const char *kernel_drift_kind_str(enum kernel_drift_kind k)
 {
 	return k == KERNEL_DRIFT_FLOOD	 ? "flood"
@@ -437,9 +452,17 @@ static inline void kernel_hold_deletes(struct kernel *k, uint32_t ms)
 	if (k->ops->hold_deletes)
 		k->ops->hold_deletes(k, ms);
 }
+/* -1 when the implementation has no audit in steps (mocks). */
+static inline int kernel_audit_begin(struct kernel *k, const struct kernel_audit_req *req)
+{
+	return k->ops->audit_start ? k->ops->audit_start(k, req) : -1;
+}
+/* The periodic audit: in steps, with repair, paced. */
 static inline int kernel_audit_start(struct kernel *k, kernel_audit_done_fn done, void *arg)
 {
-	return k->ops->audit_start ? k->ops->audit_start(k, done, arg) : -1;
+	struct kernel_audit_req req = {.repair = true, .done = done, .arg = arg};
+
+	return kernel_audit_begin(k, &req);
 }
 
 /* -1 when the implementation has no audit (mocks). */

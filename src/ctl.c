@@ -3,11 +3,13 @@
  * (evpnctl).  Framing: one JSON object per line each way; see ctl.h.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -25,11 +27,23 @@
 
 #define CTL_MAX_WORDS 16
 
+/*
+ * A client's connection.  The server owns it, except a deferred one whose
+ * server went (s NULL, off the list): then ctl_answer frees it.
+ */
+struct ctl_conn {
+	LIST_ENTRY(ctl_conn) link;	/* server's connections */
+	struct ctl_server *s;
+	struct bufferevent *bev;	/* NULL once closed */
+	bool deferred;			/* answered by ctl_answer */
+};
+
 struct ctl_server {
 	struct evconnlistener *listener;
 	char *path;
 	ctl_handler_fn handler;
 	void *arg;
+	LIST_HEAD(, ctl_conn) conns;
 };
 
 static int sun_fill(struct sockaddr_un *sun, const char *path)
@@ -99,6 +113,8 @@ static json_object *handle_line(struct ctl_server *s, const struct ctl_caller *w
 	}
 	data = s->handler(s->arg, who, words, n, &err);
 	json_object_put(req);
+	if (!data && !err && who->conn->deferred)
+		return NULL; /* ctl_answer follows */
 	if (!data) {
 		resp = error_response(err ? err : "failed");
 		free(err);
@@ -110,69 +126,126 @@ static json_object *handle_line(struct ctl_server *s, const struct ctl_caller *w
 	return resp;
 }
 
+static void conn_close(struct ctl_conn *c)
+{
+	if (c->bev)
+		bufferevent_free(c->bev);
+	c->bev = NULL;
+}
+
+/* Closed and freed, unless a deferred answer is still to come (it frees it). */
+static void conn_free(struct ctl_conn *c)
+{
+	conn_close(c);
+	if (c->deferred)
+		return;
+	if (c->s)
+		LIST_REMOVE(c, link);
+	free(c);
+}
+
 static void client_done(struct bufferevent *bev, void *arg)
 {
 	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		bufferevent_free(bev);
+		conn_free(arg);
 }
 
 static void client_event(struct bufferevent *bev, short what, void *arg)
 {
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
-		bufferevent_free(bev);
+		conn_free(arg);
+}
+
+/* Send resp (taken over), then close once it is flushed. */
+static void conn_respond(struct ctl_conn *c, json_object *resp)
+{
+	const char *text = json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN);
+
+	bufferevent_write(c->bev, text, strlen(text));
+	bufferevent_write(c->bev, "\n", 1);
+	json_object_put(resp);
+	bufferevent_setcb(c->bev, NULL, client_done, client_event, c);
 }
 
 static void client_read(struct bufferevent *bev, void *arg)
 {
-	struct ctl_server *s = arg;
+	struct ctl_conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	char *line = evbuffer_readln(in, NULL, EVBUFFER_EOL_LF);
+	struct ucred uc = {0};
+	socklen_t len = sizeof(uc);
+	struct ctl_caller who = {-1, (unsigned int)-1, (unsigned int)-1, c};
 	json_object *resp;
-	const char *text;
 
 	if (!line) {
 		if (evbuffer_get_length(in) > CTL_MAX_REQUEST) {
 			log_warn("control", "request over %d bytes refused", CTL_MAX_REQUEST);
-			bufferevent_free(bev);
+			conn_free(c);
 		}
 		return;
 	}
-	{
-		struct ucred uc = {0};
-		socklen_t len = sizeof(uc);
-		struct ctl_caller who = {-1, (unsigned int)-1, (unsigned int)-1};
-
-		if (getsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0) {
-			who.pid = uc.pid;
-			who.uid = uc.uid;
-			who.gid = uc.gid;
-		}
-		resp = handle_line(s, &who, line);
+	if (getsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0) {
+		who.pid = uc.pid;
+		who.uid = uc.uid;
+		who.gid = uc.gid;
 	}
-	free(line);
-	text = json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN);
-	bufferevent_write(bev, text, strlen(text));
-	bufferevent_write(bev, "\n", 1);
-	json_object_put(resp);
-	/* one request per connection: close once the response is flushed */
+	/* one request per connection: no more reading */
 	bufferevent_disable(bev, EV_READ);
-	bufferevent_setcb(bev, NULL, client_done, client_event, s);
+	resp = handle_line(c->s, &who, line);
+	free(line);
+	if (resp) {
+		conn_respond(c, resp);
+		return;
+	}
+	/* deferred: no timeout while the work goes on; the client's end shows at the answer */
+	bufferevent_set_timeouts(bev, NULL, NULL);
+	bufferevent_setcb(bev, NULL, NULL, client_event, c);
+}
+
+struct ctl_conn *ctl_defer(const struct ctl_caller *who)
+{
+	who->conn->deferred = true;
+	return who->conn;
+}
+
+void ctl_answer(struct ctl_conn *c, json_object *data, const char *err)
+{
+	json_object *resp;
+
+	c->deferred = false;
+	if (!c->bev) { /* the client or the server went */
+		json_object_put(data);
+		conn_free(c);
+		return;
+	}
+	if (data) {
+		resp = json_object_new_object();
+		json_object_object_add(resp, "ok", json_object_new_boolean(1));
+		json_object_object_add(resp, "data", data);
+	} else {
+		resp = error_response(err ? err : "failed");
+	}
+	conn_respond(c, resp);
 }
 
 static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,
 		      void *arg)
 {
-	struct bufferevent *bev;
+	struct ctl_server *s = arg;
+	struct ctl_conn *c = calloc(1, sizeof(*c));
 	struct timeval tv = {10, 0};
 
-	bev = bufferevent_socket_new(evconnlistener_get_base(l), fd, BEV_OPT_CLOSE_ON_FREE);
-	if (!bev) {
+	if (!c || !(c->bev = bufferevent_socket_new(evconnlistener_get_base(l), fd,
+						    BEV_OPT_CLOSE_ON_FREE))) {
+		free(c);
 		close(fd);
 		return;
 	}
-	bufferevent_setcb(bev, client_read, NULL, client_event, arg);
-	bufferevent_set_timeouts(bev, &tv, &tv);
-	bufferevent_enable(bev, EV_READ);
+	c->s = s;
+	LIST_INSERT_HEAD(&s->conns, c, link);
+	bufferevent_setcb(c->bev, client_read, NULL, client_event, c);
+	bufferevent_set_timeouts(c->bev, &tv, &tv);
+	bufferevent_enable(c->bev, EV_READ);
 }
 
 struct ctl_server *ctl_server_new(struct event_base *base, const char *path, int gid,
@@ -196,6 +269,7 @@ struct ctl_server *ctl_server_new(struct event_base *base, const char *path, int
 	if (!s)
 		abort();
 	s->path = strdup(path);
+	LIST_INIT(&s->conns);
 	s->handler = handler;
 	s->arg = arg;
 	old = umask(0117); /* socket mode 0660 */
@@ -217,8 +291,15 @@ struct ctl_server *ctl_server_new(struct event_base *base, const char *path, int
 
 void ctl_server_free(struct ctl_server *s)
 {
+	struct ctl_conn *c;
+
 	if (!s)
 		return;
+	while ((c = LIST_FIRST(&s->conns))) {
+		LIST_REMOVE(c, link);
+		c->s = NULL; /* a deferred one is freed by its ctl_answer */
+		conn_free(c);
+	}
 	evconnlistener_free(s->listener);
 	unlink(s->path);
 	free(s->path);

@@ -282,6 +282,11 @@ static json_object *denied(const char *what, const struct ctl_caller *who, char 
 	return NULL;
 }
 
+static void audit_answer(void *arg, json_object *drift, const char *err)
+{
+	ctl_answer(arg, drift, err);
+}
+
 static json_object *ctl_dispatch(void *arg, const struct ctl_caller *who, const char *const *w,
 				 size_t n, char **err)
 {
@@ -291,9 +296,11 @@ static json_object *ctl_dispatch(void *arg, const struct ctl_caller *who, const 
 	     (n == 2 && !strcmp(w[0], "audit"))) && !may_change_state(who))
 		return denied(w[0], who, err);
 	if (!strcmp(w[0], "audit") && (n == 1 || (n == 2 && !strcmp(w[1], "repair")))) {
-		int drift;
-
-		return evpn_audit(d->evpn, n == 2, &drift, err);
+		/* read in steps: the answer follows at the end (done is never called from begin) */
+		if (evpn_audit_begin(d->evpn, n == 2, audit_answer, who->conn, err) == -1)
+			return NULL;
+		ctl_defer(who);
+		return NULL;
 	}
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "summary"))
 		return evpnd_show_summary(d);

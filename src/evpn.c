@@ -577,23 +577,13 @@ int evpn_audit_start(struct evpn *e)
 	return e->kernel ? kernel_audit_start(e->kernel, audit_done, e) : -1;
 }
 
-json_object *evpn_audit(struct evpn *e, bool repair, int *drift, char **err)
+/* The drift of an audit as JSON (see docs/evpnctl-json.md: audit). */
+static json_object *audit_json(const struct kernel_audit *a, int n, bool repair)
 {
-	struct kernel_audit a = {0};
-	json_object *o, *items;
-	int n;
+	json_object *o = json_object_new_object(), *items = json_object_new_array();
 
-	if (!e->kernel || (n = kernel_audit(e->kernel, repair, &a)) < 0) {
-		if (asprintf(err, "%s", e->kernel ? "the kernel could not be read (see the log)"
-						  : "no kernel interface (netlink unavailable)") < 0)
-			*err = NULL;
-		kernel_audit_clear(&a);
-		return NULL;
-	}
-	o = json_object_new_object();
-	items = json_object_new_array();
-	for (size_t i = 0; i < a.n; i++) {
-		const struct kernel_drift *k = &a.v[i];
+	for (size_t i = 0; i < a->n; i++) {
+		const struct kernel_drift *k = &a->v[i];
 		json_object *d = json_object_new_object();
 
 		json_object_object_add(d, "vni", json_object_new_int64(k->vni));
@@ -606,11 +596,59 @@ json_object *evpn_audit(struct evpn *e, bool repair, int *drift, char **err)
 		json_object_object_add(d, "repaired", json_object_new_boolean(k->repaired));
 		json_object_array_add(items, d);
 	}
-	json_object_object_add(o, "checked", json_object_new_int64((int64_t)a.checked));
+	json_object_object_add(o, "checked", json_object_new_int64((int64_t)a->checked));
 	json_object_object_add(o, "drift-count", json_object_new_int(n));
 	json_object_object_add(o, "drift", items);
 	json_object_object_add(o, "repair", json_object_new_boolean(repair));
-	*drift = n;
-	kernel_audit_clear(&a);
 	return o;
+}
+
+/* An audit on demand while it runs. */
+struct evpn_audit_run {
+	struct kernel_audit a;
+	bool repair;
+	evpn_audit_fn done;
+	void *arg;
+};
+
+static void audit_demand_done(void *arg, int n)
+{
+	struct evpn_audit_run *r = arg;
+
+	if (n < 0)
+		r->done(r->arg, NULL, "the kernel could not be read (see the log)");
+	else
+		r->done(r->arg, audit_json(&r->a, n, r->repair), NULL);
+	kernel_audit_clear(&r->a);
+	free(r);
+}
+
+int evpn_audit_begin(struct evpn *e, bool repair, evpn_audit_fn done, void *arg, char **err)
+{
+	struct evpn_audit_run *r;
+	struct kernel_audit_req req = {.repair = repair, .on_demand = true, .done = audit_demand_done};
+	const char *why = NULL;
+
+	if (!e->kernel)
+		why = "no kernel interface (netlink unavailable)";
+	else if (!(r = calloc(1, sizeof(*r))))
+		why = "out of memory";
+	if (why) {
+		if (!(*err = strdup(why)))
+			abort();
+		return -1;
+	}
+	r->repair = repair;
+	r->done = done;
+	r->arg = arg;
+	req.out = &r->a;
+	req.arg = r;
+	if (kernel_audit_begin(e->kernel, &req) == -1) {
+		free(r);
+		if (!(*err = strdup("cannot audit now: another audit on demand or a resync is "
+				    "reading the kernel; try again")))
+			abort();
+		return -1;
+	}
+	return 0;
 }

@@ -709,9 +709,9 @@ static int op_audit(struct kernel *k, bool repair, struct kernel_audit *out)
 	return n;
 }
 
-static int op_audit_start(struct kernel *k, kernel_audit_done_fn done, void *arg)
+static int op_audit_start(struct kernel *k, const struct kernel_audit_req *req)
 {
-	return knl_audit_start(knl_of(k), done, arg);
+	return knl_audit_start(knl_of(k), req);
 }
 
 static int op_devices_apply(struct kernel *k, const struct kernel_devices *d)

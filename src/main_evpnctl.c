@@ -43,7 +43,8 @@ static void usage(FILE *out)
 		     "options:\n"
 		     "  -s, --socket PATH  control socket (default " CTL_DEFAULT_SOCKET ")\n"
 		     "  -j, --json         print JSON\n"
-		     "  -t, --timeout MS   wait this long for an answer (default 5000)\n");
+		     "  -t, --timeout MS   wait this long for an answer (default 5000; audit:\n"
+		     "                     600000)\n");
 }
 
 int main(int argc, char **argv)
@@ -57,7 +58,7 @@ int main(int argc, char **argv)
 	};
 	const char *path = CTL_DEFAULT_SOCKET;
 	bool json = false;
-	int ch, timeout_ms = 5000, rc;
+	int ch, timeout_ms = -1, rc;
 	struct json_object *data = NULL;
 	char err[4096];
 
@@ -84,6 +85,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* an audit reads the whole kernel table in steps: minutes at a million entries */
+	if (timeout_ms < 0)
+		timeout_ms = !strcmp(argv[optind], "audit") ? 600000 : 5000;
 	/* "--type 2" and "type 2" are the same filter word */
 	for (int i = optind; i < argc; i++)
 		if (!strncmp(argv[i], "--", 2) && argv[i][2])

@@ -395,7 +395,8 @@ END_TEST
 /*
  * Pacing (kernel_cfg.audit_pace): an audit in steps starts no sooner than
  * pace times the last one's duration after it ended, and counts those it
- * refused; the sync audit (evpnctl audit) is not paced.
+ * refused; the synchronous audit is not paced (nor one on demand:
+ * audit_on_demand).
  */
 START_TEST(audit_paced)
 {
@@ -435,6 +436,84 @@ START_TEST(audit_paced)
 }
 END_TEST
 
+static struct {
+	int calls, drift;
+} DS;
+
+static void demand_done_cb(void *arg, int drift)
+{
+	DS.calls++;
+	DS.drift = drift;
+}
+
+/*
+ * An audit on demand (evpnctl audit) in steps: a periodic one running gives
+ * way to it (and is not told), a second one on demand is refused, the pace
+ * does not apply, drift items are collected, repair only when asked, and
+ * one still running when the kernel goes is told it failed.
+ */
+START_TEST(audit_on_demand)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct knl *kn;
+	struct kernel_audit a = {0};
+	struct kernel_audit_req req = {.on_demand = true, .out = &a, .done = demand_done_cb};
+	const char *t;
+
+	if (!netns())
+		return;
+	memset(&DS, 0, sizeof(DS));
+	base = event_base_new();
+	k = audit_kernel(base, false, 5000);
+	kn = knl_of(k);
+	run_until_settled(base, k, 10000);
+	sh("bridge fdb replace 02:cc:00:00:00:05 dev vxlan100 dst 10.255.0.9 self extern_learn");
+	run_loop(base, 50);
+	knl_events_drain(kn);
+	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), 0);
+	ck_assert_int_eq(kernel_audit_begin(k, &req), 0);	   /* the periodic one gives way */
+	ck_assert_int_eq(kernel_audit_begin(k, &req), -1);	   /* one on demand at a time */
+	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), -1);
+	ck_assert_int_eq(DS.calls, 0);				   /* not done at once */
+	for (int i = 0; i < 500 && !DS.calls; i++)
+		run_loop(base, 10);
+	ck_assert_int_eq(DS.calls, 1);
+	ck_assert_int_eq(AS.calls, 0);
+	ck_assert_int_eq(DS.drift, 1);
+	ck_assert_uint_eq(a.n, 1);
+	ck_assert_int_eq(a.v[0].problem, KERNEL_DRIFT_WRONG);
+	ck_assert_str_eq(a.v[0].key, "02:cc:00:00:00:05");
+	ck_assert(!a.v[0].repaired);
+	ck_assert_uint_ge(a.checked, 5000);
+	run_until_settled(base, k, 2000);
+	t = out("bridge fdb show dev vxlan100 | grep '02:cc:00:00:00:05 dst'");
+	ck_assert_msg(strstr(t, "dst 10.255.0.9"), "not repaired: %s", t);
+	kernel_audit_clear(&a);
+	/* paced for an hour: the periodic one may not start, one on demand may */
+	kn->audit_not_before_us = knl_now_us() + 3600ull * 1000000;
+	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), -1);
+	req.repair = true;
+	ck_assert_int_eq(kernel_audit_begin(k, &req), 0);
+	for (int i = 0; i < 500 && DS.calls < 2; i++)
+		run_loop(base, 10);
+	ck_assert_int_eq(DS.calls, 2);
+	ck_assert_int_eq(DS.drift, 1);
+	ck_assert(a.n == 1 && a.v[0].repaired);
+	run_until_settled(base, k, 5000);
+	t = out("bridge fdb show dev vxlan100 | grep '02:cc:00:00:00:05 dst'");
+	ck_assert_msg(strstr(t, "dst 10.255.0.1"), "repaired: %s", t);
+	kernel_audit_clear(&a);
+	/* the kernel goes while one runs: told (-1), once */
+	ck_assert_int_eq(kernel_audit_begin(k, &req), 0);
+	kernel_free(k);
+	ck_assert_int_eq(DS.calls, 3);
+	ck_assert_int_eq(DS.drift, -1);
+	kernel_audit_clear(&a);
+	event_base_free(base);
+}
+END_TEST
+
 static Suite *kernel_nl_audit_suite(void)
 {
 	Suite *s = suite_create("kernel_nl_audit");
@@ -448,6 +527,7 @@ static Suite *kernel_nl_audit_suite(void)
 	tcase_add_test(tc, audit_move_left_to_logic);
 	tcase_add_test(tc, audit_in_steps);
 	tcase_add_test(tc, audit_paced);
+	tcase_add_test(tc, audit_on_demand);
 	suite_add_tcase(s, tc);
 	return s;
 }
