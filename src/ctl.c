@@ -26,6 +26,7 @@
 #include "log.h"
 
 #define CTL_MAX_WORDS 16
+#define CTL_IO_TIMEOUT 10	/* seconds: reading a request, writing an answer */
 
 /*
  * A client's connection.  The server owns it, except a deferred one whose
@@ -160,10 +161,12 @@ static void client_event(struct bufferevent *bev, short what, void *arg)
 static void conn_respond(struct ctl_conn *c, json_object *resp)
 {
 	const char *text = json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN);
+	struct timeval tv = {CTL_IO_TIMEOUT, 0};
 
 	bufferevent_write(c->bev, text, strlen(text));
 	bufferevent_write(c->bev, "\n", 1);
 	json_object_put(resp);
+	bufferevent_set_timeouts(c->bev, NULL, &tv);
 	bufferevent_setcb(c->bev, NULL, client_done, client_event, c);
 }
 
@@ -233,7 +236,7 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 {
 	struct ctl_server *s = arg;
 	struct ctl_conn *c = calloc(1, sizeof(*c));
-	struct timeval tv = {10, 0};
+	struct timeval tv = {CTL_IO_TIMEOUT, 0};
 
 	if (!c || !(c->bev = bufferevent_socket_new(evconnlistener_get_base(l), fd,
 						    BEV_OPT_CLOSE_ON_FREE))) {
