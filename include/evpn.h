@@ -56,8 +56,9 @@ typedef void (*evpn_audit_fn)(void *arg, struct json_object *drift, const char *
  * Compare the kernel with what evpnd installed (kernel.h audit), reading it
  * in steps while the loop runs (a periodic audit running gives way); with
  * repair also fix the drift.  done(arg, ...) later, never from within this
- * call.  -1 with *err (new) when it cannot start: no kernel, a resync or
- * another audit on demand is reading the kernel.
+ * call.  -1 with *err (new, or NULL when out of memory) when it cannot
+ * start: no kernel, a resync or another audit on demand is reading the
+ * kernel, no memory or no socket for it.
  */
 int evpn_audit_begin(struct evpn *e, bool repair, evpn_audit_fn done, void *arg, char **err);
 /*

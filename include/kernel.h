@@ -22,6 +22,7 @@
 #ifndef EVPND_KERNEL_H
 #define EVPND_KERNEL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -248,8 +249,10 @@ struct kernel_ops {
 	 * at the end, never before audit_start returned; drift -1 when the
 	 * kernel could not be read.  -1 (and no call) when it cannot start:
 	 * a resync is reading the kernel, an audit on demand is running, or
-	 * (periodic) an audit is running or the pace forbids it.  An audit on
-	 * demand cancels a periodic one that is running (no call for that).
+	 * (periodic) an audit is running or the pace forbids it (errno EBUSY,
+	 * EAGAIN; else the failure's).  An audit on demand cancels a periodic
+	 * one that is running (no call for that); freeing the kernel calls
+	 * done(arg, -1) for one on demand still running.
 	 */
 	int (*audit_start)(struct kernel *k, const struct kernel_audit_req *req);
 	/*
@@ -319,8 +322,9 @@ struct kernel_cfg {
 	 */
 	bool writer_thread;
 	/*
-	 * An audit in steps (audit_start) starts no sooner than audit_pace times
-	 * the last one's duration after it ended; 0: whenever asked.  The cost of
+	 * A periodic audit in steps (audit_start) starts no sooner than
+	 * audit_pace times the last periodic one's duration after it ended; 0:
+	 * whenever asked.  Audits on demand are not paced and do not pace.  The cost of
 	 * reading the FDB grows with the square of its size (the kernel resumes
 	 * a dump by walking to its position again for each datagram): with 19,
 	 * periodic audits take at most 5 % of the time whatever the table.
@@ -452,10 +456,14 @@ static inline void kernel_hold_deletes(struct kernel *k, uint32_t ms)
 	if (k->ops->hold_deletes)
 		k->ops->hold_deletes(k, ms);
 }
-/* -1 when the implementation has no audit in steps (mocks). */
+/* -1 (ENOTSUP) when the implementation has no audit in steps (mocks). */
 static inline int kernel_audit_begin(struct kernel *k, const struct kernel_audit_req *req)
 {
-	return k->ops->audit_start ? k->ops->audit_start(k, req) : -1;
+	if (!k->ops->audit_start) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	return k->ops->audit_start(k, req);
 }
 /* The periodic audit: in steps, with repair, paced. */
 static inline int kernel_audit_start(struct kernel *k, kernel_audit_done_fn done, void *arg)

@@ -32,15 +32,16 @@ static void log_problems(const struct cfg_diag *diag, const char *file)
 /*
  * Periodic audit (router audit-interval): drift is repaired and logged.  It
  * reads the kernel in steps while the loop runs (a leaf with a million
- * entries must not miss its keepalives); one still running is let finish.
+ * entries must not miss its keepalives); one still running is let finish,
+ * unless `evpnctl audit` comes (the periodic one gives way to it).
  */
 static void audit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct evpnd *d = arg;
 
 	if (evpn_audit_start(d->evpn) == -1)
-		log_debug("kernel", "periodic audit not started (running already, too soon after a "
-				    "long one, or no kernel)");
+		log_debug("kernel", "periodic audit not started (an audit or a resync is reading the "
+				    "kernel, too soon after a long one, or no kernel)");
 }
 
 static void audit_schedule(struct evpnd *d)

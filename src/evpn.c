@@ -10,6 +10,7 @@
  * have a local Type-3 path in the RIB, with the current RD and export RTs.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -644,10 +645,15 @@ int evpn_audit_begin(struct evpn *e, bool repair, evpn_audit_fn done, void *arg,
 	req.out = &r->a;
 	req.arg = r;
 	if (kernel_audit_begin(e->kernel, &req) == -1) {
+		int why_errno = errno;
+
 		free(r);
-		if (!(*err = strdup("cannot audit now: another audit on demand or a resync is "
-				    "reading the kernel; try again")))
-			abort();
+		if ((why_errno == EBUSY
+			     ? asprintf(err, "cannot audit now: another audit on demand or a resync "
+					     "is reading the kernel; try again")
+			     : asprintf(err, "cannot start the audit: %s (see the log)",
+					strerror(why_errno))) < 0)
+			*err = NULL;
 		return -1;
 	}
 	return 0;

@@ -698,7 +698,7 @@ static int op_audit(struct kernel *k, bool repair, struct kernel_audit *out)
 
 	if (kn->dumping || kn->audit) {
 		log_warn("kernel", "audit: not run while the kernel is being read (%s)",
-			 kn->audit ? "the periodic audit" : "a resync");
+			 kn->audit ? "an audit in steps" : "a resync");
 		return -1;
 	}
 	events_read(kn);

@@ -41,6 +41,7 @@
  * changed after the start (audit_gen) is not compared this time, and a key
  * whose object went is not taken for extra.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <event2/event.h>
@@ -708,8 +709,10 @@ static void audit_end(struct knl *kn, struct knl_audit_run *r, int rc)
 	knl_events_drain(kn); /* deletions made during the pass count (churned) */
 	kn->audit = NULL;
 	kn->k.stats.audit_last_us = took;
-	kn->audit_not_before_us = now + kn->cfg.audit_pace * took;
-	if (kn->cfg.audit_pace && took >= 1000000)
+	/* only periodic runs pace: audits on demand must not hold off the repair */
+	if (!r->on_demand)
+		kn->audit_not_before_us = now + kn->cfg.audit_pace * took;
+	if (!r->on_demand && kn->cfg.audit_pace && took >= 1000000)
 		log_info("kernel", "audit: took %.1f s; the next one not before %.0f s from now",
 			 (double)took / 1e6, (double)(kn->cfg.audit_pace * took) / 1e6);
 	if (r->churned)
@@ -756,25 +759,25 @@ static void audit_step_cb(evutil_socket_t fd, short what, void *arg)
 int knl_audit_start(struct knl *kn, const struct kernel_audit_req *req)
 {
 	struct knl_audit_run *r;
+	bool give_way = kn->audit && req->on_demand && !kn->audit->on_demand;
 
-	if (kn->dumping || !kn->cfg.base)
+	if (kn->dumping || (kn->audit && !give_way)) {
+		errno = EBUSY;
 		return -1;
-	if (kn->audit && req->on_demand && !kn->audit->on_demand) {
-		log_debug("kernel", "audit: the periodic one gives way to one on demand");
-		knl_audit_cancel(kn);
 	}
-	if (kn->audit)
+	if (!kn->cfg.base) {
+		errno = EINVAL;
 		return -1;
+	}
 	if (!req->on_demand && knl_now_us() < kn->audit_not_before_us) {
 		kn->k.stats.audit_paced++;
 		log_debug("kernel", "audit: not yet, the last took %.3f s (pace %u)",
 			  (double)kn->k.stats.audit_last_us / 1e6, kn->cfg.audit_pace);
+		errno = EAGAIN;
 		return -1;
 	}
 	if (!(r = calloc(1, sizeof(*r))))
 		return -1;
-	if (req->on_demand)
-		knl_events_drain(kn); /* what the kernel said so far is applied first */
 	r->stepwise = true;
 	r->on_demand = req->on_demand;
 	r->repair = req->repair;
@@ -784,8 +787,18 @@ int knl_audit_start(struct knl *kn, const struct kernel_audit_req *req)
 	if (knl_sock_open(&r->sock, 4 << 20, NULL) == -1 ||
 	    !(r->ev = event_new(kn->cfg.base, r->sock.fd, EV_READ | EV_PERSIST, audit_step_cb,
 				kn)) ||
-	    event_add(r->ev, NULL) == -1 ||
-	    knl_dump_send(&r->sock, audit_dumps[0].type, audit_dumps[0].family) == -1) {
+	    event_add(r->ev, NULL) == -1) {
+		log_err("kernel", "audit: cannot start: %s", strerror(errno));
+		audit_run_free(r);
+		return -1;
+	}
+	if (give_way) { /* only now: a start that failed above keeps the periodic run */
+		log_debug("kernel", "audit: the periodic one gives way to one on demand");
+		knl_audit_cancel(kn);
+	}
+	if (req->on_demand)
+		knl_events_drain(kn); /* what the kernel said so far is applied first */
+	if (knl_dump_send(&r->sock, audit_dumps[0].type, audit_dumps[0].family) == -1) {
 		log_err("kernel", "audit: cannot start: %s", strerror(errno));
 		audit_run_free(r);
 		return -1;

@@ -613,7 +613,10 @@ void knl_obj_msg_end(struct knl *kn, struct knl_obj *o, struct nlmsghdr *n);
 
 /* kernel_nl_audit.c: the comparison, once requests are settled (op_audit). */
 int knl_audit(struct knl *kn, bool repair, struct kernel_audit *out);
-/* The audit in steps (repairing, one at a time); -1 when one runs or it cannot start. */
+/*
+ * An audit in steps (kernel.h audit_start); -1 with errno EBUSY (one runs, a
+ * resync reads), EAGAIN (paced), else why it could not start.
+ */
 int knl_audit_start(struct knl *kn, const struct kernel_audit_req *req);
 void knl_audit_cancel(struct knl *kn);
 /* An object of key was freed: while an audit runs in steps, its entry is no drift. */

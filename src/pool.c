@@ -3,6 +3,7 @@
  * pool and is never split; blocks are only freed all at once, when no
  * object of the pool is live (or by pool_free).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -136,11 +137,12 @@ bool pool_has_blocks(void)
 }
 
 /*
- * A POOL_HUGE-aligned mapping of that size.  It is not advised as a huge
- * page yet: its pages become resident as objects are carved from it, so
- * the newest block, on average half used, costs what is used of it (a
- * huge page from the first touch would make each pool's newest block
- * wholly resident: ~1 MiB a pool, ~50 B/route at 100,000 routes).
+ * A POOL_HUGE-aligned mapping of that size, advised as no huge page yet
+ * (THP "always" would fault one in at the first touch): its pages become
+ * resident as objects are carved from it, so the newest block, on average
+ * half used, costs what is used of it (a huge page from the first touch
+ * makes each pool's newest block wholly resident: ~1 MiB a pool, ~50
+ * B/route at 100,000 routes).
  */
 static void *huge_map(void)
 {
@@ -154,16 +156,38 @@ static void *huge_map(void)
 	if (head)
 		munmap(m, head);
 	munmap(m + head + POOL_HUGE, POOL_HUGE - head);
+	madvise(m + head, POOL_HUGE, MADV_NOHUGEPAGE); /* hints: failure is harmless */
 	return m + head;
+}
+
+/* The administrator turned transparent huge pages off (read once). */
+static bool thp_never(void)
+{
+	static int never = -1;
+	char line[128] = "";
+	FILE *f;
+
+	if (never >= 0)
+		return never;
+	never = 0;
+	if ((f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r"))) {
+		never = fgets(line, sizeof(line), f) && strstr(line, "[never]");
+		fclose(f);
+	}
+	return never;
 }
 
 /*
  * A full block becomes one huge page: now, by MADV_COLLAPSE (one 2 MiB copy
- * per block's worth of objects), else later by khugepaged as MADV_HUGEPAGE
- * allows.  Both are hints; a kernel without them leaves small pages.
+ * per block's worth of objects; synchronous, it may compact memory), else
+ * later by khugepaged as MADV_HUGEPAGE allows.  Both are hints; a kernel
+ * without them leaves small pages, and so does THP set to never (which
+ * MADV_COLLAPSE would override).
  */
 static void huge_collapse(struct pool_block *b)
 {
+	if (thp_never())
+		return;
 	madvise(b, POOL_HUGE, MADV_HUGEPAGE);
 	madvise(b, POOL_HUGE, MADV_COLLAPSE);
 }

@@ -584,29 +584,34 @@ enum peer_op {
 };
 
 /*
- * The peer's paths, route by route, until all of them (PEER_SWEEP: the
- * stale ones) have been seen.  The iterator holds the route it returned,
- * so removing its path may leave it pathless but not freed.  Routes added
- * meanwhile (an observer originating) may or may not be walked; they have
- * no path of this peer.
+ * The peer's paths, route by route, until none is left to do: the live
+ * counts (PEER_FLUSH: n_paths, PEER_SWEEP: n_stale, PEER_MARK: those not
+ * marked yet), so paths an observer adds or removes meanwhile cannot make
+ * it stop early.  The iterator holds the route it returned, so removing
+ * its path may leave it pathless but not freed.  Routes added meanwhile
+ * may or may not be walked.
  */
 static void peer_walk(struct rib *rib, struct rib_peer *peer, enum peer_op op)
 {
-	size_t left = op == PEER_SWEEP ? peer->n_stale : peer->n_paths;
+	size_t marked = 0;
 	struct rib_iter it;
 	struct rib_route *rt;
 	struct rib_path *p;
 
 	rib_iter_init(&it, 0);
-	while (left > 0 && (rt = rib_iter_next(rib, &it))) {
+	while ((op == PEER_FLUSH   ? peer->n_paths
+		: op == PEER_SWEEP ? peer->n_stale
+				   : peer->n_paths - marked) > 0 &&
+	       (rt = rib_iter_next(rib, &it))) {
 		p = rib_route_path(rt, peer);
 		if (!p || (op == PEER_SWEEP && !(p->flags & RIB_PATH_STALE)))
 			continue;
-		left--;
-		if (op == PEER_MARK)
+		if (op == PEER_MARK) {
 			p->flags |= RIB_PATH_STALE;
-		else
+			marked++;
+		} else {
 			path_remove(rib, rt, p);
+		}
 	}
 	rib_iter_stop(rib, &it);
 }
