@@ -460,6 +460,7 @@ START_TEST(audit_on_demand)
 	struct kernel_audit a = {0};
 	struct kernel_audit_req req = {.on_demand = true, .out = &a, .done = demand_done_cb};
 	const char *t;
+	uint64_t not_before;
 
 	if (!netns())
 		return;
@@ -472,6 +473,8 @@ START_TEST(audit_on_demand)
 	run_loop(base, 50);
 	knl_events_drain(kn);
 	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), 0);
+	kn->cfg.audit_pace = 100000;
+	not_before = kn->audit_not_before_us;
 	ck_assert_int_eq(kernel_audit_begin(k, &req), 0);	   /* the periodic one gives way */
 	ck_assert_int_eq(kernel_audit_begin(k, &req), -1);	   /* one on demand at a time */
 	ck_assert_int_eq(kernel_audit_start(k, audit_done_cb, NULL), -1);
@@ -480,6 +483,8 @@ START_TEST(audit_on_demand)
 		run_loop(base, 10);
 	ck_assert_int_eq(DS.calls, 1);
 	ck_assert_int_eq(AS.calls, 0);
+	/* it does not hold off the periodic repair (an unprivileged evpnctl audit) */
+	ck_assert_uint_eq(kn->audit_not_before_us, not_before);
 	ck_assert_int_eq(DS.drift, 1);
 	ck_assert_uint_eq(a.n, 1);
 	ck_assert_int_eq(a.v[0].problem, KERNEL_DRIFT_WRONG);
