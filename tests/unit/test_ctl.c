@@ -97,6 +97,15 @@ static int loop_until_exit(struct event_base *base, pid_t pid)
 	return -1;
 }
 
+/* n loop turns, 2 ms apart */
+static void run_turns(struct event_base *base, int n)
+{
+	for (int i = 0; i < n; i++) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		usleep(2000);
+	}
+}
+
 static void loop_until_deferred(struct event_base *base)
 {
 	for (int i = 0; i < 2000 && !H.later; i++) {
@@ -129,11 +138,8 @@ START_TEST(answer_later)
 
 	pid = client("later", 5000, 7, NULL);
 	loop_until_deferred(base);
-	for (int i = 0; i < 20; i++) { /* nothing is sent meanwhile */
-		event_base_loop(base, EVLOOP_NONBLOCK);
-		usleep(2000);
-	}
-	ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), 0);
+	run_turns(base, 20);
+	ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), 0); /* nothing was sent meanwhile */
 	o = json_object_new_object();
 	json_object_object_add(o, "v", json_object_new_int(7));
 	ctl_answer(H.later, o, NULL);
@@ -162,10 +168,7 @@ START_TEST(answer_to_nobody)
 	ck_assert_int_eq(loop_until_exit(base, pid), 0); /* timed out */
 	o = json_object_new_object();
 	ctl_answer(H.later, o, NULL); /* dropped, or failing on a closed socket */
-	for (int i = 0; i < 20; i++) {
-		event_base_loop(base, EVLOOP_NONBLOCK);
-		usleep(2000);
-	}
+	run_turns(base, 20);
 	ck_assert_int_eq(loop_until_exit(base, client("now", 5000, 1, NULL)), 0);
 	/* the server goes first: the answer afterwards is dropped (ASan: no leak, no use after free) */
 	H.later = NULL;
