@@ -3,9 +3,9 @@
  * (evpnctl).  Framing: one JSON object per line each way; see ctl.h.
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +84,20 @@ static json_object *error_response(const char *msg)
 	return r;
 }
 
-/* Parse and run one request line; returns the response object. */
+/* The answer to a request: its data (taken over), else the error err. */
+static json_object *response(json_object *data, const char *err)
+{
+	json_object *r;
+
+	if (!data)
+		return error_response(err ? err : "failed");
+	r = json_object_new_object();
+	json_object_object_add(r, "ok", json_object_new_boolean(1));
+	json_object_object_add(r, "data", data);
+	return r;
+}
+
+/* Parse and run one request line; the response object, NULL when deferred. */
 static json_object *handle_line(struct ctl_server *s, const struct ctl_caller *who,
 				const char *line)
 {
@@ -116,14 +129,8 @@ static json_object *handle_line(struct ctl_server *s, const struct ctl_caller *w
 	json_object_put(req);
 	if (!data && !err && who->conn->deferred)
 		return NULL; /* ctl_answer follows */
-	if (!data) {
-		resp = error_response(err ? err : "failed");
-		free(err);
-		return resp;
-	}
-	resp = json_object_new_object();
-	json_object_object_add(resp, "ok", json_object_new_boolean(1));
-	json_object_object_add(resp, "data", data);
+	resp = response(data, err);
+	free(err);
 	return resp;
 }
 
@@ -213,22 +220,13 @@ struct ctl_conn *ctl_defer(const struct ctl_caller *who)
 
 void ctl_answer(struct ctl_conn *c, json_object *data, const char *err)
 {
-	json_object *resp;
-
 	c->deferred = false;
 	if (!c->bev) { /* the client or the server went */
 		json_object_put(data);
 		conn_free(c);
 		return;
 	}
-	if (data) {
-		resp = json_object_new_object();
-		json_object_object_add(resp, "ok", json_object_new_boolean(1));
-		json_object_object_add(resp, "data", data);
-	} else {
-		resp = error_response(err ? err : "failed");
-	}
-	conn_respond(c, resp);
+	conn_respond(c, response(data, err));
 }
 
 static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,

@@ -626,17 +626,11 @@ static void audit_demand_done(void *arg, int n)
 
 int evpn_audit_begin(struct evpn *e, bool repair, evpn_audit_fn done, void *arg, char **err)
 {
-	struct evpn_audit_run *r;
+	struct evpn_audit_run *r = e->kernel ? calloc(1, sizeof(*r)) : NULL;
 	struct kernel_audit_req req = {.repair = repair, .on_demand = true, .done = audit_demand_done};
-	const char *why = NULL;
 
-	if (!e->kernel)
-		why = "no kernel interface (netlink unavailable)";
-	else if (!(r = calloc(1, sizeof(*r))))
-		why = "out of memory";
-	if (why) {
-		if (!(*err = strdup(why)))
-			abort();
+	if (!r) {
+		*err = strdup(e->kernel ? "out of memory" : "no kernel interface (netlink unavailable)");
 		return -1;
 	}
 	r->repair = repair;

@@ -756,6 +756,17 @@ static void audit_step_cb(evutil_socket_t fd, short what, void *arg)
 	audit_end(kn, r, rc == 1 ? 0 : -1);
 }
 
+/* -1, errno kept for the caller's message. */
+static int start_failed(struct knl_audit_run *r)
+{
+	int e = errno;
+
+	log_err("kernel", "audit: cannot start: %s", strerror(e));
+	audit_run_free(r);
+	errno = e;
+	return -1;
+}
+
 int knl_audit_start(struct knl *kn, const struct kernel_audit_req *req)
 {
 	struct knl_audit_run *r;
@@ -788,9 +799,7 @@ int knl_audit_start(struct knl *kn, const struct kernel_audit_req *req)
 	    !(r->ev = event_new(kn->cfg.base, r->sock.fd, EV_READ | EV_PERSIST, audit_step_cb,
 				kn)) ||
 	    event_add(r->ev, NULL) == -1) {
-		log_err("kernel", "audit: cannot start: %s", strerror(errno));
-		audit_run_free(r);
-		return -1;
+		return start_failed(r);
 	}
 	if (give_way) { /* only now: a start that failed above keeps the periodic run */
 		log_debug("kernel", "audit: the periodic one gives way to one on demand");
@@ -799,9 +808,7 @@ int knl_audit_start(struct knl *kn, const struct kernel_audit_req *req)
 	if (req->on_demand)
 		knl_events_drain(kn); /* what the kernel said so far is applied first */
 	if (knl_dump_send(&r->sock, audit_dumps[0].type, audit_dumps[0].family) == -1) {
-		log_err("kernel", "audit: cannot start: %s", strerror(errno));
-		audit_run_free(r);
-		return -1;
+		return start_failed(r);
 	}
 	r->gen = ++kn->audit_gen;
 	r->started_us = knl_now_us();

@@ -202,7 +202,7 @@ static int block_new(struct pool *p)
 	b->size = size;
 	b->next = NULL;
 	if (p->last && p->last->size == POOL_HUGE)
-		huge_collapse(p->last);
+		huge_collapse(p->last); /* full now */
 	if (p->last)
 		p->last->next = b;
 	else

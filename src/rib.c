@@ -591,6 +591,19 @@ enum peer_op {
  * its path may leave it pathless but not freed.  Routes added meanwhile
  * may or may not be walked.
  */
+static size_t peer_left(const struct rib_peer *peer, enum peer_op op, size_t marked)
+{
+	switch (op) {
+	case PEER_FLUSH:
+		return peer->n_paths;
+	case PEER_SWEEP:
+		return peer->n_stale;
+	case PEER_MARK:
+		return peer->n_paths - marked;
+	}
+	return 0;
+}
+
 static void peer_walk(struct rib *rib, struct rib_peer *peer, enum peer_op op)
 {
 	size_t marked = 0;
@@ -599,10 +612,7 @@ static void peer_walk(struct rib *rib, struct rib_peer *peer, enum peer_op op)
 	struct rib_path *p;
 
 	rib_iter_init(&it, 0);
-	while ((op == PEER_FLUSH   ? peer->n_paths
-		: op == PEER_SWEEP ? peer->n_stale
-				   : peer->n_paths - marked) > 0 &&
-	       (rt = rib_iter_next(rib, &it))) {
+	while (peer_left(peer, op, marked) > 0 && (rt = rib_iter_next(rib, &it))) {
 		p = rib_route_path(rt, peer);
 		if (!p || (op == PEER_SWEEP && !(p->flags & RIB_PATH_STALE)))
 			continue;
