@@ -174,9 +174,14 @@ struct rib_route {
 	struct htab_node hnode;		/* rib.routes */
 	struct evpn_key key;
 	struct rib_path *paths;		/* the best first (rib_route_best) */
-	uint64_t log_seq;		/* sequence of its change log entry, 0: none */
 	uint64_t sent;			/* by peer slot: announced to it, not withdrawn since */
-	uint32_t refcnt;		/* log entry, iterators, rib_route_ref */
+	/*
+	 * The low 32 bits of the sequence of its change log entry, when
+	 * logged: the log never holds 2^32 entries, so they tell the entry.
+	 */
+	uint32_t log_seq;
+	uint32_t logged : 1;
+	uint32_t refcnt : 31;		/* log entry, iterators, rib_route_ref */
 };
 
 /* The best path of rt: NULL iff rt has none. */

@@ -216,16 +216,20 @@ struct rib_path *rib_route_path(const struct rib_route *rt, const struct rib_pee
 
 /* ---- the change log -------------------------------------------------- */
 
-static struct rib_route **log_at(struct rib_log *log, uint64_t seq)
+/* The entry of sequence seq, given by its low 32 bits (rib_route.log_seq). */
+static struct rib_route **log_at(struct rib_log *log, uint32_t seq)
 {
-	return &log->ent[(log->head + (size_t)(seq - log->base)) & (log->cap - 1)];
+	return &log->ent[(log->head + (uint32_t)(seq - (uint32_t)log->base)) & (log->cap - 1)];
 }
 
 static int log_grow(struct rib_log *log)
 {
 	size_t cap = log->cap ? 2 * log->cap : LOG_MIN_CAP;
-	struct rib_route **ent = malloc(cap * sizeof(*ent));
+	struct rib_route **ent;
 
+	if (cap > UINT32_MAX) /* log_seq tells entries by 32 bits */
+		return -1;
+	ent = malloc(cap * sizeof(*ent));
 	if (!ent)
 		return -1;
 	for (size_t i = 0; i < log->n; i++)
@@ -251,11 +255,12 @@ static void log_append(struct rib *rib, struct rib_route *rt)
 		return;
 	if (log->n == log->cap && log_grow(log) == -1)
 		return;
-	if (rt->log_seq)
+	if (rt->logged)
 		*log_at(log, rt->log_seq) = NULL;
 	else
 		rt->refcnt++;
-	rt->log_seq = log->base + log->n;
+	rt->logged = 1;
+	rt->log_seq = (uint32_t)(log->base + log->n);
 	log->n++;
 	*log_at(log, rt->log_seq) = rt;
 }
@@ -283,7 +288,7 @@ static void log_trim(struct rib *rib)
 		log->base++;
 		log->n--;
 		if (rt) {
-			rt->log_seq = 0;
+			rt->logged = 0;
 			rib_route_unref(rib, rt);
 		}
 	}

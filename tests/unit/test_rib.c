@@ -5,6 +5,7 @@
 
 #include "evpn_ecomm.h"
 #include "rib.h"
+#include "rib_priv.h" /* the change log's sequence, to start it near 2^32 */
 #include "testutil.h"
 
 #define ROUTER_ID 0x0a00000bu /* 10.0.0.11 */
@@ -1002,6 +1003,47 @@ START_TEST(change_log_cursors)
 }
 END_TEST
 
+/*
+ * A route names its log entry by the sequence's low 32 bits: entries are
+ * found and superseded across 2^32 (the log never holds that many).
+ */
+START_TEST(change_log_sequence_wraps)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct ecomm ec[3], ec2[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
+	struct rib_attrs t2 = tmpl("10.0.0.3", ec2, 1, false);
+	struct rib_cursor *c;
+	struct rib_route *rt[4];
+	struct rib_stats st;
+
+	rib->log.base = UINT32_MAX - 1;
+	c = rib_cursor_new(rib);
+	for (uint32_t i = 0; i < 4; i++) { /* sequences 2^32-2 .. 2^32+1 */
+		struct evpn_route x = macip(5, i);
+
+		announce(rib, p1, &x, &t);
+		rt[i] = get(rib, &x);
+	}
+	for (uint32_t i = 0; i < 4; i++) { /* each supersedes its entry across the wrap */
+		struct evpn_route x = macip(5, i);
+
+		announce(rib, p1, &x, &t2);
+	}
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.log_len, 8);
+	ck_assert_uint_eq(rib_cursor_pending(rib, c), 8);
+	for (uint32_t i = 0; i < 4; i++)
+		ck_assert_ptr_eq(rib_cursor_next(rib, c), rt[i]);
+	ck_assert_ptr_null(rib_cursor_next(rib, c));
+	rib_stats_get(rib, &st);
+	ck_assert_uint_eq(st.log_len, 0);
+	rib_cursor_free(rib, c);
+	rib_free(rib);
+}
+END_TEST
+
 /* ---- export decisions, loops, attributes ------------------------------- */
 
 struct rr_fix {
@@ -1412,6 +1454,7 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, peer_paths_among_many_routes);
 	tcase_add_test(tc, observer_exact);
 	tcase_add_test(tc, change_log_cursors);
+	tcase_add_test(tc, change_log_sequence_wraps);
 	tcase_add_test(tc, export_decisions);
 	tcase_add_test(tc, loop_detection);
 	tcase_add_test(tc, out_reflection);
