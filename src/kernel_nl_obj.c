@@ -137,12 +137,25 @@ void knl_val_set(struct knl *kn, const struct knl_obj *o, struct knl_val *dst,
 	*dst = *src;
 }
 
+/* Why knl_vtep_get refused, for the log. */
+static const char *vtep_refusal(int err)
+{
+	return err == ENOSPC ? "every VTEP id is in use (a leaf has room for 65535 VTEPs)"
+			     : "out of memory";
+}
+
+_Static_assert(KNL_VTEP_MAX == 65535, "vtep_refusal says how many");
+
 void knl_obj_held_vtep(struct knl *kn, struct knl_obj *o, const struct ipaddr *vtep)
 {
-	uint32_t id;
+	knl_vtep_id id;
 
 	if (knl_vtep_get(&kn->vteps, vtep, &id) == -1) {
-		log_err("kernel", "out of memory");
+		char ms[MAC_STRLEN], vs[IPADDR_STRLEN];
+
+		log_err("kernel", "vni %u mac %s: found pointing at %s, taken as pointing nowhere: %s",
+			o->key.vni, mac_fmt(&o->key.mac, ms), ipaddr_fmt(vtep, vs),
+			vtep_refusal(errno));
 		id = 0;
 	}
 	knl_vtep_put(&kn->vteps, o->hval.vtep);
@@ -792,7 +805,10 @@ void knl_req_mac(struct knl *kn, vni_t vni, const struct mac *mac, const struct 
 
 	memset(&val, 0, sizeof(val));
 	if (add && vtep && knl_vtep_get(&kn->vteps, vtep, &val.vtep) == -1) {
-		log_err("kernel", "out of memory");
+		char ms[MAC_STRLEN], vs[IPADDR_STRLEN];
+
+		log_err("kernel", "vni %u mac %s via %s: not requested: %s", vni, mac_fmt(mac, ms),
+			ipaddr_fmt(vtep, vs), vtep_refusal(errno));
 		return;
 	}
 	val.sticky = sticky;

@@ -190,16 +190,25 @@ struct knl_key {
 	uint32_t table;	  /* KNL_ROUTE orphans */
 };
 
-/* What an object's entry holds besides its key: 8 bytes, three per object. */
+/*
+ * An interned VTEP address (kernel_nl_vtep.c): 16 bits keep struct knl_val
+ * at 6 bytes; a leaf sees far fewer than KNL_VTEP_MAX VTEPs.
+ */
+typedef uint16_t knl_vtep_id;
+#define KNL_VTEP_MAX UINT16_MAX
+
+/* What an object's entry holds besides its key: 6 bytes, three per object. */
 struct knl_val {
 	union {
 		struct {
-			uint32_t vtep;	/* KNL_MAC: knl_vteps id, one reference (0: none) */
-			bool sticky;	/* KNL_MAC */
+			knl_vtep_id vtep; /* KNL_MAC: knl_vteps id, one reference (0: none) */
+			bool sticky;	  /* KNL_MAC */
 		};
-		struct mac mac;		/* KNL_NEIGH */
+		struct mac mac;		  /* KNL_NEIGH */
 	};
 };
+
+_Static_assert(sizeof(struct knl_val) == 6, "three per object");
 
 enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
 
@@ -209,7 +218,7 @@ enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
 #define KNL_HAVE_UNKNOWN 0x04 /* a request failed: state unknown, never "equal" */
 
 struct knl_obj {
-	/* ordered by size, flags as bits: one per remote MAC, so no holes (112 bytes) */
+	/* ordered by size, flags as bits: one per remote MAC, so no holes (104 bytes) */
 	struct htab_node hnode;		  /* knl.objs */
 	struct knl_key key;
 	LIST_ENTRY(knl_obj) vni_link;	  /* on its knl_vni's list */
@@ -229,13 +238,15 @@ struct knl_obj {
 	uint8_t want;			  /* enum knl_want */
 	uint8_t have;			  /* KNL_HAVE_* */
 	uint8_t seen;			  /* KNL_HAVE_* seen during a dump */
-	uint8_t sent_add;		  /* in-flight request adds (1) or deletes (0) */
+	bool sent_add : 1;		  /* the in-flight request adds (else deletes) */
 	bool stale : 1;			  /* found at start, not requested since */
 	bool lost : 1;			  /* in knl.lost */
 	bool failed : 1;		  /* refused for good: wait for a new request */
 	bool redo : 1;			  /* requested again while in flight */
 	bool held : 1;			  /* a held deletion (its wait is its time) */
 };
+
+_Static_assert(sizeof(struct knl_obj) == 104, "one per remote MAC: keep it small");
 
 /*
  * A route object: struct knl_obj first (knl_obj_new allocates this for
@@ -331,29 +342,33 @@ void knl_writer_close(struct knl_writer *w);
 struct knl_vtep {
 	struct htab_node hnode;
 	struct ipaddr ip;
-	uint32_t id;
+	knl_vtep_id id;
 	uint32_t refs;
 };
 
 struct knl_vteps {
 	struct htab h;		/* by address */
 	struct knl_vtep **v;	/* by id; v[0] and freed ids NULL */
-	uint32_t *free_ids;	/* stack of freed ids, room for cap */
+	knl_vtep_id *free_ids;	/* stack of freed ids, room for cap */
 	uint32_t n;		/* ids handed out so far, 0 included */
 	uint32_t nfree;
 	uint32_t cap;		/* of v and free_ids */
+	uint32_t max;		/* ids up to this one (KNL_VTEP_MAX; tests lower it) */
 };
 
 void knl_vteps_init(struct knl_vteps *t);
 void knl_vteps_free(struct knl_vteps *t);
-/* The id of ip with one reference taken (0 for an unset address); -1 when out of memory. */
-int knl_vtep_get(struct knl_vteps *t, const struct ipaddr *ip, uint32_t *id);
+/*
+ * The id of ip with one reference taken (0 for an unset address); -1 with
+ * errno ENOMEM, or ENOSPC when max addresses have ids already.
+ */
+int knl_vtep_get(struct knl_vteps *t, const struct ipaddr *ip, knl_vtep_id *id);
 /* The id of ip, no reference taken; 0 when no object holds it. */
-uint32_t knl_vtep_find(const struct knl_vteps *t, const struct ipaddr *ip);
-void knl_vtep_ref(struct knl_vteps *t, uint32_t id);
-void knl_vtep_put(struct knl_vteps *t, uint32_t id);
+knl_vtep_id knl_vtep_find(const struct knl_vteps *t, const struct ipaddr *ip);
+void knl_vtep_ref(struct knl_vteps *t, knl_vtep_id id);
+void knl_vtep_put(struct knl_vteps *t, knl_vtep_id id);
 /* The address of id (an unset address for 0). */
-const struct ipaddr *knl_vtep_ip(const struct knl_vteps *t, uint32_t id);
+const struct ipaddr *knl_vtep_ip(const struct knl_vteps *t, knl_vtep_id id);
 size_t knl_vtep_count(const struct knl_vteps *t);
 
 /* ---- the instance ---------------------------------------------------- */

@@ -2,13 +2,15 @@
  * kernel_nl_vtep.c - the VTEP addresses remote MACs point at, interned.
  *
  * A fabric has few VTEPs and many remote MACs, and each MAC object keeps
- * its destination three times (wanted, held, in flight): a 32-bit id into
+ * its destination three times (wanted, held, in flight): a 16-bit id into
  * this table instead of a 20-byte address each.  Invariants:
  *  - one entry per address; id 0 is "no address" and is never an entry;
  *  - every non-zero id held anywhere is one reference, and an entry is freed
  *    (its id reusable) when the last one is put back;
- *  - the id stack has room for every id of v, so putting back never fails.
+ *  - the id stack has room for every id of v, so putting back never fails;
+ *  - ids are at most t->max: a further address is refused (ENOSPC).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +22,7 @@ void knl_vteps_init(struct knl_vteps *t)
 {
 	memset(t, 0, sizeof(*t));
 	htab_init(&t->h);
+	t->max = KNL_VTEP_MAX;
 }
 
 void knl_vteps_free(struct knl_vteps *t)
@@ -40,7 +43,7 @@ static uint32_t vtep_hash(const struct ipaddr *ip)
 	return htab_hash(w, sizeof(w));
 }
 
-uint32_t knl_vtep_find(const struct knl_vteps *t, const struct ipaddr *ip)
+knl_vtep_id knl_vtep_find(const struct knl_vteps *t, const struct ipaddr *ip)
 {
 	uint32_t hv;
 
@@ -56,13 +59,17 @@ uint32_t knl_vtep_find(const struct knl_vteps *t, const struct ipaddr *ip)
 	return 0;
 }
 
-/* Room for one more id in v and in the stack of free ids. */
+/* Room for one more id (none is free) in v and in the stack of free ids. */
 static int vtep_grow(struct knl_vteps *t)
 {
 	uint32_t cap = t->cap ? t->cap * 2 : 16;
 	struct knl_vtep **v;
-	uint32_t *f;
+	knl_vtep_id *f;
 
+	if (t->n > t->max) { /* ids 0 .. max handed out */
+		errno = ENOSPC;
+		return -1;
+	}
 	if (t->n < t->cap)
 		return 0;
 	if (!(v = realloc(t->v, cap * sizeof(*v))))
@@ -77,7 +84,7 @@ static int vtep_grow(struct knl_vteps *t)
 	return 0;
 }
 
-int knl_vtep_get(struct knl_vteps *t, const struct ipaddr *ip, uint32_t *id)
+int knl_vtep_get(struct knl_vteps *t, const struct ipaddr *ip, knl_vtep_id *id)
 {
 	struct knl_vtep *e;
 
@@ -102,13 +109,13 @@ int knl_vtep_get(struct knl_vteps *t, const struct ipaddr *ip, uint32_t *id)
 	return 0;
 }
 
-void knl_vtep_ref(struct knl_vteps *t, uint32_t id)
+void knl_vtep_ref(struct knl_vteps *t, knl_vtep_id id)
 {
 	if (id)
 		t->v[id]->refs++;
 }
 
-void knl_vtep_put(struct knl_vteps *t, uint32_t id)
+void knl_vtep_put(struct knl_vteps *t, knl_vtep_id id)
 {
 	struct knl_vtep *e;
 
@@ -120,7 +127,7 @@ void knl_vtep_put(struct knl_vteps *t, uint32_t id)
 	free(e);
 }
 
-const struct ipaddr *knl_vtep_ip(const struct knl_vteps *t, uint32_t id)
+const struct ipaddr *knl_vtep_ip(const struct knl_vteps *t, knl_vtep_id id)
 {
 	return id ? &t->v[id]->ip : &no_ip;
 }

@@ -200,7 +200,7 @@ START_TEST(vteps_interned)
 {
 	struct knl_vteps t;
 	struct ipaddr x = ip("10.255.0.1"), y = ip("10.255.0.2"), z = ip("fd00::1"), none;
-	uint32_t a, b, c, d;
+	knl_vtep_id a, b, c, d;
 
 	memset(&none, 0, sizeof(none));
 	knl_vteps_init(&t);
@@ -227,7 +227,7 @@ START_TEST(vteps_interned)
 	ck_assert_int_eq(ipaddr_cmp(knl_vtep_ip(&t, d), &z), 0);
 	for (int i = 0; i < 100; i++) { /* growth keeps the ids and addresses */
 		struct ipaddr v = ip("10.254.0.0");
-		uint32_t id;
+		knl_vtep_id id;
 
 		v.bytes[2] = (uint8_t)i;
 		v.bytes[3] = 1;
@@ -235,6 +235,41 @@ START_TEST(vteps_interned)
 	}
 	ck_assert_uint_eq(knl_vtep_find(&t, &y), c);
 	ck_assert_uint_eq(knl_vtep_count(&t), 102);
+	knl_vteps_free(&t);
+}
+END_TEST
+
+/*
+ * Ids are 16 bits: past the last one a new address is refused (ENOSPC),
+ * known ones still get references, and a freed id is handed out again.
+ */
+START_TEST(vteps_full)
+{
+	struct knl_vteps t;
+	struct ipaddr x = ip("10.255.0.1"), v = ip("10.254.0.0");
+	knl_vtep_id id, first = 0;
+
+	knl_vteps_init(&t);
+	ck_assert_uint_eq(t.max, 65535);
+	t.max = 40; /* the same refusal as at 65535, with fewer addresses */
+	for (int i = 0; i < 40; i++) {
+		v.bytes[3] = (uint8_t)(i + 1);
+		ck_assert_int_eq(knl_vtep_get(&t, &v, &id), 0);
+		ck_assert_uint_eq(id, i + 1);
+		if (i == 0)
+			first = id;
+	}
+	errno = 0;
+	ck_assert_int_eq(knl_vtep_get(&t, &x, &id), -1);
+	ck_assert_int_eq(errno, ENOSPC);
+	ck_assert_uint_eq(knl_vtep_count(&t), 40);
+	v.bytes[3] = 1;
+	ck_assert_int_eq(knl_vtep_get(&t, &v, &id), 0); /* known: one more reference */
+	ck_assert_uint_eq(id, first);
+	v.bytes[3] = 2;
+	knl_vtep_put(&t, knl_vtep_find(&t, &v));
+	ck_assert_int_eq(knl_vtep_get(&t, &x, &id), 0);
+	ck_assert_uint_eq(id, 2);
 	knl_vteps_free(&t);
 }
 END_TEST
@@ -875,6 +910,7 @@ static Suite *kernel_nl_suite(void)
 	tcase_add_test(tc, vni_by_event);
 	tcase_add_test(tc, remote_entries);
 	tcase_add_test(tc, vteps_interned);
+	tcase_add_test(tc, vteps_full);
 	tcase_add_test(tc, out_buffer_given_back);
 	tcase_add_test(tc, idempotent);
 	tcase_add_test(tc, held_deletes);
