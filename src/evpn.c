@@ -69,6 +69,8 @@ struct evpn *evpn_new(struct event_base *base, struct rib *rib, struct bgp *bgp)
 	htab_init(&e->macs);
 	htab_init(&e->neighs);
 	htab_init(&e->neighs_by_mac);
+	htab_init(&e->mac_locs);
+	htab_init(&e->neigh_locs);
 	LIST_INIT(&e->local_macs);
 	LIST_INIT(&e->local_neighs);
 	pool_init(&e->mac_pool, sizeof(struct evpn_mac));
@@ -421,7 +423,7 @@ json_object *evpn_show_vnis(const struct evpn *e)
 	return a;
 }
 
-static void show_mac(json_object *a, const struct evpn_mac *m)
+static void show_mac(const struct evpn *e, json_object *a, const struct evpn_mac *m)
 {
 	const struct rib_path *remote = evpn_mac_remote_best(m);
 	json_object *o = json_object_new_object();
@@ -431,11 +433,12 @@ static void show_mac(json_object *a, const struct evpn_mac *m)
 	json_object_object_add(o, "mac", json_object_new_string(mac_fmt(&m->key.mac, s)));
 	json_object_object_add(o, "type", json_object_new_string(m->local ? "local" : "remote"));
 	if (m->local) {
-		json_object_object_add(o, "ifindex", json_object_new_int(m->loc->ifindex));
-		json_object_object_add(o, "sequence", json_object_new_int64(m->loc->seq));
+		const struct evpn_mac_local *l = evpn_mac_loc(e, m);
+
+		json_object_object_add(o, "ifindex", json_object_new_int(l->ifindex));
+		json_object_object_add(o, "sequence", json_object_new_int64(l->seq));
 		json_object_object_add(o, "sticky", json_object_new_boolean(m->local_static));
-		json_object_object_add(o, "advertised",
-				       json_object_new_boolean(m->loc->advertised));
+		json_object_object_add(o, "advertised", json_object_new_boolean(l->advertised));
 	} else if (remote) {
 		json_object_object_add(o, "vtep", json_object_new_string(
 							  ipaddr_fmt(&remote->attrs->next_hop, s)));
@@ -474,12 +477,12 @@ json_object *evpn_show_macs(const struct evpn *e, vni_t vni)
 		if (v)
 			v[n++] = m;
 		else
-			show_mac(a, m);
+			show_mac(e, a, m);
 	}
 	if (v) {
 		qsort(v, n, sizeof(*v), mac_order);
 		for (size_t i = 0; i < n; i++)
-			show_mac(a, v[i]);
+			show_mac(e, a, v[i]);
 		free(v);
 	}
 	return a;

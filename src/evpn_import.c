@@ -241,10 +241,7 @@ static void mac_free(struct evpn *e, struct evpn_mac *m)
 {
 	mac_set_inst(e, m, NULL);
 	htab_del(&e->macs, &m->hnode);
-	if (m->loc) {
-		LIST_REMOVE(m->loc, link);
-		free(m->loc);
-	}
+	evpn_mac_loc_free(e, m);
 	evpn_cands_free(&m->cands);
 	pool_put(&e->mac_pool, m);
 }
@@ -252,17 +249,14 @@ static void mac_free(struct evpn *e, struct evpn_mac *m)
 static void neigh_free(struct evpn *e, struct evpn_neigh *n)
 {
 	htab_del(&e->neighs, &n->hnode);
-	if (n->loc) { /* not bound (n->local): not in neighs_by_mac */
-		LIST_REMOVE(n->loc, link);
-		free(n->loc);
-	}
+	evpn_neigh_loc_free(e, n); /* not bound (n->local): not in neighs_by_mac */
 	evpn_cands_free(&n->cands);
 	pool_put(&e->neigh_pool, n);
 }
 
 void evpn_mac_maybe_free(struct evpn *e, struct evpn_mac *m)
 {
-	if (m->cands.n || m->local || m->inst || evpn_mac_advertised(m) || m->queued ||
+	if (m->cands.n || m->local || m->inst || evpn_mac_advertised(e, m) || m->queued ||
 	    m->duplicate)
 		return;
 	mac_free(e, m);
@@ -270,7 +264,7 @@ void evpn_mac_maybe_free(struct evpn *e, struct evpn_mac *m)
 
 void evpn_neigh_maybe_free(struct evpn *e, struct evpn_neigh *n)
 {
-	if (n->cands.n || n->local || n->installed || evpn_neigh_advertised(n))
+	if (n->cands.n || n->local || n->installed || evpn_neigh_advertised(e, n))
 		return;
 	neigh_free(e, n);
 }
@@ -565,13 +559,15 @@ void evpn_import_free(struct evpn *e)
 
 		next = htab_next(&e->neighs, h);
 		if (n->local) /* bound: its local side is in neighs_by_mac */
-			htab_del(&e->neighs_by_mac, &n->loc->mac_hnode);
+			htab_del(&e->neighs_by_mac, &evpn_neigh_loc(e, n)->mac_hnode);
 		n->local = false;
 		neigh_free(e, n);
 	}
 	htab_free(&e->macs);
 	htab_free(&e->neighs);
 	htab_free(&e->neighs_by_mac); /* its entries were the neighbours' local sides */
+	htab_free(&e->mac_locs);      /* emptied by mac_free, neigh_free */
+	htab_free(&e->neigh_locs);
 	HASH_ITER(hh, e->floods, f, ft) {
 		HASH_DEL(e->floods, f);
 		free(f);

@@ -128,39 +128,129 @@ static void adv_key(const struct rd *rd, const struct mac *mac, const struct ipa
 	evpn_key_from_route(&r, k);
 }
 
-static void mac_adv_key(const struct evpn_mac *m, struct evpn_key *k)
+/* ---- local sides, by their entry's address ------------------------------ */
+
+static uint32_t loc_hash(const void *entry)
 {
-	adv_key(&m->loc->adv_rd, &m->key.mac, NULL, k);
+	uintptr_t a = (uintptr_t)entry;
+	uint32_t w[2] = {(uint32_t)a, (uint32_t)((uint64_t)a >> 32)};
+
+	return htab_hash(w, sizeof(w));
 }
 
-static void neigh_adv_key(const struct evpn_neigh *n, struct evpn_key *k)
+struct evpn_mac_local *evpn_mac_loc(const struct evpn *e, const struct evpn_mac *m)
 {
-	adv_key(&n->loc->adv_rd, &n->loc->adv_mac, &n->key.ip, k);
+	uint32_t hv;
+
+	if (!m->has_loc)
+		return NULL;
+	hv = loc_hash(m);
+	for (struct htab_node *h = htab_chain(&e->mac_locs, hv); h; h = htab_chain_next(h->next, hv)) {
+		struct evpn_mac_local *l = HTAB_ENTRY(h, struct evpn_mac_local, hnode);
+
+		if (l->mac == m)
+			return l;
+	}
+	abort(); /* has_loc without its local side */
+}
+
+struct evpn_neigh_local *evpn_neigh_loc(const struct evpn *e, const struct evpn_neigh *n)
+{
+	uint32_t hv;
+
+	if (!n->has_loc)
+		return NULL;
+	hv = loc_hash(n);
+	for (struct htab_node *h = htab_chain(&e->neigh_locs, hv); h;
+	     h = htab_chain_next(h->next, hv)) {
+		struct evpn_neigh_local *l = HTAB_ENTRY(h, struct evpn_neigh_local, hnode);
+
+		if (l->neigh == n)
+			return l;
+	}
+	abort();
+}
+
+bool evpn_mac_advertised(const struct evpn *e, const struct evpn_mac *m)
+{
+	const struct evpn_mac_local *l = evpn_mac_loc(e, m);
+
+	return l && l->advertised;
+}
+
+bool evpn_neigh_advertised(const struct evpn *e, const struct evpn_neigh *n)
+{
+	const struct evpn_neigh_local *l = evpn_neigh_loc(e, n);
+
+	return l && l->advertised;
 }
 
 /* m's local side, allocated at its first local appearance (m->local implies it). */
 static struct evpn_mac_local *mac_local(struct evpn *e, struct evpn_mac *m)
 {
-	if (!m->loc) {
-		m->loc = calloc(1, sizeof(*m->loc));
-		if (!m->loc)
-			abort(); /* out of memory, as for every entry here */
-		m->loc->mac = m;
-		LIST_INSERT_HEAD(&e->local_macs, m->loc, link);
-	}
-	return m->loc;
+	struct evpn_mac_local *l = evpn_mac_loc(e, m);
+
+	if (l)
+		return l;
+	if (!(l = calloc(1, sizeof(*l))) || htab_add(&e->mac_locs, &l->hnode, loc_hash(m)) == -1)
+		abort(); /* out of memory, as for every entry here */
+	l->mac = m;
+	m->has_loc = true;
+	LIST_INSERT_HEAD(&e->local_macs, l, link);
+	return l;
 }
 
 static struct evpn_neigh_local *neigh_local(struct evpn *e, struct evpn_neigh *n)
 {
-	if (!n->loc) {
-		n->loc = calloc(1, sizeof(*n->loc));
-		if (!n->loc)
-			abort();
-		n->loc->neigh = n;
-		LIST_INSERT_HEAD(&e->local_neighs, n->loc, link);
-	}
-	return n->loc;
+	struct evpn_neigh_local *l = evpn_neigh_loc(e, n);
+
+	if (l)
+		return l;
+	if (!(l = calloc(1, sizeof(*l))) || htab_add(&e->neigh_locs, &l->hnode, loc_hash(n)) == -1)
+		abort();
+	l->neigh = n;
+	n->has_loc = true;
+	LIST_INSERT_HEAD(&e->local_neighs, l, link);
+	return l;
+}
+
+void evpn_mac_loc_free(struct evpn *e, struct evpn_mac *m)
+{
+	struct evpn_mac_local *l = evpn_mac_loc(e, m);
+
+	if (!l)
+		return;
+	htab_del(&e->mac_locs, &l->hnode);
+	LIST_REMOVE(l, link);
+	free(l);
+	m->has_loc = false;
+}
+
+void evpn_neigh_loc_free(struct evpn *e, struct evpn_neigh *n)
+{
+	struct evpn_neigh_local *l = evpn_neigh_loc(e, n);
+
+	if (!l)
+		return;
+	htab_del(&e->neigh_locs, &l->hnode);
+	LIST_REMOVE(l, link);
+	free(l);
+	n->has_loc = false;
+}
+
+/* ---- advertising --------------------------------------------------------- */
+
+/* The key of m's advertised route; m has a local side. */
+static void mac_adv_key(const struct evpn *e, const struct evpn_mac *m, struct evpn_key *k)
+{
+	adv_key(&evpn_mac_loc(e, m)->adv_rd, &m->key.mac, NULL, k);
+}
+
+static void neigh_adv_key(const struct evpn *e, const struct evpn_neigh *n, struct evpn_key *k)
+{
+	const struct evpn_neigh_local *l = evpn_neigh_loc(e, n);
+
+	adv_key(&l->adv_rd, &l->adv_mac, &n->key.ip, k);
 }
 
 static void advertise_mac(struct evpn *e, const struct evpn_vni *v, struct evpn_mac *m)
@@ -169,7 +259,7 @@ static void advertise_mac(struct evpn *e, const struct evpn_vni *v, struct evpn_
 	struct evpn_route r;
 	struct evpn_key k;
 
-	mac_adv_key(m, &k);
+	mac_adv_key(e, m, &k);
 	local_route(v, &m->key.mac, NULL, &r);
 	if (originate(e, v, &r, l->seq, m->local_static, &k, &l->advertised))
 		l->adv_rd = v->rd;
@@ -179,26 +269,26 @@ static void withdraw_mac(struct evpn *e, struct evpn_mac *m)
 {
 	struct evpn_key k;
 
-	if (!evpn_mac_advertised(m))
+	if (!evpn_mac_advertised(e, m))
 		return;
-	mac_adv_key(m, &k);
-	withdraw_key(e, &k, &m->loc->advertised);
+	mac_adv_key(e, m, &k);
+	withdraw_key(e, &k, &evpn_mac_loc(e, m)->advertised);
 }
 
 static void withdraw_neigh(struct evpn *e, struct evpn_neigh *n)
 {
 	struct evpn_key k;
 
-	if (!evpn_neigh_advertised(n))
+	if (!evpn_neigh_advertised(e, n))
 		return;
-	neigh_adv_key(n, &k);
-	withdraw_key(e, &k, &n->loc->advertised);
+	neigh_adv_key(e, n, &k);
+	withdraw_key(e, &k, &evpn_neigh_loc(e, n)->advertised);
 }
 
 /* n is bound (n->local). */
 static void advertise_neigh(struct evpn *e, const struct evpn_vni *v, struct evpn_neigh *n)
 {
-	struct evpn_neigh_local *l = n->loc;
+	struct evpn_neigh_local *l = evpn_neigh_loc(e, n);
 	struct evpn_mac *m = evpn_mac_get(e, v->vni, &l->mac, false);
 	struct evpn_route r;
 	struct evpn_key k;
@@ -209,22 +299,22 @@ static void advertise_neigh(struct evpn *e, const struct evpn_vni *v, struct evp
 	 * advertising those would steal them (RFC 7432 15).  The binding waits
 	 * for its MAC (ev_mac_add advertises it then).
 	 */
-	if (!m || !evpn_mac_advertised(m)) { /* not local, moved away, sticky elsewhere, frozen */
+	if (!m || !evpn_mac_advertised(e, m)) { /* not local, moved away, sticky elsewhere, frozen */
 		withdraw_neigh(e, n);
 		return;
 	}
-	neigh_adv_key(n, &k);
+	neigh_adv_key(e, n, &k);
 	local_route(v, &l->mac, &n->key.ip, &r);
-	if (originate(e, v, &r, m->loc->seq, m->local_static, &k, &l->advertised)) {
+	if (originate(e, v, &r, evpn_mac_loc(e, m)->seq, m->local_static, &k, &l->advertised)) {
 		l->adv_rd = v->rd;
 		l->adv_mac = l->mac;
 	}
 }
 
 /*
- * A neighbour is local while it is bound to a MAC (n->loc->mac): then, and
- * only then, its local side is in e->neighs_by_mac, so that what happens to
- * a MAC reaches its bindings without a walk over every neighbour.
+ * A neighbour is local while it is bound to a MAC (its local side's mac):
+ * then, and only then, its local side is in e->neighs_by_mac, so that what
+ * happens to a MAC reaches its bindings without a walk over every neighbour.
  */
 static void neigh_bind(struct evpn *e, struct evpn_neigh *n, const struct mac *mac)
 {
@@ -244,7 +334,7 @@ static void neigh_unbind(struct evpn *e, struct evpn_neigh *n)
 {
 	if (!n->local)
 		return;
-	htab_del(&e->neighs_by_mac, &n->loc->mac_hnode);
+	htab_del(&e->neighs_by_mac, &evpn_neigh_loc(e, n)->mac_hnode);
 	n->local = false;
 }
 
@@ -388,7 +478,8 @@ static void ev_neigh_add(void *arg, const struct kernel_neigh *kn)
 	if (!v || !v->advertised)
 		return;
 	n = evpn_neigh_get(e, kn->vni, &kn->ip, true);
-	if (n->local && n->loc->advertised && !mac_cmp(&n->loc->mac, &kn->mac))
+	if (n->local && evpn_neigh_loc(e, n)->advertised &&
+	    !mac_cmp(&evpn_neigh_loc(e, n)->mac, &kn->mac))
 		return;
 	if (!n->local)
 		e->st.local_neighs++;

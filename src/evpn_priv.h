@@ -93,9 +93,12 @@ static inline const struct rib_route *evpn_cand(const struct evpn_cands *c, size
  * What a MAC has once it was learned here (evpn_local.c): allocated at its
  * first local appearance and kept while the MAC exists, since duplicate
  * address detection counts moves between here and remote PEs.  MACs only
- * ever remote -- nearly all of a leaf's -- have none.
+ * ever remote -- nearly all of a leaf's -- have none, and their entry has
+ * no pointer to one either: it is found by the entry's address
+ * (evpn_mac_loc).
  */
 struct evpn_mac_local {
+	struct htab_node hnode;	      /* evpn.mac_locs, by mac's address */
 	LIST_ENTRY(evpn_mac_local) link; /* evpn.local_macs */
 	struct evpn_mac *mac;
 	/* duplicate address detection: EVPN_DAD_MOVES moves within EVPN_DAD_WINDOW_S */
@@ -108,7 +111,7 @@ struct evpn_mac_local {
 };
 
 struct evpn_mac {
-	/* one per remote MAC: 72 bytes, no holes */
+	/* one per remote MAC: 64 bytes, no holes */
 	struct htab_node hnode;	      /* evpn.macs */
 	struct evpn_mac_key key;
 	bool local : 1;
@@ -117,6 +120,7 @@ struct evpn_mac {
 	bool moved_away : 1;	      /* ... and our routes for it were withdrawn */
 	bool duplicate : 1;	      /* frozen: local moves are no longer advertised */
 	bool queued : 1;	      /* in evpn.pending */
+	bool has_loc : 1;	      /* learned here once: evpn_mac_loc */
 	struct evpn_cands cands;      /* Type-2 routes (MAC-only and MAC+IP), any RD */
 	/*
 	 * Installed: the attributes of the route the kernel entry was asked
@@ -124,13 +128,7 @@ struct evpn_mac {
 	 * else NULL.
 	 */
 	const struct rib_attrs *inst;
-	struct evpn_mac_local *loc;   /* NULL until learned here */
 };
-
-static inline bool evpn_mac_advertised(const struct evpn_mac *m)
-{
-	return m->loc && m->loc->advertised;
-}
 
 struct evpn_ip_key {
 	vni_t vni;
@@ -139,6 +137,7 @@ struct evpn_ip_key {
 
 /* A neighbour's local side, from its first local binding (evpn_local.c) until it is freed. */
 struct evpn_neigh_local {
+	struct htab_node hnode;	      /* evpn.neigh_locs, by neigh's address */
 	struct htab_node mac_hnode;   /* evpn.neighs_by_mac, iff neigh->local */
 	LIST_ENTRY(evpn_neigh_local) link; /* evpn.local_neighs */
 	struct evpn_neigh *neigh;
@@ -149,20 +148,15 @@ struct evpn_neigh_local {
 };
 
 struct evpn_neigh {
-	/* one per remote MAC+IP route's IP: 80 bytes */
+	/* one per remote MAC+IP route's IP: 72 bytes */
 	struct htab_node hnode;	      /* evpn.neighs */
 	struct evpn_ip_key key;
 	struct evpn_cands cands;      /* Type-2 MAC+IP routes with this IP */
-	struct evpn_neigh_local *loc; /* NULL until bound here */
 	struct mac inst_mac;
-	bool installed;
-	bool local;
+	bool installed : 1;
+	bool local : 1;
+	bool has_loc : 1;	      /* bound here once: evpn_neigh_loc */
 };
-
-static inline bool evpn_neigh_advertised(const struct evpn_neigh *n)
-{
-	return n->loc && n->loc->advertised;
-}
 
 struct evpn_flood_key {
 	vni_t vni;
@@ -276,6 +270,7 @@ struct evpn {
 	 */
 	struct htab macs, neighs;
 	struct htab neighs_by_mac;    /* local neighbours by (VNI, their MAC): evpn_mac_hash */
+	struct htab mac_locs, neigh_locs; /* local sides by their entry's address */
 	LIST_HEAD(, evpn_mac_local) local_macs;
 	LIST_HEAD(, evpn_neigh_local) local_neighs;
 	struct pool mac_pool, neigh_pool;
@@ -358,6 +353,15 @@ extern void evpn_l3_route_add(void *arg, const struct kernel_route *r);
 extern void evpn_l3_route_del(void *arg, const struct kernel_route *r);
 
 /* evpn_local.c */
+/* m's local side (NULL unless m->has_loc), then n's. */
+struct evpn_mac_local *evpn_mac_loc(const struct evpn *e, const struct evpn_mac *m);
+struct evpn_neigh_local *evpn_neigh_loc(const struct evpn *e, const struct evpn_neigh *n);
+/* Whether our Type-2 for m (for n) is in the RIB. */
+bool evpn_mac_advertised(const struct evpn *e, const struct evpn_mac *m);
+bool evpn_neigh_advertised(const struct evpn *e, const struct evpn_neigh *n);
+/* Free m's (n's) local side, if any, as m (n) goes. */
+void evpn_mac_loc_free(struct evpn *e, struct evpn_mac *m);
+void evpn_neigh_loc_free(struct evpn *e, struct evpn_neigh *n);
 void evpn_mac_queue(struct evpn *e, struct evpn_mac *m);
 extern const struct kernel_events evpn_kernel_events;
 void evpn_local_readvertise(struct evpn *e, struct evpn_vni *v); /* RD/RT changed */

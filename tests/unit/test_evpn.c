@@ -507,10 +507,16 @@ START_TEST(local_sides_and_vni_removal)
 	       false, false);
 	local_mac("02:bb:00:00:00:01", true, false);
 	local_neigh("172.16.0.9", "02:bb:00:00:00:01");
-	ck_assert_ptr_null(mac_entry("02:dd:00:00:00:02")->loc);
+	ck_assert(!mac_entry("02:dd:00:00:00:02")->has_loc);
+	ck_assert_ptr_null(evpn_mac_loc(e, mac_entry("02:dd:00:00:00:02")));
 	ipaddr_parse("172.16.0.2", &ip);
-	ck_assert_ptr_null(evpn_neigh_get(e, 100, &ip, false)->loc);
-	ck_assert_ptr_nonnull(mac_entry("02:bb:00:00:00:01")->loc);
+	ck_assert_ptr_null(evpn_neigh_loc(e, evpn_neigh_get(e, 100, &ip, false)));
+	ck_assert_ptr_nonnull(evpn_mac_loc(e, mac_entry("02:bb:00:00:00:01")));
+	ipaddr_parse("172.16.0.9", &ip);
+	ck_assert_ptr_eq(evpn_neigh_loc(e, evpn_neigh_get(e, 100, &ip, false))->neigh,
+			 evpn_neigh_get(e, 100, &ip, false));
+	ck_assert_uint_eq(htab_count(&e->mac_locs), 1);
+	ck_assert_uint_eq(htab_count(&e->neigh_locs), 1);
 	ck_assert_uint_eq(local_macs_n(), 1);
 	ck_assert_uint_eq(local_neighs_n(), 1);
 	a = evpn_show_macs(e, 0);
@@ -528,6 +534,8 @@ START_TEST(local_sides_and_vni_removal)
 	ck_assert_ptr_null(mac_entry("02:bb:00:00:00:01"));
 	ck_assert_uint_eq(local_macs_n(), 0);
 	ck_assert_uint_eq(local_neighs_n(), 0);
+	ck_assert_uint_eq(htab_count(&e->mac_locs), 0);
+	ck_assert_uint_eq(htab_count(&e->neigh_locs), 0);
 }
 END_TEST
 
