@@ -1,14 +1,17 @@
 /*
  * htab.h - an intrusive chained hash table for the large per-route tables
- * (RIB routes, EVPN MACs, kernel objects).  The handle in the object is 16
- * bytes (chain link and the full 32-bit hash) instead of uthash's 56; the
- * bucket array is one pointer per bucket and doubles when the table holds
- * more than two entries per bucket, so lookups walk chains of about one.
+ * (RIB routes, EVPN MACs, kernel objects).  The handle in the object is one
+ * pointer (the chain link), 8 bytes instead of uthash's 56; the bucket
+ * array is one pointer per bucket and doubles when the table holds more
+ * than two entries per bucket, so lookups walk chains of about one.
  *
  * The table neither allocates nor compares objects: the caller hashes its
- * key, walks the chain of that hash and compares its own keys.  The hash is
- * kept in the handle, so growing never calls back and a chain walk skips
- * other hashes without touching their objects' keys.
+ * key, walks the chain of that hash's bucket and compares its own keys.
+ * Hashes are not kept in the handle (a route's object would grow 8 bytes):
+ * the table asks the hash function given to htab_init when it needs one
+ * again -- to grow, to remove an entry, to step a walk to the next bucket.
+ * Contract: that function returns for an entry the hash it was added under,
+ * as long as it is in the table (its key does not change meanwhile).
  *
  * A walk (htab_first, htab_next) visits every entry once, in no useful
  * order, as long as nothing is added meanwhile: growth would reorder the
@@ -22,19 +25,22 @@
 
 struct htab_node {
 	struct htab_node *next;		/* chain of the same bucket */
-	uint32_t hash;
 };
+
+/* The hash entry n was added under (see the contract above). */
+typedef uint32_t htab_hash_fn(const struct htab_node *n);
 
 struct htab {
 	struct htab_node **b;		/* buckets, NULL until the first insertion */
 	size_t mask;			/* buckets - 1 */
 	size_t n;			/* entries */
+	htab_hash_fn *hash;
 };
 
 #define HTAB_ENTRY(node, type, member) \
 	((type *)(void *)((char *)(node) - offsetof(type, member)))
 
-void htab_init(struct htab *h);
+void htab_init(struct htab *h, htab_hash_fn *hash);
 /* The bucket array; the entries are the caller's (remove or forget them first). */
 void htab_free(struct htab *h);
 /*
@@ -45,17 +51,18 @@ int htab_add(struct htab *h, struct htab_node *n, uint32_t hash);
 /* Remove n, which must be in h. */
 void htab_del(struct htab *h, struct htab_node *n);
 
-/* First entry of hash's chain with that hash, then the next one. */
-static inline struct htab_node *htab_chain_next(struct htab_node *n, uint32_t hash)
-{
-	while (n && n->hash != hash)
-		n = n->next;
-	return n;
-}
-
+/*
+ * The chain of hash's bucket: every entry that may have that hash (and
+ * others, so the caller compares keys), then the next one.
+ */
 static inline struct htab_node *htab_chain(const struct htab *h, uint32_t hash)
 {
-	return h->b ? htab_chain_next(h->b[hash & h->mask], hash) : NULL;
+	return h->b ? h->b[hash & h->mask] : NULL;
+}
+
+static inline struct htab_node *htab_chain_next(const struct htab_node *n)
+{
+	return n->next;
 }
 
 /*

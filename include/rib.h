@@ -184,6 +184,8 @@ struct rib_route {
 	uint32_t refcnt : 31;		/* log entry, iterators, rib_route_ref */
 };
 
+_Static_assert(sizeof(struct rib_route) == 80, "one per route: keep it small");
+
 /* The best path of rt: NULL iff rt has none. */
 static inline struct rib_path *rib_route_best(const struct rib_route *rt)
 {

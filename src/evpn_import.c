@@ -179,23 +179,38 @@ uint32_t evpn_mac_hash(vni_t vni, const struct mac *mac)
 	return htab_hash(&k, sizeof(k));
 }
 
+uint32_t evpn_mac_node_hash(const struct htab_node *n)
+{
+	const struct evpn_mac *m = HTAB_ENTRY(n, const struct evpn_mac, hnode);
+
+	return htab_hash(&m->key, sizeof(m->key));
+}
+
+uint32_t evpn_neigh_node_hash(const struct htab_node *n)
+{
+	const struct evpn_neigh *ne = HTAB_ENTRY(n, const struct evpn_neigh, hnode);
+
+	return htab_hash(&ne->key, sizeof(ne->key));
+}
+
 struct evpn_mac *evpn_mac_get(struct evpn *e, vni_t vni, const struct mac *mac, bool create)
 {
 	struct evpn_mac_key k = {.vni = vni, .mac = *mac};
 	uint32_t hv = htab_hash(&k, sizeof(k)); /* = evpn_mac_hash(vni, mac) */
 	struct evpn_mac *m;
 
-	for (struct htab_node *n = htab_chain(&e->macs, hv); n; n = htab_chain_next(n->next, hv)) {
+	for (struct htab_node *n = htab_chain(&e->macs, hv); n; n = htab_chain_next(n)) {
 		m = HTAB_ENTRY(n, struct evpn_mac, hnode);
 		if (!memcmp(&m->key, &k, sizeof(k)))
 			return m;
 	}
 	if (!create)
 		return NULL;
-	m = pool_get(&e->mac_pool);
-	if (!m || htab_add(&e->macs, &m->hnode, hv) == -1)
+	if (!(m = pool_get(&e->mac_pool)))
 		abort(); /* as for every table entry here: out of memory is fatal */
-	m->key = k;
+	m->key = k; /* before it is in the table: evpn_mac_node_hash reads it */
+	if (htab_add(&e->macs, &m->hnode, hv) == -1)
+		abort();
 	return m;
 }
 
@@ -209,17 +224,18 @@ struct evpn_neigh *evpn_neigh_get(struct evpn *e, vni_t vni, const struct ipaddr
 	k.vni = vni;
 	k.ip = *ip;
 	hv = htab_hash(&k, sizeof(k));
-	for (struct htab_node *n = htab_chain(&e->neighs, hv); n; n = htab_chain_next(n->next, hv)) {
+	for (struct htab_node *n = htab_chain(&e->neighs, hv); n; n = htab_chain_next(n)) {
 		ne = HTAB_ENTRY(n, struct evpn_neigh, hnode);
 		if (!memcmp(&ne->key, &k, sizeof(k)))
 			return ne;
 	}
 	if (!create)
 		return NULL;
-	ne = pool_get(&e->neigh_pool);
-	if (!ne || htab_add(&e->neighs, &ne->hnode, hv) == -1)
+	if (!(ne = pool_get(&e->neigh_pool)))
 		abort();
 	ne->key = k;
+	if (htab_add(&e->neighs, &ne->hnode, hv) == -1)
+		abort();
 	return ne;
 }
 

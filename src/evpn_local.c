@@ -138,6 +138,23 @@ static uint32_t loc_hash(const void *entry)
 	return htab_hash(w, sizeof(w));
 }
 
+uint32_t evpn_mac_loc_node_hash(const struct htab_node *n)
+{
+	return loc_hash(HTAB_ENTRY(n, const struct evpn_mac_local, hnode)->mac);
+}
+
+uint32_t evpn_neigh_loc_node_hash(const struct htab_node *n)
+{
+	return loc_hash(HTAB_ENTRY(n, const struct evpn_neigh_local, hnode)->neigh);
+}
+
+uint32_t evpn_by_mac_node_hash(const struct htab_node *n)
+{
+	const struct evpn_neigh_local *l = HTAB_ENTRY(n, const struct evpn_neigh_local, mac_hnode);
+
+	return evpn_mac_hash(l->neigh->key.vni, &l->mac);
+}
+
 struct evpn_mac_local *evpn_mac_loc(const struct evpn *e, const struct evpn_mac *m)
 {
 	uint32_t hv;
@@ -145,7 +162,7 @@ struct evpn_mac_local *evpn_mac_loc(const struct evpn *e, const struct evpn_mac 
 	if (!m->has_loc)
 		return NULL;
 	hv = loc_hash(m);
-	for (struct htab_node *h = htab_chain(&e->mac_locs, hv); h; h = htab_chain_next(h->next, hv)) {
+	for (struct htab_node *h = htab_chain(&e->mac_locs, hv); h; h = htab_chain_next(h)) {
 		struct evpn_mac_local *l = HTAB_ENTRY(h, struct evpn_mac_local, hnode);
 
 		if (l->mac == m)
@@ -162,7 +179,7 @@ struct evpn_neigh_local *evpn_neigh_loc(const struct evpn *e, const struct evpn_
 		return NULL;
 	hv = loc_hash(n);
 	for (struct htab_node *h = htab_chain(&e->neigh_locs, hv); h;
-	     h = htab_chain_next(h->next, hv)) {
+	     h = htab_chain_next(h)) {
 		struct evpn_neigh_local *l = HTAB_ENTRY(h, struct evpn_neigh_local, hnode);
 
 		if (l->neigh == n)
@@ -351,7 +368,7 @@ static void neighs_of(struct evpn *e, const struct evpn_vni *v, vni_t vni, const
 		struct evpn_neigh_local *l = HTAB_ENTRY(h, struct evpn_neigh_local, mac_hnode);
 		struct evpn_neigh *n = l->neigh;
 
-		next = htab_chain_next(h->next, hv); /* the work does not rebind */
+		next = htab_chain_next(h); /* the work does not rebind */
 		if (n->key.vni != vni || mac_cmp(&l->mac, mac))
 			continue;
 		if (op == NEIGHS_WITHDRAW)

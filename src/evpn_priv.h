@@ -111,7 +111,7 @@ struct evpn_mac_local {
 };
 
 struct evpn_mac {
-	/* one per remote MAC: 64 bytes, no holes */
+	/* one per remote MAC: 56 bytes */
 	struct htab_node hnode;	      /* evpn.macs */
 	struct evpn_mac_key key;
 	bool local : 1;
@@ -129,6 +129,8 @@ struct evpn_mac {
 	 */
 	const struct rib_attrs *inst;
 };
+
+_Static_assert(sizeof(struct evpn_mac) == 56, "one per remote MAC: keep it small");
 
 struct evpn_ip_key {
 	vni_t vni;
@@ -148,7 +150,7 @@ struct evpn_neigh_local {
 };
 
 struct evpn_neigh {
-	/* one per remote MAC+IP route's IP: 72 bytes */
+	/* one per remote MAC+IP route's IP: 64 bytes */
 	struct htab_node hnode;	      /* evpn.neighs */
 	struct evpn_ip_key key;
 	struct evpn_cands cands;      /* Type-2 MAC+IP routes with this IP */
@@ -157,6 +159,8 @@ struct evpn_neigh {
 	bool local : 1;
 	bool has_loc : 1;	      /* bound here once: evpn_neigh_loc */
 };
+
+_Static_assert(sizeof(struct evpn_neigh) == 64, "one per remote MAC+IP route");
 
 struct evpn_flood_key {
 	vni_t vni;
@@ -326,6 +330,7 @@ void evpn_mac_reevaluate(struct evpn *e, struct evpn_mac *m);
 void evpn_mac_uninstalled(struct evpn *e, struct evpn_mac *m);
 uint32_t evpn_mac_hash(vni_t vni, const struct mac *mac);
 struct evpn_mac *evpn_mac_get(struct evpn *e, vni_t vni, const struct mac *mac, bool create);
+htab_hash_fn evpn_mac_node_hash, evpn_neigh_node_hash; /* evpn.macs, evpn.neighs */
 struct evpn_neigh *evpn_neigh_get(struct evpn *e, vni_t vni, const struct ipaddr *ip, bool create);
 void evpn_mac_maybe_free(struct evpn *e, struct evpn_mac *m);
 void evpn_neigh_maybe_free(struct evpn *e, struct evpn_neigh *n);
@@ -353,6 +358,8 @@ extern void evpn_l3_route_add(void *arg, const struct kernel_route *r);
 extern void evpn_l3_route_del(void *arg, const struct kernel_route *r);
 
 /* evpn_local.c */
+/* evpn.mac_locs, evpn.neigh_locs, evpn.neighs_by_mac */
+htab_hash_fn evpn_mac_loc_node_hash, evpn_neigh_loc_node_hash, evpn_by_mac_node_hash;
 /* m's local side (NULL unless m->has_loc), then n's. */
 struct evpn_mac_local *evpn_mac_loc(const struct evpn *e, const struct evpn_mac *m);
 struct evpn_neigh_local *evpn_neigh_loc(const struct evpn *e, const struct evpn_neigh *n);

@@ -1,7 +1,6 @@
 /*
  * htab.c - the intrusive hash table of htab.h.  Invariant: every entry is
- * on the chain of bucket (hash & mask), and n counts them.  Growth
- * rehashes from the kept hashes, never from the objects.
+ * on the chain of bucket (h->hash(entry) & mask), and n counts them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +10,18 @@
 #define HTAB_MIN 64		/* buckets of the first array */
 #define HTAB_LOAD 2		/* entries per bucket before the array doubles */
 
-void htab_init(struct htab *h)
+void htab_init(struct htab *h, htab_hash_fn *hash)
 {
 	h->b = NULL;
 	h->mask = 0;
 	h->n = 0;
+	h->hash = hash;
 }
 
 void htab_free(struct htab *h)
 {
 	free(h->b);
-	htab_init(h);
+	htab_init(h, h->hash);
 }
 
 /* Double the bucket array; on allocation failure keep the old one. */
@@ -36,9 +36,11 @@ static void grow(struct htab *h)
 		struct htab_node *n = h->b[i], *next;
 
 		for (; n; n = next) {
+			size_t j = h->hash(n) & (size - 1);
+
 			next = n->next;
-			n->next = b[n->hash & (size - 1)];
-			b[n->hash & (size - 1)] = n;
+			n->next = b[j];
+			b[j] = n;
 		}
 	}
 	free(h->b);
@@ -58,7 +60,6 @@ int htab_add(struct htab *h, struct htab_node *n, uint32_t hash)
 	} else if (h->n >= HTAB_LOAD * (h->mask + 1)) {
 		grow(h);
 	}
-	n->hash = hash;
 	slot = &h->b[hash & h->mask];
 	n->next = *slot;
 	*slot = n;
@@ -68,7 +69,7 @@ int htab_add(struct htab *h, struct htab_node *n, uint32_t hash)
 
 void htab_del(struct htab *h, struct htab_node *n)
 {
-	struct htab_node **pp = &h->b[n->hash & h->mask];
+	struct htab_node **pp = &h->b[h->hash(n) & h->mask];
 
 	while (*pp != n)
 		pp = &(*pp)->next;
@@ -92,7 +93,7 @@ struct htab_node *htab_first(const struct htab *h)
 
 struct htab_node *htab_next(const struct htab *h, const struct htab_node *n)
 {
-	return n->next ? n->next : bucket_from(h, (n->hash & h->mask) + 1);
+	return n->next ? n->next : bucket_from(h, (h->hash(n) & h->mask) + 1);
 }
 
 /* Multiply-xorshift over 32-bit words: keys here are a few words long. */

@@ -57,11 +57,18 @@ void knl_obj_key(struct knl_key *k, enum knl_obj_type type, vni_t vni, const str
 
 _Static_assert(sizeof(struct knl_key) % 4 == 0, "htab_hash takes whole words");
 
+static uint32_t obj_node_hash(const struct htab_node *n)
+{
+	const struct knl_obj *o = HTAB_ENTRY(n, const struct knl_obj, hnode);
+
+	return htab_hash(&o->key, sizeof(o->key));
+}
+
 struct knl_obj *knl_obj_find(struct knl *kn, const struct knl_key *key)
 {
 	uint32_t hv = htab_hash(key, sizeof(*key));
 
-	for (struct htab_node *n = htab_chain(&kn->objs, hv); n; n = htab_chain_next(n->next, hv)) {
+	for (struct htab_node *n = htab_chain(&kn->objs, hv); n; n = htab_chain_next(n)) {
 		struct knl_obj *o = HTAB_ENTRY(n, struct knl_obj, hnode);
 
 		if (!memcmp(&o->key, key, sizeof(*key)))
@@ -846,7 +853,7 @@ void knl_sweep(struct knl *kn)
 
 void knl_objs_init(struct knl *kn)
 {
-	htab_init(&kn->objs);
+	htab_init(&kn->objs, obj_node_hash);
 	memset(&kn->lost, 0, sizeof(kn->lost));
 	pool_init(&kn->obj_pool, sizeof(struct knl_obj));
 	knl_vteps_init(&kn->vteps);

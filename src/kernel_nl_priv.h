@@ -218,7 +218,7 @@ enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
 #define KNL_HAVE_UNKNOWN 0x04 /* a request failed: state unknown, never "equal" */
 
 struct knl_obj {
-	/* ordered by size, flags as bits: one per remote MAC, so no holes (104 bytes) */
+	/* ordered by size, flags as bits: one per remote MAC, so no holes (96 bytes) */
 	struct htab_node hnode;		  /* knl.objs */
 	struct knl_key key;
 	LIST_ENTRY(knl_obj) vni_link;	  /* on its knl_vni's list */
@@ -246,7 +246,7 @@ struct knl_obj {
 	bool held : 1;			  /* a held deletion (its wait is its time) */
 };
 
-_Static_assert(sizeof(struct knl_obj) == 104, "one per remote MAC: keep it small");
+_Static_assert(sizeof(struct knl_obj) == 96, "one per remote MAC: keep it small");
 
 /*
  * A route object: struct knl_obj first (knl_obj_new allocates this for

@@ -18,10 +18,23 @@
 
 static const struct ipaddr no_ip;
 
+static uint32_t vtep_hash(const struct ipaddr *ip)
+{
+	uint32_t w[5] = { ip->family };
+
+	memcpy(&w[1], ip->bytes, ipaddr_len(ip));
+	return htab_hash(w, sizeof(w));
+}
+
+static uint32_t vtep_node_hash(const struct htab_node *n)
+{
+	return vtep_hash(&HTAB_ENTRY(n, const struct knl_vtep, hnode)->ip);
+}
+
 void knl_vteps_init(struct knl_vteps *t)
 {
 	memset(t, 0, sizeof(*t));
-	htab_init(&t->h);
+	htab_init(&t->h, vtep_node_hash);
 	t->max = KNL_VTEP_MAX;
 }
 
@@ -35,13 +48,6 @@ void knl_vteps_free(struct knl_vteps *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static uint32_t vtep_hash(const struct ipaddr *ip)
-{
-	uint32_t w[5] = { ip->family };
-
-	memcpy(&w[1], ip->bytes, ipaddr_len(ip));
-	return htab_hash(w, sizeof(w));
-}
 
 knl_vtep_id knl_vtep_find(const struct knl_vteps *t, const struct ipaddr *ip)
 {
@@ -50,7 +56,7 @@ knl_vtep_id knl_vtep_find(const struct knl_vteps *t, const struct ipaddr *ip)
 	if (!ipaddr_is_set(ip))
 		return 0;
 	hv = vtep_hash(ip);
-	for (struct htab_node *n = htab_chain(&t->h, hv); n; n = htab_chain_next(n->next, hv)) {
+	for (struct htab_node *n = htab_chain(&t->h, hv); n; n = htab_chain_next(n)) {
 		struct knl_vtep *e = HTAB_ENTRY(n, struct knl_vtep, hnode);
 
 		if (ipaddr_cmp(&e->ip, ip) == 0)

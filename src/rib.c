@@ -36,6 +36,11 @@ static uint32_t key_hash(const struct evpn_key *k)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+static uint32_t route_node_hash(const struct htab_node *n)
+{
+	return key_hash(&HTAB_ENTRY(n, const struct rib_route, hnode)->key);
+}
+
 /* ---- the RIB --------------------------------------------------------- */
 
 static void local_peer_init(struct rib *rib)
@@ -56,7 +61,7 @@ struct rib *rib_new(const struct rib_config *cfg)
 	rib->cfg = *cfg;
 	pool_init(&rib->route_pool, sizeof(struct rib_route));
 	pool_init(&rib->path_pool, sizeof(struct rib_path));
-	htab_init(&rib->routes);
+	htab_init(&rib->routes, route_node_hash);
 	local_peer_init(rib);
 	LIST_INIT(&rib->peers);
 	LIST_INIT(&rib->cursors);
@@ -148,7 +153,7 @@ static struct rib_route *route_find(struct rib *rib, const struct evpn_key *key,
 {
 	struct htab_node *n;
 
-	for (n = htab_chain(&rib->routes, hv); n; n = htab_chain_next(n->next, hv)) {
+	for (n = htab_chain(&rib->routes, hv); n; n = htab_chain_next(n)) {
 		struct rib_route *rt = HTAB_ENTRY(n, struct rib_route, hnode);
 
 		if (!memcmp(&rt->key, key, sizeof(*key)))

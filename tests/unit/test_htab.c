@@ -8,11 +8,28 @@
 struct item {
 	struct htab_node node;
 	uint32_t key;
+	uint32_t hv;		/* the hash it was added under */
+	unsigned *asked;	/* counts item_hash calls, when set */
 };
+
+static uint32_t item_hash(const struct htab_node *n)
+{
+	const struct item *it = HTAB_ENTRY(n, const struct item, node);
+
+	if (it->asked)
+		++*it->asked;
+	return it->hv;
+}
+
+static int add(struct htab *h, struct item *it, uint32_t hv)
+{
+	it->hv = hv;
+	return htab_add(h, &it->node, hv);
+}
 
 static struct item *find(struct htab *h, uint32_t key, uint32_t hv)
 {
-	for (struct htab_node *n = htab_chain(h, hv); n; n = htab_chain_next(n->next, hv)) {
+	for (struct htab_node *n = htab_chain(h, hv); n; n = htab_chain_next(n)) {
 		struct item *it = HTAB_ENTRY(n, struct item, node);
 
 		if (it->key == key)
@@ -28,11 +45,11 @@ START_TEST(add_find_grow)
 	struct item *v = calloc(N, sizeof(*v));
 	struct htab h;
 
-	htab_init(&h);
+	htab_init(&h, item_hash);
 	ck_assert_ptr_null(htab_chain(&h, 1)); /* empty: no bucket array yet */
 	for (uint32_t i = 0; i < N; i++) {
 		v[i].key = i;
-		ck_assert_int_eq(htab_add(&h, &v[i].node, htab_hash(&v[i].key, 4)), 0);
+		ck_assert_int_eq(add(&h, &v[i], htab_hash(&v[i].key, 4)), 0);
 	}
 	ck_assert_uint_eq(htab_count(&h), N);
 	ck_assert_uint_ge(htab_bytes(&h), N / 2 * sizeof(void *)); /* grew: <= 2 per bucket */
@@ -45,24 +62,27 @@ START_TEST(add_find_grow)
 }
 END_TEST
 
-/* Equal hashes share a chain: the walk yields each, and only those. */
+/*
+ * Equal hashes share a chain, with the other hashes of their bucket: the
+ * walk yields each entry of the bucket, the caller's keys tell them apart.
+ */
 START_TEST(collisions)
 {
 	struct item v[5] = {{.key = 1}, {.key = 2}, {.key = 3}, {.key = 4}, {.key = 5}};
 	struct htab h;
 	int n = 0;
 
-	htab_init(&h);
+	htab_init(&h, item_hash);
 	for (int i = 0; i < 4; i++)
-		htab_add(&h, &v[i].node, 7); /* one hash for four keys */
-	htab_add(&h, &v[4].node, 7 + 64); /* same bucket of 64, other hash */
+		add(&h, &v[i], 7); /* one hash for four keys */
+	add(&h, &v[4], 7 + 64); /* same bucket of 64, other hash */
 	for (uint32_t k = 1; k <= 4; k++)
 		ck_assert_ptr_eq(find(&h, k, 7), &v[k - 1]);
-	ck_assert_ptr_null(find(&h, 5, 7));
+	ck_assert_ptr_null(find(&h, 6, 7));
 	ck_assert_ptr_eq(find(&h, 5, 7 + 64), &v[4]);
-	for (struct htab_node *c = htab_chain(&h, 7); c; c = htab_chain_next(c->next, 7))
+	for (struct htab_node *c = htab_chain(&h, 7); c; c = htab_chain_next(c))
 		n++;
-	ck_assert_int_eq(n, 4);
+	ck_assert_int_eq(n, 5);
 	htab_del(&h, &v[1].node); /* the middle of a chain */
 	ck_assert_ptr_null(find(&h, 2, 7));
 	ck_assert_ptr_eq(find(&h, 3, 7), &v[2]);
@@ -79,10 +99,10 @@ START_TEST(remove_half)
 	struct item v[N] = {0};
 	struct htab h;
 
-	htab_init(&h);
+	htab_init(&h, item_hash);
 	for (uint32_t i = 0; i < N; i++) {
 		v[i].key = i;
-		htab_add(&h, &v[i].node, htab_hash(&i, 4));
+		add(&h, &v[i], htab_hash(&i, 4));
 	}
 	for (uint32_t i = 1; i < N; i += 2)
 		htab_del(&h, &v[i].node);
@@ -110,11 +130,11 @@ START_TEST(walk_visits_each_once)
 
 	memset(v, 0, sizeof(v));
 	memset(seen, 0, sizeof(seen));
-	htab_init(&h);
+	htab_init(&h, item_hash);
 	ck_assert_ptr_null(htab_first(&h));
 	for (uint32_t i = 0; i < N; i++) {
 		v[i].key = i;
-		htab_add(&h, &v[i].node, i < 100 ? 7 : htab_hash(&i, 4)); /* one long chain too */
+		add(&h, &v[i], i < 100 ? 7 : htab_hash(&i, 4)); /* one long chain too */
 	}
 	for (n = htab_first(&h); n; n = next) {
 		struct item *it = HTAB_ENTRY(n, struct item, node);
@@ -135,6 +155,38 @@ START_TEST(walk_visits_each_once)
 		visits++;
 	}
 	ck_assert_uint_eq(visits, N / 2);
+	htab_free(&h);
+}
+END_TEST
+
+/*
+ * Hashes are not kept: growing asks for each entry's hash once, a removal
+ * for the one removed, and the entries stay findable under the hash they
+ * were added with (not under another).
+ */
+START_TEST(hash_asked_again)
+{
+	enum { N = 128 }; /* the first array holds 2 * 64, the next entry grows it */
+	struct item v[N + 1];
+	struct htab h;
+	unsigned asked = 0;
+
+	memset(v, 0, sizeof(v));
+	htab_init(&h, item_hash);
+	for (uint32_t i = 0; i <= N; i++) {
+		v[i].key = i;
+		v[i].asked = &asked;
+		ck_assert_int_eq(add(&h, &v[i], htab_hash(&i, 4)), 0);
+	}
+	ck_assert_uint_eq(asked, N); /* the growth before the last one */
+	ck_assert_uint_eq(htab_bytes(&h), 128 * sizeof(void *));
+	for (uint32_t i = 0; i <= N; i++)
+		ck_assert_ptr_eq(find(&h, i, htab_hash(&i, 4)), &v[i]);
+	asked = 0;
+	htab_del(&h, &v[5].node);
+	ck_assert_uint_eq(asked, 1);
+	ck_assert_ptr_null(find(&h, 5, htab_hash(&(uint32_t){5}, 4)));
+	ck_assert_uint_eq(htab_count(&h), N);
 	htab_free(&h);
 }
 END_TEST
@@ -162,6 +214,7 @@ static Suite *htab_suite(void)
 
 	tcase_add_test(tc, add_find_grow);
 	tcase_add_test(tc, collisions);
+	tcase_add_test(tc, hash_asked_again);
 	tcase_add_test(tc, remove_half);
 	tcase_add_test(tc, hash_spreads);
 	tcase_add_test(tc, walk_visits_each_once);
