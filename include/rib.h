@@ -132,27 +132,22 @@ struct rib_peer *rib_peer_local(struct rib *rib);
 /* ---- routes and paths ---------------------------------------------- */
 
 #define RIB_PATH_STALE 0x01		/* graceful restart (RFC 4724 4.2) */
-
 /*
- * Per-path NLRI fields most paths do not have: a Type-2 or Type-5 ESI
- * (Type-1/4: in the key), a Type-5 gateway IP.  Allocated only when one is
- * set, owned by its path.
+ * The path has per-path NLRI fields most paths do not have -- a Type-2 or
+ * Type-5 ESI (Type-1/4: in the key), a Type-5 gateway IP -- kept beside it
+ * in the RIB (rib_path_esi, rib_path_gw), not in every path.
  */
-struct rib_path_ext {
-	struct esi esi;
-	struct ipaddr gw;
-};
+#define RIB_PATH_EXT 0x02
 
 /*
- * One peer's path to a route: the per-path NLRI fields not in the key.  A
- * path is reached only through its route (no per-peer list, no pointer
- * back: 24 bytes a path less); whoever holds a path knows its route.
+ * One peer's path to a route: the per-path NLRI fields not in the key, 32
+ * bytes.  A path is reached only through its route (no per-peer list, no
+ * pointer back); whoever holds a path knows its route.
  */
 struct rib_path {
 	struct rib_path *next;		/* route's paths */
 	struct rib_peer *peer;
 	const struct rib_attrs *attrs;	/* one reference */
-	struct rib_path_ext *ext;	/* NULL: zero ESI, no gateway */
 	/* raw 24-bit label fields (the VNI under VXLAN): rib_path_label */
 	uint32_t label0 : 24;
 	uint32_t nlabels : 2;
@@ -166,9 +161,11 @@ static inline uint32_t rib_path_label(const struct rib_path *p, unsigned i)
 	return i >= p->nlabels ? 0 : i == 0 ? p->label0 : p->label1;
 }
 
+_Static_assert(sizeof(struct rib_path) == 32, "one per route and peer: keep it small");
+
 /* The path's ESI (all zero when none) and Type-5 gateway (family 0: none). */
-const struct esi *rib_path_esi(const struct rib_path *p);
-const struct ipaddr *rib_path_gw(const struct rib_path *p);
+const struct esi *rib_path_esi(const struct rib *rib, const struct rib_path *p);
+const struct ipaddr *rib_path_gw(const struct rib *rib, const struct rib_path *p);
 
 struct rib_route {
 	struct htab_node hnode;		/* rib.routes */
@@ -204,9 +201,10 @@ struct rib_path *rib_route_path(const struct rib_route *rt, const struct rib_pee
  * observer seeing the best path move from one route reflector's copy to
  * another's can skip the kernel.
  */
-bool rib_path_same(const struct rib_path *a, const struct rib_path *b);
+bool rib_path_same(const struct rib *rib, const struct rib_path *a, const struct rib_path *b);
 /* Rebuild the decoded route of path p of rt (to encode it as an NLRI). */
-void rib_path_route(const struct rib_route *rt, const struct rib_path *p, struct evpn_route *out);
+void rib_path_route(const struct rib *rib, const struct rib_route *rt, const struct rib_path *p,
+		    struct evpn_route *out);
 
 /*
  * Announce: set peer's path for r's key to r's per-path fields and attrs

@@ -207,7 +207,7 @@ static void announce(struct bgp_peer *p, const struct rib_route *rt, const struc
 		out_send(p, rs->ann);
 	if (!rs->ann->open && out_begin_announce(p, rs->ann, path) == -1)
 		return;
-	rib_path_route(rt, path, &r);
+	rib_path_route(rib_of(p), rt, path, &r);
 	out_add(p, rs->ann, &r, path);
 	rs->nlri_out++;
 }

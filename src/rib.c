@@ -41,6 +41,19 @@ static uint32_t route_node_hash(const struct htab_node *n)
 	return key_hash(&HTAB_ENTRY(n, const struct rib_route, hnode)->key);
 }
 
+static uint32_t ext_hash(const struct rib_path *p)
+{
+	uintptr_t a = (uintptr_t)p;
+	uint32_t w[2] = {(uint32_t)a, (uint32_t)((uint64_t)a >> 32)};
+
+	return htab_hash(w, sizeof(w));
+}
+
+static uint32_t ext_node_hash(const struct htab_node *n)
+{
+	return ext_hash(HTAB_ENTRY(n, const struct rib_path_ext, hnode)->path);
+}
+
 /* ---- the RIB --------------------------------------------------------- */
 
 static void local_peer_init(struct rib *rib)
@@ -62,6 +75,7 @@ struct rib *rib_new(const struct rib_config *cfg)
 	pool_init(&rib->route_pool, sizeof(struct rib_route));
 	pool_init(&rib->path_pool, sizeof(struct rib_path));
 	htab_init(&rib->routes, route_node_hash);
+	htab_init(&rib->exts, ext_node_hash);
 	local_peer_init(rib);
 	LIST_INIT(&rib->peers);
 	LIST_INIT(&rib->cursors);
@@ -87,10 +101,31 @@ void rib_set_sweep_hook(struct rib *rib, rib_sweep_fn fn, void *arg)
 	rib->sweep_arg = arg;
 }
 
+static struct rib_path_ext *path_ext(const struct rib *rib, const struct rib_path *p)
+{
+	uint32_t hv;
+
+	if (!(p->flags & RIB_PATH_EXT))
+		return NULL;
+	hv = ext_hash(p);
+	for (struct htab_node *n = htab_chain(&rib->exts, hv); n; n = htab_chain_next(n)) {
+		struct rib_path_ext *x = HTAB_ENTRY(n, struct rib_path_ext, hnode);
+
+		if (x->path == p)
+			return x;
+	}
+	abort(); /* RIB_PATH_EXT without its entry */
+}
+
 /* p without its attribute reference (not taken yet, or dropped). */
 static void path_put(struct rib *rib, struct rib_path *p)
 {
-	free(p->ext);
+	struct rib_path_ext *x = path_ext(rib, p);
+
+	if (x) {
+		htab_del(&rib->exts, &x->hnode);
+		free(x);
+	}
 	pool_put(&rib->path_pool, p);
 }
 
@@ -119,6 +154,7 @@ void rib_free(struct rib *rib)
 		}
 	}
 	htab_free(&rib->routes);
+	htab_free(&rib->exts); /* emptied with the paths */
 	pool_free(&rib->route_pool);
 	pool_free(&rib->path_pool);
 	while ((peer = LIST_FIRST(&rib->peers))) {
@@ -368,45 +404,63 @@ static struct rib_path *best_select(const struct rib_route *rt)
 
 /* ---- paths ------------------------------------------------------------- */
 
-/* The per-path fields of r into (fresh) p: 0, or -1 when memory ran out. */
-static int path_fill(struct rib_path *p, const struct evpn_route *r)
+/*
+ * The per-path fields of r into fresh p (flags 0, at its final address):
+ * 0, or -1 when memory ran out.
+ */
+static int path_fill(struct rib *rib, struct rib_path *p, const struct evpn_route *r)
 {
-	struct rib_path_ext x;
+	struct rib_path_ext *x;
+	struct esi esi;
+	struct ipaddr gw;
 
 	p->nlabels = r->nlabels > 2 ? 2 : r->nlabels;
 	p->label0 = p->nlabels > 0 ? r->label[0] & 0xffffff : 0;
 	p->label1 = p->nlabels > 1 ? r->label[1] & 0xffffff : 0;
-	memset(&x, 0, sizeof(x));
+	memset(&esi, 0, sizeof(esi));
+	memset(&gw, 0, sizeof(gw));
 	if (r->type == EVPN_RT_MACIP || r->type == EVPN_RT_PREFIX)
-		x.esi = r->esi;
+		esi = r->esi;
 	if (r->type == EVPN_RT_PREFIX && r->gw.family)
-		x.gw = r->gw;
-	if (esi_is_zero(&x.esi) && !x.gw.family)
+		gw = r->gw;
+	if (esi_is_zero(&esi) && !gw.family)
 		return 0;
-	if (!(p->ext = malloc(sizeof(*p->ext))))
+	if (!(x = calloc(1, sizeof(*x))))
 		return -1;
-	*p->ext = x;
+	x->path = p;
+	x->esi = esi;
+	x->gw = gw;
+	if (htab_add(&rib->exts, &x->hnode, ext_hash(p)) == -1) {
+		free(x);
+		return -1;
+	}
+	p->flags |= RIB_PATH_EXT;
 	return 0;
 }
 
-static const struct rib_path_ext no_ext;
+static const struct esi no_esi;
+static const struct ipaddr no_gw;
 
-const struct esi *rib_path_esi(const struct rib_path *p)
+const struct esi *rib_path_esi(const struct rib *rib, const struct rib_path *p)
 {
-	return p->ext ? &p->ext->esi : &no_ext.esi;
+	const struct rib_path_ext *x = path_ext(rib, p);
+
+	return x ? &x->esi : &no_esi;
 }
 
-const struct ipaddr *rib_path_gw(const struct rib_path *p)
+const struct ipaddr *rib_path_gw(const struct rib *rib, const struct rib_path *p)
 {
-	return p->ext ? &p->ext->gw : &no_ext.gw;
+	const struct rib_path_ext *x = path_ext(rib, p);
+
+	return x ? &x->gw : &no_gw;
 }
 
-bool rib_path_same(const struct rib_path *p, const struct rib_path *q)
+bool rib_path_same(const struct rib *rib, const struct rib_path *p, const struct rib_path *q)
 {
 	return p->attrs == q->attrs && p->nlabels == q->nlabels &&
 	       p->label0 == q->label0 && p->label1 == q->label1 &&
-	       memcmp(rib_path_esi(p), rib_path_esi(q), sizeof(struct esi)) == 0 &&
-	       ipaddr_cmp(rib_path_gw(p), rib_path_gw(q)) == 0;
+	       memcmp(rib_path_esi(rib, p), rib_path_esi(rib, q), sizeof(struct esi)) == 0 &&
+	       ipaddr_cmp(rib_path_gw(rib, p), rib_path_gw(rib, q)) == 0;
 }
 
 /* Unlink p from its route's list. */
@@ -492,12 +546,12 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 	}
 	p->peer = peer;
 	p->attrs = attrs;
-	if (path_fill(p, r) == -1) {
+	if (path_fill(rib, p, r) == -1) {
 		path_put(rib, p);
 		route_release(rib, rt);
 		return -1;
 	}
-	if (old && rib_path_same(old, p)) {
+	if (old && rib_path_same(rib, old, p)) {
 		if (old->flags & RIB_PATH_STALE) {
 			old->flags &= ~RIB_PATH_STALE;
 			peer->n_stale--;

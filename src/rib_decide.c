@@ -287,7 +287,8 @@ static void key_ip(const struct evpn_key *k, struct ipaddr *ip)
 		ipaddr_from_bytes(ip, k->ip, k->family == AF_INET ? 4 : 16);
 }
 
-void rib_path_route(const struct rib_route *rt, const struct rib_path *p, struct evpn_route *out)
+void rib_path_route(const struct rib *rib, const struct rib_route *rt, const struct rib_path *p,
+		    struct evpn_route *out)
 {
 	const struct evpn_key *k = &rt->key;
 
@@ -306,7 +307,7 @@ void rib_path_route(const struct rib_route *rt, const struct rib_path *p, struct
 		key_ip(k, &out->ip);
 		break;
 	case EVPN_RT_MACIP:
-		out->esi = *rib_path_esi(p);
+		out->esi = *rib_path_esi(rib, p);
 		memcpy(out->mac.octet, k->mac, MAC_LEN);
 		key_ip(k, &out->ip);
 		break;
@@ -314,10 +315,10 @@ void rib_path_route(const struct rib_route *rt, const struct rib_path *p, struct
 		key_ip(k, &out->ip);
 		break;
 	case EVPN_RT_PREFIX:
-		out->esi = *rib_path_esi(p);
+		out->esi = *rib_path_esi(rib, p);
 		key_ip(k, &out->prefix.addr);
 		out->prefix.len = k->plen;
-		out->gw = *rib_path_gw(p);
+		out->gw = *rib_path_gw(rib, p);
 		break;
 	}
 }

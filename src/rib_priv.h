@@ -49,10 +49,19 @@ struct rib_log {
 	unsigned since_trim;		/* cursor steps since the last trim */
 };
 
+/* What a path with RIB_PATH_EXT has besides (rib.exts, by the path's address). */
+struct rib_path_ext {
+	struct htab_node hnode;
+	const struct rib_path *path;
+	struct esi esi;
+	struct ipaddr gw;
+};
+
 struct rib {
 	struct rib_config cfg;
 	struct pool route_pool, path_pool;
 	struct htab routes;		/* every route, also walked over route_pool */
+	struct htab exts;		/* rib_path_ext of the paths with RIB_PATH_EXT */
 	struct rib_attrs_entry *attrs;	/* uthash */
 	struct rib_peer local;
 	LIST_HEAD(, rib_peer) peers;	/* other than local */

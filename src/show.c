@@ -102,7 +102,8 @@ static void add_str(json_object *o, const char *k, const char *v)
 	json_object_object_add(o, k, json_object_new_string(v));
 }
 
-static json_object *path_json(const struct rib_route *rt, const struct rib_path *p)
+static json_object *path_json(const struct rib *rib, const struct rib_route *rt,
+			      const struct rib_path *p)
 {
 	json_object *o = json_object_new_object(), *labels = json_object_new_array();
 	const struct rib_attrs *a = p->attrs;
@@ -141,13 +142,14 @@ static json_object *path_json(const struct rib_route *rt, const struct rib_path 
 		json_object_object_add(o, "mac-mobility-seq", json_object_new_int64(a->mm_seq));
 		json_object_object_add(o, "sticky", json_object_new_boolean(a->mm_sticky));
 	}
-	if (!esi_is_zero(rib_path_esi(p)))
-		add_str(o, "esi", esi_fmt(rib_path_esi(p), s));
+	if (!esi_is_zero(rib_path_esi(rib, p)))
+		add_str(o, "esi", esi_fmt(rib_path_esi(rib, p), s));
 	json_object_object_add(o, "stale", json_object_new_boolean(p->flags & RIB_PATH_STALE));
 	return o;
 }
 
-static json_object *route_json(const struct rib_route *rt, const struct evpn_route *r)
+static json_object *route_json(const struct rib *rib, const struct rib_route *rt,
+			       const struct evpn_route *r)
 {
 	json_object *o = json_object_new_object(), *paths = json_object_new_array();
 	char s[EVPN_ROUTE_STRLEN];
@@ -155,10 +157,10 @@ static json_object *route_json(const struct rib_route *rt, const struct evpn_rou
 	json_object_object_add(o, "type", json_object_new_int(r->type));
 	add_str(o, "rd", rd_fmt(&r->rd, s));
 	add_str(o, "prefix", evpn_route_fmt(r, s));
-	json_object_array_add(paths, path_json(rt, rib_route_best(rt)));
+	json_object_array_add(paths, path_json(rib, rt, rib_route_best(rt)));
 	for (const struct rib_path *p = rt->paths; p; p = p->next)
 		if (p != rib_route_best(rt))
-			json_object_array_add(paths, path_json(rt, p));
+			json_object_array_add(paths, path_json(rib, rt, p));
 	json_object_object_add(o, "paths", paths);
 	return o;
 }
@@ -175,9 +177,9 @@ json_object *show_routes(struct rib *rib, const struct route_filter *f)
 
 		if (!rib_route_best(rt))
 			continue;
-		rib_path_route(rt, rib_route_best(rt), &r);
+		rib_path_route(rib, rt, rib_route_best(rt), &r);
 		if (matches(rt, &r, f))
-			json_object_array_add(a, route_json(rt, &r));
+			json_object_array_add(a, route_json(rib, rt, &r));
 	}
 	return a;
 }

@@ -397,7 +397,7 @@ START_TEST(path_route_roundtrip)
 		announce(rib, p1, &r[i], &t);
 		rt = rib_route_get(rib, &k);
 		ck_assert_ptr_nonnull(rt);
-		rib_path_route(rt, rib_route_best(rt), &back);
+		rib_path_route(rib, rt, rib_route_best(rt), &back);
 		wbuf_init(&a, w1, sizeof(w1));
 		wbuf_init(&b, w2, sizeof(w2));
 		ck_assert_int_eq(evpn_nlri_encode(&a, &r[i]), 0);
@@ -405,7 +405,8 @@ START_TEST(path_route_roundtrip)
 		ck_assert_uint_eq(a.len, b.len);
 		ck_assert_mem_eq(w1, w2, a.len);
 		/* ESI and gateway kept apart, only by the paths that have them */
-		ck_assert(!rib_route_best(rt)->ext == (i == 1));
+		ck_assert(!(rib_route_best(rt)->flags & RIB_PATH_EXT) == (i == 1));
+		ck_assert_uint_eq(htab_count(&rib->exts), i == 2 ? 2 : 1);
 	}
 	{
 		struct evpn_key k = key_of(&r[0]);
@@ -414,14 +415,16 @@ START_TEST(path_route_roundtrip)
 		r[0].esi.octet[9] = 9; /* another ESI: a changed path */
 		announce(rib, p1, &r[0], &t);
 		rt = rib_route_get(rib, &k);
-		ck_assert_uint_eq(rib_path_esi(rib_route_best(rt))->octet[9], 9);
+		ck_assert_uint_eq(rib_path_esi(rib, rib_route_best(rt))->octet[9], 9);
 		memset(&r[0].esi, 0, sizeof(r[0].esi)); /* none any more */
 		announce(rib, p1, &r[0], &t);
-		ck_assert_ptr_null(rib_route_best(rt)->ext);
-		ck_assert(esi_is_zero(rib_path_esi(rib_route_best(rt))));
-		ck_assert_uint_eq(rib_path_gw(rib_route_best(rt))->family, 0);
+		ck_assert(!(rib_route_best(rt)->flags & RIB_PATH_EXT));
+		ck_assert_uint_eq(htab_count(&rib->exts), 1); /* the Type-5's */
+		ck_assert(esi_is_zero(rib_path_esi(rib, rib_route_best(rt))));
+		ck_assert_uint_eq(rib_path_gw(rib, rib_route_best(rt))->family, 0);
 	}
 	rib_peer_remove(rib, p1);
+	ck_assert_uint_eq(htab_count(&rib->exts), 0);
 	check_empty(rib);
 	rib_free(rib);
 }
@@ -615,7 +618,7 @@ START_TEST(best_path_peer_address)
 	ck_assert_ptr_eq(rib_route_best(rt)->peer, p2);
 	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p3), r.type, &why), 0);
 	ck_assert_int_eq(why, RIB_WHY_PEER_ADDR);
-	ck_assert(rib_path_same(rib_route_best(rt), rib_route_path(rt, p3))); /* same route, two RRs */
+	ck_assert(rib_path_same(rib, rib_route_best(rt), rib_route_path(rt, p3))); /* same route, two RRs */
 	announce(rib, p1, &r, &t);
 	ck_assert_ptr_eq(rib_route_best(rt)->peer, p1);
 	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p2), r.type, &why), 0);
