@@ -74,6 +74,8 @@ struct htab_node *htab_next(const struct htab *h, const struct htab_node *n);
 
 /* A hash of len bytes (len a multiple of 4) for keys without their own. */
 uint32_t htab_hash(const void *key, size_t len);
+/* A hash of an address, for side tables keyed by the object they extend. */
+uint32_t htab_hash_ptr(const void *p);
 
 static inline size_t htab_count(const struct htab *h)
 {

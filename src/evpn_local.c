@@ -130,22 +130,14 @@ static void adv_key(const struct rd *rd, const struct mac *mac, const struct ipa
 
 /* ---- local sides, by their entry's address ------------------------------ */
 
-static uint32_t loc_hash(const void *entry)
-{
-	uintptr_t a = (uintptr_t)entry;
-	uint32_t w[2] = {(uint32_t)a, (uint32_t)((uint64_t)a >> 32)};
-
-	return htab_hash(w, sizeof(w));
-}
-
 uint32_t evpn_mac_loc_node_hash(const struct htab_node *n)
 {
-	return loc_hash(HTAB_ENTRY(n, const struct evpn_mac_local, hnode)->mac);
+	return htab_hash_ptr(HTAB_ENTRY(n, const struct evpn_mac_local, hnode)->mac);
 }
 
 uint32_t evpn_neigh_loc_node_hash(const struct htab_node *n)
 {
-	return loc_hash(HTAB_ENTRY(n, const struct evpn_neigh_local, hnode)->neigh);
+	return htab_hash_ptr(HTAB_ENTRY(n, const struct evpn_neigh_local, hnode)->neigh);
 }
 
 uint32_t evpn_by_mac_node_hash(const struct htab_node *n)
@@ -161,7 +153,7 @@ struct evpn_mac_local *evpn_mac_loc(const struct evpn *e, const struct evpn_mac 
 
 	if (!m->has_loc)
 		return NULL;
-	hv = loc_hash(m);
+	hv = htab_hash_ptr(m);
 	for (struct htab_node *h = htab_chain(&e->mac_locs, hv); h; h = htab_chain_next(h)) {
 		struct evpn_mac_local *l = HTAB_ENTRY(h, struct evpn_mac_local, hnode);
 
@@ -177,7 +169,7 @@ struct evpn_neigh_local *evpn_neigh_loc(const struct evpn *e, const struct evpn_
 
 	if (!n->has_loc)
 		return NULL;
-	hv = loc_hash(n);
+	hv = htab_hash_ptr(n);
 	for (struct htab_node *h = htab_chain(&e->neigh_locs, hv); h;
 	     h = htab_chain_next(h)) {
 		struct evpn_neigh_local *l = HTAB_ENTRY(h, struct evpn_neigh_local, hnode);
@@ -209,9 +201,11 @@ static struct evpn_mac_local *mac_local(struct evpn *e, struct evpn_mac *m)
 
 	if (l)
 		return l;
-	if (!(l = calloc(1, sizeof(*l))) || htab_add(&e->mac_locs, &l->hnode, loc_hash(m)) == -1)
+	if (!(l = calloc(1, sizeof(*l))))
 		abort(); /* out of memory, as for every entry here */
-	l->mac = m;
+	l->mac = m; /* before it is in the table: evpn_mac_loc_node_hash reads it */
+	if (htab_add(&e->mac_locs, &l->hnode, htab_hash_ptr(m)) == -1)
+		abort();
 	m->has_loc = true;
 	LIST_INSERT_HEAD(&e->local_macs, l, link);
 	return l;
@@ -223,9 +217,11 @@ static struct evpn_neigh_local *neigh_local(struct evpn *e, struct evpn_neigh *n
 
 	if (l)
 		return l;
-	if (!(l = calloc(1, sizeof(*l))) || htab_add(&e->neigh_locs, &l->hnode, loc_hash(n)) == -1)
+	if (!(l = calloc(1, sizeof(*l))))
 		abort();
 	l->neigh = n;
+	if (htab_add(&e->neigh_locs, &l->hnode, htab_hash_ptr(n)) == -1)
+		abort();
 	n->has_loc = true;
 	LIST_INSERT_HEAD(&e->local_neighs, l, link);
 	return l;

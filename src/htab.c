@@ -96,6 +96,14 @@ struct htab_node *htab_next(const struct htab *h, const struct htab_node *n)
 	return n->next ? n->next : bucket_from(h, (h->hash(n) & h->mask) + 1);
 }
 
+uint32_t htab_hash_ptr(const void *p)
+{
+	uint64_t a = (uint64_t)(uintptr_t)p;
+	uint32_t w[2] = {(uint32_t)a, (uint32_t)(a >> 32)};
+
+	return htab_hash(w, sizeof(w));
+}
+
 /* Multiply-xorshift over 32-bit words: keys here are a few words long. */
 uint32_t htab_hash(const void *key, size_t len)
 {

@@ -158,11 +158,11 @@ void knl_obj_held_vtep(struct knl *kn, struct knl_obj *o, const struct ipaddr *v
 	knl_vtep_id id;
 
 	if (knl_vtep_get(&kn->vteps, vtep, &id) == -1) {
+		const char *why = vtep_refusal(errno);
 		char ms[MAC_STRLEN], vs[IPADDR_STRLEN];
 
 		log_err("kernel", "vni %u mac %s: found pointing at %s, taken as pointing nowhere: %s",
-			o->key.vni, mac_fmt(&o->key.mac, ms), ipaddr_fmt(vtep, vs),
-			vtep_refusal(errno));
+			o->key.vni, mac_fmt(&o->key.mac, ms), ipaddr_fmt(vtep, vs), why);
 		id = 0;
 	}
 	knl_vtep_put(&kn->vteps, o->hval.vtep);
@@ -812,11 +812,13 @@ void knl_req_mac(struct knl *kn, vni_t vni, const struct mac *mac, const struct 
 
 	memset(&val, 0, sizeof(val));
 	if (add && vtep && knl_vtep_get(&kn->vteps, vtep, &val.vtep) == -1) {
+		const char *why = vtep_refusal(errno);
 		char ms[MAC_STRLEN], vs[IPADDR_STRLEN];
 
-		log_err("kernel", "vni %u mac %s via %s: not requested: %s", vni, mac_fmt(mac, ms),
-			ipaddr_fmt(vtep, vs), vtep_refusal(errno));
-		return;
+		/* not left pointing at where it was: its traffic floods instead */
+		log_err("kernel", "vni %u mac %s via %s: not installed (removed if it was): %s", vni,
+			mac_fmt(mac, ms), ipaddr_fmt(vtep, vs), why);
+		add = false;
 	}
 	val.sticky = sticky;
 	request(kn, KNL_MAC, vni, mac, NULL, add ? &val : NULL);

@@ -41,17 +41,9 @@ static uint32_t route_node_hash(const struct htab_node *n)
 	return key_hash(&HTAB_ENTRY(n, const struct rib_route, hnode)->key);
 }
 
-static uint32_t ext_hash(const struct rib_path *p)
-{
-	uintptr_t a = (uintptr_t)p;
-	uint32_t w[2] = {(uint32_t)a, (uint32_t)((uint64_t)a >> 32)};
-
-	return htab_hash(w, sizeof(w));
-}
-
 static uint32_t ext_node_hash(const struct htab_node *n)
 {
-	return ext_hash(HTAB_ENTRY(n, const struct rib_path_ext, hnode)->path);
+	return htab_hash_ptr(HTAB_ENTRY(n, const struct rib_path_ext, hnode)->path);
 }
 
 /* ---- the RIB --------------------------------------------------------- */
@@ -107,7 +99,7 @@ static struct rib_path_ext *path_ext(const struct rib *rib, const struct rib_pat
 
 	if (!(p->flags & RIB_PATH_EXT))
 		return NULL;
-	hv = ext_hash(p);
+	hv = htab_hash_ptr(p);
 	for (struct htab_node *n = htab_chain(&rib->exts, hv); n; n = htab_chain_next(n)) {
 		struct rib_path_ext *x = HTAB_ENTRY(n, struct rib_path_ext, hnode);
 
@@ -430,7 +422,7 @@ static int path_fill(struct rib *rib, struct rib_path *p, const struct evpn_rout
 	x->path = p;
 	x->esi = esi;
 	x->gw = gw;
-	if (htab_add(&rib->exts, &x->hnode, ext_hash(p)) == -1) {
+	if (htab_add(&rib->exts, &x->hnode, htab_hash_ptr(p)) == -1) {
 		free(x);
 		return -1;
 	}

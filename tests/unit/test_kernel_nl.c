@@ -274,6 +274,43 @@ START_TEST(vteps_full)
 }
 END_TEST
 
+/*
+ * A MAC moving to a VTEP that gets no id (all in use) is removed rather
+ * than left pointing at the old VTEP; once an id is free it installs.
+ */
+START_TEST(vteps_full_request)
+{
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1"), y = ip("10.255.0.2");
+	struct mac m = mac("02:aa:00:00:00:01");
+	const char *t;
+
+	if (!netns())
+		return;
+	make_vni(100, "172.16.0.254/24");
+	base = event_base_new();
+	k = start(base, false);
+	kernel_mac_add(k, 100, &m, &x, false);
+	k->ops->flush(k);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.1 self extern_learn"), "%s", t);
+	((struct knl *)k)->vteps.max = 1; /* x has id 1: no id for y */
+	kernel_mac_add(k, 100, &m, &y, false);
+	k->ops->flush(k);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(!strstr(t, "02:aa:00:00:00:01"), "%s", t);
+	((struct knl *)k)->vteps.max = KNL_VTEP_MAX;
+	kernel_mac_add(k, 100, &m, &y, false);
+	k->ops->flush(k);
+	t = out("bridge fdb show dev vxlan100");
+	ck_assert_msg(has_line(t, "02:aa:00:00:00:01 dst 10.255.0.2 self extern_learn"), "%s", t);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
 /* Deletions held around a stale sweep: sent late, or never when wanted again. */
 START_TEST(held_deletes)
 {
@@ -911,6 +948,7 @@ static Suite *kernel_nl_suite(void)
 	tcase_add_test(tc, remote_entries);
 	tcase_add_test(tc, vteps_interned);
 	tcase_add_test(tc, vteps_full);
+	tcase_add_test(tc, vteps_full_request);
 	tcase_add_test(tc, out_buffer_given_back);
 	tcase_add_test(tc, idempotent);
 	tcase_add_test(tc, held_deletes);
