@@ -1,5 +1,6 @@
 /* test_htab.c - Check suite for src/htab.c (the intrusive hash table). */
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "htab.h"
@@ -204,6 +205,17 @@ START_TEST(hash_spreads)
 			max = *c;
 	}
 	ck_assert_uint_lt(max, 2 * 64); /* mean 64 */
+	/* also when only the last word varies (the kernel's IPv4 neighbour keys) */
+	memset(b, 0, sizeof(b));
+	max = 0;
+	for (uint32_t i = 0; i < 64 * 1024; i++) {
+		uint32_t key[4] = {0x0300, 100, 2, htonl(0x0a000000 + i)};
+		unsigned *c = &b[htab_hash(key, sizeof(key)) & 1023];
+
+		if (++*c > max)
+			max = *c;
+	}
+	ck_assert_uint_lt(max, 2 * 64);
 }
 END_TEST
 
