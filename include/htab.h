@@ -74,8 +74,30 @@ struct htab_node *htab_next(const struct htab *h, const struct htab_node *n);
 
 /* A hash of len bytes (len a multiple of 4) for keys without their own. */
 uint32_t htab_hash(const void *key, size_t len);
-/* A hash of an address, for side tables keyed by the object they extend. */
+/* A hash of an address. */
 uint32_t htab_hash_ptr(const void *p);
+
+/*
+ * Side tables: what few objects of a kind have, kept beside them and found
+ * by the address of the object it extends (its owner) instead of a pointer
+ * in every object.  The entry embeds struct htab_side; the owner says with
+ * a flag of its own whether it has one.
+ */
+struct htab_side {
+	struct htab_node hnode;
+	void *owner;
+};
+
+void htab_side_init(struct htab *h);
+/* Add s for owner; -1 only when the first bucket array cannot be allocated. */
+int htab_side_add(struct htab *h, struct htab_side *s, void *owner);
+/* The entry of owner, or NULL. */
+struct htab_side *htab_side_find(const struct htab *h, const void *owner);
+
+static inline void htab_side_del(struct htab *h, struct htab_side *s)
+{
+	htab_del(h, &s->hnode);
+}
 
 static inline size_t htab_count(const struct htab *h)
 {

@@ -69,8 +69,8 @@ struct evpn *evpn_new(struct event_base *base, struct rib *rib, struct bgp *bgp)
 	htab_init(&e->macs, evpn_mac_node_hash);
 	htab_init(&e->neighs, evpn_neigh_node_hash);
 	htab_init(&e->neighs_by_mac, evpn_by_mac_node_hash);
-	htab_init(&e->mac_locs, evpn_mac_loc_node_hash);
-	htab_init(&e->neigh_locs, evpn_neigh_loc_node_hash);
+	htab_side_init(&e->mac_locs);
+	htab_side_init(&e->neigh_locs);
 	LIST_INIT(&e->local_macs);
 	LIST_INIT(&e->local_neighs);
 	pool_init(&e->mac_pool, sizeof(struct evpn_mac));

@@ -130,54 +130,33 @@ static void adv_key(const struct rd *rd, const struct mac *mac, const struct ipa
 
 /* ---- local sides, by their entry's address ------------------------------ */
 
-uint32_t evpn_mac_loc_node_hash(const struct htab_node *n)
-{
-	return htab_hash_ptr(HTAB_ENTRY(n, const struct evpn_mac_local, hnode)->mac);
-}
-
-uint32_t evpn_neigh_loc_node_hash(const struct htab_node *n)
-{
-	return htab_hash_ptr(HTAB_ENTRY(n, const struct evpn_neigh_local, hnode)->neigh);
-}
-
 uint32_t evpn_by_mac_node_hash(const struct htab_node *n)
 {
 	const struct evpn_neigh_local *l = HTAB_ENTRY(n, const struct evpn_neigh_local, mac_hnode);
 
-	return evpn_mac_hash(l->neigh->key.vni, &l->mac);
+	return evpn_mac_hash(evpn_neigh_local_of(l)->key.vni, &l->mac);
 }
 
 struct evpn_mac_local *evpn_mac_loc(const struct evpn *e, const struct evpn_mac *m)
 {
-	uint32_t hv;
+	struct htab_side *s;
 
 	if (!m->has_loc)
 		return NULL;
-	hv = htab_hash_ptr(m);
-	for (struct htab_node *h = htab_chain(&e->mac_locs, hv); h; h = htab_chain_next(h)) {
-		struct evpn_mac_local *l = HTAB_ENTRY(h, struct evpn_mac_local, hnode);
-
-		if (l->mac == m)
-			return l;
-	}
-	abort(); /* has_loc without its local side */
+	if (!(s = htab_side_find(&e->mac_locs, m)))
+		abort(); /* has_loc without its local side */
+	return HTAB_ENTRY(s, struct evpn_mac_local, side);
 }
 
 struct evpn_neigh_local *evpn_neigh_loc(const struct evpn *e, const struct evpn_neigh *n)
 {
-	uint32_t hv;
+	struct htab_side *s;
 
 	if (!n->has_loc)
 		return NULL;
-	hv = htab_hash_ptr(n);
-	for (struct htab_node *h = htab_chain(&e->neigh_locs, hv); h;
-	     h = htab_chain_next(h)) {
-		struct evpn_neigh_local *l = HTAB_ENTRY(h, struct evpn_neigh_local, hnode);
-
-		if (l->neigh == n)
-			return l;
-	}
-	abort();
+	if (!(s = htab_side_find(&e->neigh_locs, n)))
+		abort();
+	return HTAB_ENTRY(s, struct evpn_neigh_local, side);
 }
 
 bool evpn_mac_advertised(const struct evpn *e, const struct evpn_mac *m)
@@ -201,11 +180,8 @@ static struct evpn_mac_local *mac_local(struct evpn *e, struct evpn_mac *m)
 
 	if (l)
 		return l;
-	if (!(l = calloc(1, sizeof(*l))))
+	if (!(l = calloc(1, sizeof(*l))) || htab_side_add(&e->mac_locs, &l->side, m) == -1)
 		abort(); /* out of memory, as for every entry here */
-	l->mac = m; /* before it is in the table: evpn_mac_loc_node_hash reads it */
-	if (htab_add(&e->mac_locs, &l->hnode, htab_hash_ptr(m)) == -1)
-		abort();
 	m->has_loc = true;
 	LIST_INSERT_HEAD(&e->local_macs, l, link);
 	return l;
@@ -217,10 +193,7 @@ static struct evpn_neigh_local *neigh_local(struct evpn *e, struct evpn_neigh *n
 
 	if (l)
 		return l;
-	if (!(l = calloc(1, sizeof(*l))))
-		abort();
-	l->neigh = n;
-	if (htab_add(&e->neigh_locs, &l->hnode, htab_hash_ptr(n)) == -1)
+	if (!(l = calloc(1, sizeof(*l))) || htab_side_add(&e->neigh_locs, &l->side, n) == -1)
 		abort();
 	n->has_loc = true;
 	LIST_INSERT_HEAD(&e->local_neighs, l, link);
@@ -233,7 +206,7 @@ void evpn_mac_loc_free(struct evpn *e, struct evpn_mac *m)
 
 	if (!l)
 		return;
-	htab_del(&e->mac_locs, &l->hnode);
+	htab_side_del(&e->mac_locs, &l->side);
 	LIST_REMOVE(l, link);
 	free(l);
 	m->has_loc = false;
@@ -245,7 +218,7 @@ void evpn_neigh_loc_free(struct evpn *e, struct evpn_neigh *n)
 
 	if (!l)
 		return;
-	htab_del(&e->neigh_locs, &l->hnode);
+	htab_side_del(&e->neigh_locs, &l->side);
 	LIST_REMOVE(l, link);
 	free(l);
 	n->has_loc = false;
@@ -362,7 +335,7 @@ static void neighs_of(struct evpn *e, const struct evpn_vni *v, vni_t vni, const
 
 	for (h = htab_chain(&e->neighs_by_mac, hv); h; h = next) {
 		struct evpn_neigh_local *l = HTAB_ENTRY(h, struct evpn_neigh_local, mac_hnode);
-		struct evpn_neigh *n = l->neigh;
+		struct evpn_neigh *n = evpn_neigh_local_of(l);
 
 		next = htab_chain_next(h); /* the work does not rebind */
 		if (n->key.vni != vni || mac_cmp(&l->mac, mac))
@@ -491,7 +464,7 @@ static void ev_neigh_add(void *arg, const struct kernel_neigh *kn)
 	if (!v || !v->advertised)
 		return;
 	n = evpn_neigh_get(e, kn->vni, &kn->ip, true);
-	if (n->local && evpn_neigh_loc(e, n)->advertised &&
+	if (n->local && evpn_neigh_advertised(e, n) &&
 	    !mac_cmp(&evpn_neigh_loc(e, n)->mac, &kn->mac))
 		return;
 	if (!n->local)
@@ -580,12 +553,18 @@ void evpn_local_readvertise(struct evpn *e, struct evpn_vni *v)
 	struct evpn_mac_local *ml;
 	struct evpn_neigh_local *nl;
 
-	LIST_FOREACH(ml, &e->local_macs, link)
-		if (ml->mac->key.vni == v->vni && ml->advertised)
-			advertise_mac(e, v, ml->mac); /* frees and adds no local side */
-	LIST_FOREACH(nl, &e->local_neighs, link)
-		if (nl->neigh->key.vni == v->vni && nl->advertised && nl->neigh->local)
-			advertise_neigh(e, v, nl->neigh);
+	LIST_FOREACH(ml, &e->local_macs, link) {
+		struct evpn_mac *m = evpn_mac_local_of(ml);
+
+		if (m->key.vni == v->vni && ml->advertised)
+			advertise_mac(e, v, m); /* frees and adds no local side */
+	}
+	LIST_FOREACH(nl, &e->local_neighs, link) {
+		struct evpn_neigh *n = evpn_neigh_local_of(nl);
+
+		if (n->key.vni == v->vni && nl->advertised && n->local)
+			advertise_neigh(e, v, n);
+	}
 }
 
 void evpn_local_vni_gone(struct evpn *e, vni_t vni)
@@ -594,7 +573,7 @@ void evpn_local_vni_gone(struct evpn *e, vni_t vni)
 	struct evpn_neigh_local *nl, *nnext;
 
 	for (nl = LIST_FIRST(&e->local_neighs); nl; nl = nnext) {
-		struct evpn_neigh *n = nl->neigh;
+		struct evpn_neigh *n = evpn_neigh_local_of(nl);
 
 		nnext = LIST_NEXT(nl, link); /* n and nl may be freed, nothing else */
 		if (n->key.vni != vni || !n->local)
@@ -604,7 +583,7 @@ void evpn_local_vni_gone(struct evpn *e, vni_t vni)
 		evpn_neigh_maybe_free(e, n);
 	}
 	for (ml = LIST_FIRST(&e->local_macs); ml; ml = mnext) {
-		struct evpn_mac *m = ml->mac;
+		struct evpn_mac *m = evpn_mac_local_of(ml);
 
 		mnext = LIST_NEXT(ml, link);
 		if (m->key.vni != vni || !m->local)

@@ -98,9 +98,8 @@ static inline const struct rib_route *evpn_cand(const struct evpn_cands *c, size
  * (evpn_mac_loc).
  */
 struct evpn_mac_local {
-	struct htab_node hnode;	      /* evpn.mac_locs, by mac's address */
+	struct htab_side side;	      /* evpn.mac_locs; owner: the evpn_mac (evpn_mac_local_of) */
 	LIST_ENTRY(evpn_mac_local) link; /* evpn.local_macs */
-	struct evpn_mac *mac;
 	/* duplicate address detection: EVPN_DAD_MOVES moves within EVPN_DAD_WINDOW_S */
 	time_t dad_since;
 	struct rd adv_rd;	      /* advertised: under this RD (its key: mac_adv_key) */
@@ -139,10 +138,9 @@ struct evpn_ip_key {
 
 /* A neighbour's local side, from its first local binding (evpn_local.c) until it is freed. */
 struct evpn_neigh_local {
-	struct htab_node hnode;	      /* evpn.neigh_locs, by neigh's address */
+	struct htab_side side;	      /* evpn.neigh_locs; owner: the evpn_neigh (evpn_neigh_local_of) */
 	struct htab_node mac_hnode;   /* evpn.neighs_by_mac, iff neigh->local */
 	LIST_ENTRY(evpn_neigh_local) link; /* evpn.local_neighs */
-	struct evpn_neigh *neigh;
 	struct rd adv_rd;	      /* advertised: under this RD and MAC (its key: neigh_adv_key) */
 	struct mac mac;		      /* bound to it, while neigh->local */
 	struct mac adv_mac;
@@ -358,8 +356,18 @@ extern void evpn_l3_route_add(void *arg, const struct kernel_route *r);
 extern void evpn_l3_route_del(void *arg, const struct kernel_route *r);
 
 /* evpn_local.c */
-/* evpn.mac_locs, evpn.neigh_locs, evpn.neighs_by_mac */
-htab_hash_fn evpn_mac_loc_node_hash, evpn_neigh_loc_node_hash, evpn_by_mac_node_hash;
+htab_hash_fn evpn_by_mac_node_hash; /* evpn.neighs_by_mac */
+/* The MAC (neighbour) entry a local side belongs to. */
+static inline struct evpn_mac *evpn_mac_local_of(const struct evpn_mac_local *l)
+{
+	return l->side.owner;
+}
+
+static inline struct evpn_neigh *evpn_neigh_local_of(const struct evpn_neigh_local *l)
+{
+	return l->side.owner;
+}
+
 /* m's local side (NULL unless m->has_loc), then n's. */
 struct evpn_mac_local *evpn_mac_loc(const struct evpn *e, const struct evpn_mac *m);
 struct evpn_neigh_local *evpn_neigh_loc(const struct evpn *e, const struct evpn_neigh *n);

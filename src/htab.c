@@ -104,6 +104,33 @@ uint32_t htab_hash_ptr(const void *p)
 	return htab_hash(w, sizeof(w));
 }
 
+static uint32_t side_hash(const struct htab_node *n)
+{
+	return htab_hash_ptr(HTAB_ENTRY(n, const struct htab_side, hnode)->owner);
+}
+
+void htab_side_init(struct htab *h)
+{
+	htab_init(h, side_hash);
+}
+
+int htab_side_add(struct htab *h, struct htab_side *s, void *owner)
+{
+	s->owner = owner; /* before it is in the table: side_hash reads it */
+	return htab_add(h, &s->hnode, htab_hash_ptr(owner));
+}
+
+struct htab_side *htab_side_find(const struct htab *h, const void *owner)
+{
+	for (struct htab_node *n = htab_chain(h, htab_hash_ptr(owner)); n; n = htab_chain_next(n)) {
+		struct htab_side *s = HTAB_ENTRY(n, struct htab_side, hnode);
+
+		if (s->owner == owner)
+			return s;
+	}
+	return NULL;
+}
+
 /* Multiply-xorshift over 32-bit words: keys here are a few words long. */
 uint32_t htab_hash(const void *key, size_t len)
 {

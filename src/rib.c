@@ -41,11 +41,6 @@ static uint32_t route_node_hash(const struct htab_node *n)
 	return key_hash(&HTAB_ENTRY(n, const struct rib_route, hnode)->key);
 }
 
-static uint32_t ext_node_hash(const struct htab_node *n)
-{
-	return htab_hash_ptr(HTAB_ENTRY(n, const struct rib_path_ext, hnode)->path);
-}
-
 /* ---- the RIB --------------------------------------------------------- */
 
 static void local_peer_init(struct rib *rib)
@@ -67,7 +62,7 @@ struct rib *rib_new(const struct rib_config *cfg)
 	pool_init(&rib->route_pool, sizeof(struct rib_route));
 	pool_init(&rib->path_pool, sizeof(struct rib_path));
 	htab_init(&rib->routes, route_node_hash);
-	htab_init(&rib->exts, ext_node_hash);
+	htab_side_init(&rib->exts);
 	local_peer_init(rib);
 	LIST_INIT(&rib->peers);
 	LIST_INIT(&rib->cursors);
@@ -95,18 +90,13 @@ void rib_set_sweep_hook(struct rib *rib, rib_sweep_fn fn, void *arg)
 
 static struct rib_path_ext *path_ext(const struct rib *rib, const struct rib_path *p)
 {
-	uint32_t hv;
+	struct htab_side *s;
 
 	if (!(p->flags & RIB_PATH_EXT))
 		return NULL;
-	hv = htab_hash_ptr(p);
-	for (struct htab_node *n = htab_chain(&rib->exts, hv); n; n = htab_chain_next(n)) {
-		struct rib_path_ext *x = HTAB_ENTRY(n, struct rib_path_ext, hnode);
-
-		if (x->path == p)
-			return x;
-	}
-	abort(); /* RIB_PATH_EXT without its entry */
+	if (!(s = htab_side_find(&rib->exts, p)))
+		abort(); /* RIB_PATH_EXT without its entry */
+	return HTAB_ENTRY(s, struct rib_path_ext, side);
 }
 
 /* p without its attribute reference (not taken yet, or dropped). */
@@ -115,7 +105,7 @@ static void path_put(struct rib *rib, struct rib_path *p)
 	struct rib_path_ext *x = path_ext(rib, p);
 
 	if (x) {
-		htab_del(&rib->exts, &x->hnode);
+		htab_side_del(&rib->exts, &x->side);
 		free(x);
 	}
 	pool_put(&rib->path_pool, p);
@@ -419,10 +409,9 @@ static int path_fill(struct rib *rib, struct rib_path *p, const struct evpn_rout
 		return 0;
 	if (!(x = calloc(1, sizeof(*x))))
 		return -1;
-	x->path = p;
 	x->esi = esi;
 	x->gw = gw;
-	if (htab_add(&rib->exts, &x->hnode, htab_hash_ptr(p)) == -1) {
+	if (htab_side_add(&rib->exts, &x->side, p) == -1) {
 		free(x);
 		return -1;
 	}

@@ -51,8 +51,7 @@ struct rib_log {
 
 /* What a path with RIB_PATH_EXT has besides (rib.exts, by the path's address). */
 struct rib_path_ext {
-	struct htab_node hnode;
-	const struct rib_path *path;
+	struct htab_side side;		/* owner: the path */
 	struct esi esi;
 	struct ipaddr gw;
 };

@@ -513,7 +513,7 @@ START_TEST(local_sides_and_vni_removal)
 	ck_assert_ptr_null(evpn_neigh_loc(e, evpn_neigh_get(e, 100, &ip, false)));
 	ck_assert_ptr_nonnull(evpn_mac_loc(e, mac_entry("02:bb:00:00:00:01")));
 	ipaddr_parse("172.16.0.9", &ip);
-	ck_assert_ptr_eq(evpn_neigh_loc(e, evpn_neigh_get(e, 100, &ip, false))->neigh,
+	ck_assert_ptr_eq(evpn_neigh_local_of(evpn_neigh_loc(e, evpn_neigh_get(e, 100, &ip, false))),
 			 evpn_neigh_get(e, 100, &ip, false));
 	ck_assert_uint_eq(htab_count(&e->mac_locs), 1);
 	ck_assert_uint_eq(htab_count(&e->neigh_locs), 1);

@@ -192,6 +192,29 @@ START_TEST(hash_asked_again)
 }
 END_TEST
 
+/* A side table finds each entry by its owner's address, and only that. */
+START_TEST(side_by_owner)
+{
+	enum { N = 1000 };
+	static struct htab_side v[N];
+	static char owners[N];
+	struct htab h;
+
+	htab_side_init(&h);
+	ck_assert_ptr_null(htab_side_find(&h, &owners[0]));
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(htab_side_add(&h, &v[i], &owners[i]), 0);
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_eq(htab_side_find(&h, &owners[i]), &v[i]);
+	htab_side_del(&h, &v[7]);
+	ck_assert_ptr_null(htab_side_find(&h, &owners[7]));
+	ck_assert_ptr_eq(htab_side_find(&h, &owners[8]), &v[8]);
+	ck_assert_ptr_null(htab_side_find(&h, &h));
+	ck_assert_uint_eq(htab_count(&h), N - 1);
+	htab_free(&h);
+}
+END_TEST
+
 /* The hash spreads consecutive keys: no bucket of 1024 gets a pile. */
 START_TEST(hash_spreads)
 {
@@ -228,6 +251,7 @@ static Suite *htab_suite(void)
 	tcase_add_test(tc, collisions);
 	tcase_add_test(tc, hash_asked_again);
 	tcase_add_test(tc, remove_half);
+	tcase_add_test(tc, side_by_owner);
 	tcase_add_test(tc, hash_spreads);
 	tcase_add_test(tc, walk_visits_each_once);
 	suite_add_tcase(s, tc);
