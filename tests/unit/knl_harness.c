@@ -216,6 +216,25 @@ void make_vni(vni_t vni, const char *svi_addr)
 		sh("ip addr add %s dev br%u", svi_addr, vni);
 }
 
+/*
+ * veth0 (a silent host side: no IPv6, so nothing is learned but what the
+ * test adds) as a port of bridge br, returned once the port forwards: until
+ * linkwatch reports the carrier, which is asynchronous and late under load,
+ * the bridge refuses dynamic FDB entries on it with EPERM.
+ */
+void add_port(const char *br)
+{
+	sh("ip link add veth0 type veth peer name veth1");
+	sh("sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 net.ipv6.conf.veth0.disable_ipv6=1");
+	sh("ip link set veth0 master %s && ip link set veth0 up && ip link set veth1 up", br);
+	for (int waited = 0; !strstr(out("bridge link show dev veth0"), "state forwarding");
+	     waited += 20) {
+		ck_assert_msg(waited < 10000, "veth0 never forwards: %s",
+			      out("bridge link show dev veth0"));
+		usleep(20 * 1000);
+	}
+}
+
 struct kernel *start(struct event_base *base, bool learn)
 {
 	/* unit/test_kernel_nl-writer: the same cases with the writer thread */
@@ -312,9 +331,7 @@ void drift_is(const struct kernel_audit *a, enum kernel_drift_kind kind, const c
 void make_audit_vni(void)
 {
 	make_vni(100, "172.16.0.254/24");
-	sh("ip link add veth0 type veth peer name veth1");
-	sh("sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 net.ipv6.conf.veth0.disable_ipv6=1");
-	sh("ip link set veth0 master br100 && ip link set veth0 up && ip link set veth1 up");
+	add_port("br100");
 	sh("bridge fdb add 02:00:00:00:00:01 dev veth0 master static");
 	sh("ip neigh add 172.16.0.5 lladdr 02:00:00:00:00:01 dev br100 nud reachable");
 }

@@ -59,6 +59,8 @@ bool loop_until_line(struct event_base *base, const char *cmd, const char *line,
 void run_until_settled(struct event_base *base, struct kernel *k, int ms);
 /* br<vni> + vxlan<vni> (nolearning, neigh_suppress on), optionally an SVI address. */
 void make_vni(vni_t vni, const char *svi_addr);
+/* veth0 (peer veth1) as a forwarding port of br */
+void add_port(const char *br);
 /* The module under test (writer thread with EVPND_TEST_WRITER), events to R. */
 struct kernel *start(struct event_base *base, bool learn);
 struct ipaddr ip(const char *s);

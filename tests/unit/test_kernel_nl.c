@@ -567,10 +567,7 @@ START_TEST(local_learning)
 	if (!netns())
 		return;
 	make_vni(100, "172.16.0.254/24");
-	sh("ip link add veth0 type veth peer name veth1");
-	/* a silent host side: nothing learned but what the test adds */
-	sh("sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 net.ipv6.conf.veth0.disable_ipv6=1");
-	sh("ip link set veth0 master br100 && ip link set veth0 up && ip link set veth1 up");
+	add_port("br100");
 	sh("bridge fdb add 02:00:00:00:00:01 dev veth0 master static");
 	base = event_base_new();
 	k = start(base, true);
@@ -729,9 +726,7 @@ START_TEST(resync_rereads)
 	if (!netns())
 		return;
 	make_vni(100, NULL);
-	sh("ip link add veth0 type veth peer name veth1");
-	sh("sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 net.ipv6.conf.veth0.disable_ipv6=1");
-	sh("ip link set veth0 master br100 && ip link set veth0 up && ip link set veth1 up");
+	add_port("br100");
 	base = event_base_new();
 	k = start(base, true);
 	kernel_mac_add(k, 100, &m, &x, false);
@@ -835,9 +830,7 @@ START_TEST(local_displaced_by_remote)
 	if (!netns())
 		return;
 	make_vni(100, "172.16.0.254/16");
-	sh("ip link add veth0 type veth peer name veth1");
-	sh("sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 net.ipv6.conf.veth0.disable_ipv6=1");
-	sh("ip link set veth0 master br100 && ip link set veth0 up && ip link set veth1 up");
+	add_port("br100");
 	sh("bridge fdb add 02:00:00:00:00:05 dev veth0 master dynamic");
 	sh("ip neigh add 172.16.0.5 lladdr 02:00:00:00:00:05 dev br100 nud reachable");
 	base = event_base_new();

@@ -81,9 +81,7 @@ START_TEST(l3vni_svi_without_address)
 	if (!netns())
 		return;
 	make_vni(5000, NULL);
-	sh("ip link add veth0 type veth peer name veth1");
-	sh("sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 net.ipv6.conf.veth0.disable_ipv6=1");
-	sh("ip link set veth0 master br5000 && ip link set veth0 up && ip link set veth1 up");
+	add_port("br5000");
 	sh("bridge fdb add 02:00:00:00:00:01 dev veth0 master static");
 	base = event_base_new();
 	k = start(base, true);
