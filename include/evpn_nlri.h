@@ -134,13 +134,31 @@ struct evpn_key {
 	uint8_t plen;	/* Type-5 prefix length, else 0 */
 	uint8_t pad;	/* always 0 */
 	uint8_t rd[RD_LEN];
-	uint8_t etag[4]; /* network order */
-	uint8_t esi[ESI_LEN];
-	uint8_t mac[MAC_LEN];
-	uint8_t ip[16];
+	/*
+	 * The ESI takes the place of fields its route type has not (one per
+	 * route in the RIB, so 40 bytes rather than 48): evpn_key_esi().
+	 */
+	union {
+		struct {
+			uint8_t etag[4]; /* network order */
+			uint8_t mac[MAC_LEN];
+		};
+		uint8_t es_esi[ESI_LEN]; /* Type-4 (no Ethernet Tag, no MAC) */
+	};
+	uint8_t pad2[2]; /* always 0 */
+	union {
+		uint8_t ip[16];
+		uint8_t ead_esi[ESI_LEN]; /* Type-1 (no IP) */
+	};
 };
 
-_Static_assert(sizeof(struct evpn_key) == 48, "evpn_key must have no padding");
+_Static_assert(sizeof(struct evpn_key) == 40, "evpn_key must have no padding");
+
+/* The ESI of a Type-1 or Type-4 key (ESI_LEN bytes); NULL for other types. */
+static inline const uint8_t *evpn_key_esi(const struct evpn_key *k)
+{
+	return k->type == EVPN_RT_ES ? k->es_esi : k->type == EVPN_RT_EAD ? k->ead_esi : NULL;
+}
 
 void evpn_key_from_route(const struct evpn_route *r, struct evpn_key *k);
 int evpn_key_cmp(const struct evpn_key *a, const struct evpn_key *b);

@@ -171,17 +171,24 @@ struct rib_route {
 	struct htab_node hnode;		/* rib.routes */
 	struct evpn_key key;
 	struct rib_path *paths;		/* the best first (rib_route_best) */
-	uint64_t sent;			/* by peer slot: announced to it, not withdrawn since */
 	/*
 	 * The low 32 bits of the sequence of its change log entry, when
 	 * logged: the log never holds 2^32 entries, so they tell the entry.
 	 */
 	uint32_t log_seq;
 	uint32_t logged : 1;
-	uint32_t refcnt : 31;		/* log entry, iterators, rib_route_ref */
+	/*
+	 * Announced to a peer with a slot since: the peers' bits are in a
+	 * side table (rib_route_sent), so that the routes a leaf only
+	 * receives do not carry them.
+	 */
+	uint32_t sent_side : 1;
+	uint32_t sent_unknown : 1;	/* the side entry could not be allocated: taken
+					   as announced to every peer */
+	uint32_t refcnt : 29;		/* log entry, iterators, rib_route_ref */
 };
 
-_Static_assert(sizeof(struct rib_route) == 80, "one per route: keep it small");
+_Static_assert(sizeof(struct rib_route) == 64, "one per route: keep it in a cache line");
 
 /* The best path of rt: NULL iff rt has none. */
 static inline struct rib_path *rib_route_best(const struct rib_route *rt)
@@ -342,12 +349,14 @@ const struct rib_path *rib_export_path(const struct rib *rib, const struct rib_r
 /*
  * Export bookkeeping (a one-bit Adj-RIB-Out per peer): whether rt was
  * announced to peer to and not withdrawn since -- true when not tracked
- * (RIB_NO_SLOT), so a withdraw is then always sent -- and recording a
- * message.  A peer's slot may be reused by a later peer; a stale bit then
- * only costs one needless withdraw.
+ * (RIB_NO_SLOT, or the bits could not be allocated), so a withdraw is then
+ * always sent -- and recording a message.  A peer's slot may be reused by a
+ * later peer; a stale bit then only costs one needless withdraw.  The bits
+ * of a route live in a side entry while any is set.
  */
-bool rib_route_sent(const struct rib_route *rt, const struct rib_peer *to);
-void rib_route_set_sent(struct rib_route *rt, const struct rib_peer *to, bool announced);
+bool rib_route_sent(const struct rib *rib, const struct rib_route *rt, const struct rib_peer *to);
+void rib_route_set_sent(struct rib *rib, struct rib_route *rt, const struct rib_peer *to,
+			bool announced);
 
 /*
  * RFC 4456 8: true when attrs' ORIGINATOR_ID is our router id or our

@@ -155,13 +155,18 @@ static void out_begin_withdraw(struct bgp_peer *p, struct out_msg *m)
 /* The NLRI of a route that has no path any more, from its key (labels 0). */
 static void route_from_key(const struct evpn_key *k, struct evpn_route *r)
 {
+	const uint8_t *esi = evpn_key_esi(k);
+
 	memset(r, 0, sizeof(*r));
 	r->type = k->type;
 	memcpy(r->rd.octet, k->rd, RD_LEN);
-	r->etag = (uint32_t)k->etag[0] << 24 | (uint32_t)k->etag[1] << 16 |
-		  (uint32_t)k->etag[2] << 8 | k->etag[3];
-	memcpy(r->esi.octet, k->esi, ESI_LEN);
-	memcpy(r->mac.octet, k->mac, MAC_LEN);
+	if (esi)
+		memcpy(r->esi.octet, esi, ESI_LEN);
+	if (k->type != EVPN_RT_ES)
+		r->etag = (uint32_t)k->etag[0] << 24 | (uint32_t)k->etag[1] << 16 |
+			  (uint32_t)k->etag[2] << 8 | k->etag[3];
+	if (k->type == EVPN_RT_MACIP)
+		memcpy(r->mac.octet, k->mac, MAC_LEN);
 	r->nlabels = (k->type == EVPN_RT_MACIP || k->type == EVPN_RT_EAD ||
 		      k->type == EVPN_RT_PREFIX) ? 1 : 0;
 	if (k->family)
@@ -265,12 +270,12 @@ static void export_route(struct bgp_peer *p, struct rib_route *rt, bool dumping)
 		if (p->rs->wd && p->rs->wd->open)
 			out_send(p, p->rs->wd); /* keep the order of events */
 		announce(p, rt, path);
-		rib_route_set_sent(rt, p->rs->rp, true);
-	} else if (!dumping && rib_route_sent(rt, p->rs->rp)) {
+		rib_route_set_sent(rib_of(p), rt, p->rs->rp, true);
+	} else if (!dumping && rib_route_sent(rib_of(p), rt, p->rs->rp)) {
 		if (p->rs->ann && p->rs->ann->open)
 			out_send(p, p->rs->ann);
 		withdraw(p, rt);
-		rib_route_set_sent(rt, p->rs->rp, false);
+		rib_route_set_sent(rib_of(p), rt, p->rs->rp, false);
 	}
 }
 

@@ -343,7 +343,7 @@ void evpn_key_from_route(const struct evpn_route *r, struct evpn_key *k)
 	memcpy(k->rd, r->rd.octet, RD_LEN);
 	switch (r->type) {
 	case EVPN_RT_EAD:
-		memcpy(k->esi, r->esi.octet, ESI_LEN);
+		memcpy(k->ead_esi, r->esi.octet, ESI_LEN);
 		put_be32(k->etag, r->etag);
 		break;
 	case EVPN_RT_MACIP:
@@ -358,7 +358,7 @@ void evpn_key_from_route(const struct evpn_route *r, struct evpn_key *k)
 		memcpy(k->ip, r->ip.bytes, ipaddr_len(&r->ip));
 		break;
 	case EVPN_RT_ES:
-		memcpy(k->esi, r->esi.octet, ESI_LEN);
+		memcpy(k->es_esi, r->esi.octet, ESI_LEN);
 		k->family = r->ip.family;
 		memcpy(k->ip, r->ip.bytes, ipaddr_len(&r->ip));
 		break;

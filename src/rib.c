@@ -61,8 +61,10 @@ struct rib *rib_new(const struct rib_config *cfg)
 	rib->cfg = *cfg;
 	pool_init(&rib->route_pool, sizeof(struct rib_route));
 	pool_init(&rib->path_pool, sizeof(struct rib_path));
+	pool_init(&rib->sent_pool, sizeof(struct rib_sent));
 	htab_init(&rib->routes, route_node_hash);
 	htab_side_init(&rib->exts);
+	htab_side_init(&rib->sents);
 	local_peer_init(rib);
 	LIST_INIT(&rib->peers);
 	LIST_INIT(&rib->cursors);
@@ -137,8 +139,10 @@ void rib_free(struct rib *rib)
 	}
 	htab_free(&rib->routes);
 	htab_free(&rib->exts); /* emptied with the paths */
+	htab_free(&rib->sents);
 	pool_free(&rib->route_pool);
 	pool_free(&rib->path_pool);
+	pool_free(&rib->sent_pool);
 	while ((peer = LIST_FIRST(&rib->peers))) {
 		LIST_REMOVE(peer, link);
 		free(peer);
@@ -162,7 +166,7 @@ void rib_stats_get(const struct rib *rib, struct rib_stats *st)
 	st->log_len = rib->log.n;
 	st->log_bytes = rib->log.cap * sizeof(*rib->log.ent);
 	st->peers = rib->n_peers;
-	st->mapped_bytes = rib->route_pool.mapped + rib->path_pool.mapped;
+	st->mapped_bytes = rib->route_pool.mapped + rib->path_pool.mapped + rib->sent_pool.mapped;
 }
 
 /* ---- routes -------------------------------------------------------- */
@@ -199,11 +203,35 @@ static struct rib_route *route_get_or_add(struct rib *rib, const struct evpn_key
 	return rt;
 }
 
+static struct rib_sent *route_sent(const struct rib *rib, const struct rib_route *rt)
+{
+	struct htab_side *s;
+
+	if (!rt->sent_side)
+		return NULL;
+	if (!(s = htab_side_find(&rib->sents, rt)))
+		abort(); /* sent_side without its entry */
+	return HTAB_ENTRY(s, struct rib_sent, side);
+}
+
+static void route_sent_free(struct rib *rib, struct rib_route *rt)
+{
+	struct rib_sent *x = route_sent(rib, rt);
+
+	if (x) {
+		htab_side_del(&rib->sents, &x->side);
+		pool_put(&rib->sent_pool, x);
+	}
+	rt->sent_side = false;
+	rt->sent_unknown = false;
+}
+
 /* Free rt when nothing holds it any more. */
 static void route_release(struct rib *rib, struct rib_route *rt)
 {
 	if (rt->paths || rt->refcnt > 0)
 		return;
+	route_sent_free(rib, rt);
 	htab_del(&rib->routes, &rt->hnode);
 	rib->n_routes_alloc--;
 	pool_put(&rib->route_pool, rt);
@@ -595,19 +623,46 @@ struct rib_peer *rib_peer_add(struct rib *rib, const struct rib_peer_info *info)
 	return peer;
 }
 
-bool rib_route_sent(const struct rib_route *rt, const struct rib_peer *to)
+bool rib_route_sent(const struct rib *rib, const struct rib_route *rt, const struct rib_peer *to)
 {
-	return to->slot == RIB_NO_SLOT || (rt->sent & (1ull << to->slot));
+	const struct rib_sent *x;
+
+	if (to->slot == RIB_NO_SLOT || rt->sent_unknown)
+		return true;
+	x = route_sent(rib, rt);
+	return x && (x->slots & (1ull << to->slot));
 }
 
-void rib_route_set_sent(struct rib_route *rt, const struct rib_peer *to, bool announced)
+void rib_route_set_sent(struct rib *rib, struct rib_route *rt, const struct rib_peer *to,
+			bool announced)
 {
-	if (to->slot == RIB_NO_SLOT)
+	struct rib_sent *x;
+
+	if (to->slot == RIB_NO_SLOT || rt->sent_unknown)
+		return;
+	x = route_sent(rib, rt);
+	if (announced && !x) {
+		/* without the entry the route counts as announced to all */
+		if (!(x = pool_get(&rib->sent_pool))) {
+			rt->sent_unknown = true;
+			return;
+		}
+		if (htab_side_add(&rib->sents, &x->side, rt) == -1) {
+			pool_put(&rib->sent_pool, x);
+			rt->sent_unknown = true;
+			return;
+		}
+		x->slots = 0;
+		rt->sent_side = true;
+	}
+	if (!x)
 		return;
 	if (announced)
-		rt->sent |= 1ull << to->slot;
+		x->slots |= 1ull << to->slot;
 	else
-		rt->sent &= ~(1ull << to->slot);
+		x->slots &= ~(1ull << to->slot);
+	if (!x->slots)
+		route_sent_free(rib, rt);
 }
 
 void rib_peer_set_info(struct rib *rib, struct rib_peer *peer, const struct rib_peer_info *info)

@@ -296,14 +296,14 @@ void rib_path_route(const struct rib *rib, const struct rib_route *rt, const str
 	out->type = k->type;
 	out->key_valid = true;
 	memcpy(out->rd.octet, k->rd, RD_LEN);
-	out->etag = get_be32(k->etag);
+	out->etag = k->type == EVPN_RT_ES ? 0 : get_be32(k->etag);
 	out->nlabels = p->nlabels;
 	out->label[0] = rib_path_label(p, 0);
 	out->label[1] = rib_path_label(p, 1);
 	switch (k->type) {
 	case EVPN_RT_EAD:
 	case EVPN_RT_ES:
-		memcpy(out->esi.octet, k->esi, ESI_LEN);
+		memcpy(out->esi.octet, evpn_key_esi(k), ESI_LEN);
 		key_ip(k, &out->ip);
 		break;
 	case EVPN_RT_MACIP:

@@ -56,11 +56,18 @@ struct rib_path_ext {
 	struct ipaddr gw;
 };
 
+/* The peers a route with sent_side was announced to (rib.sents, by the route's address). */
+struct rib_sent {
+	struct htab_side side;		/* owner: the route */
+	uint64_t slots;			/* by peer slot; never 0 */
+};
+
 struct rib {
 	struct rib_config cfg;
-	struct pool route_pool, path_pool;
+	struct pool route_pool, path_pool, sent_pool;
 	struct htab routes;		/* every route, also walked over route_pool */
 	struct htab exts;		/* rib_path_ext of the paths with RIB_PATH_EXT */
+	struct htab sents;		/* rib_sent of the routes with sent_side */
 	struct rib_attrs_entry *attrs;	/* uthash */
 	struct rib_peer local;
 	LIST_HEAD(, rib_peer) peers;	/* other than local */

@@ -694,6 +694,31 @@ START_TEST(route_keys)
 	evpn_key_from_route(&a, &ka);
 	evpn_key_from_route(&b, &kb);
 	ck_assert_int_ne(evpn_key_cmp(&ka, &kb), 0);
+	/*
+	 * Type-1 (ESI, Ethernet Tag) and Type-4 (ESI, IP): the ESI shares the
+	 * key's storage with fields of other types; every byte of it is key.
+	 */
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].type != EVPN_RT_EAD && r[i].type != EVPN_RT_ES)
+			continue;
+		evpn_key_from_route(&r[i], &ka);
+		ck_assert_mem_eq(evpn_key_esi(&ka), r[i].esi.octet, ESI_LEN);
+		for (int j = 0; j < ESI_LEN; j++) {
+			b = r[i];
+			b.esi.octet[j] ^= 0x80;
+			evpn_key_from_route(&b, &kb);
+			ck_assert_msg(evpn_key_cmp(&ka, &kb) != 0, "route %zu, ESI byte %d", i, j);
+			ck_assert(evpn_key_hash(&ka) != evpn_key_hash(&kb));
+		}
+		b = r[i];
+		if (b.type == EVPN_RT_EAD)
+			b.etag ^= 1;
+		else
+			b.ip.bytes[ipaddr_len(&b.ip) - 1] ^= 1;
+		evpn_key_from_route(&b, &kb);
+		ck_assert_int_ne(evpn_key_cmp(&ka, &kb), 0);
+	}
+	ck_assert_ptr_null(evpn_key_esi(&(struct evpn_key){.type = EVPN_RT_MACIP}));
 }
 END_TEST
 

@@ -430,6 +430,108 @@ START_TEST(path_route_roundtrip)
 }
 END_TEST
 
+/*
+ * Type-1 and Type-4 keys hold the ESI where those types have no field
+ * (evpn_key): every NLRI field comes back from the key, none clobbered.
+ */
+START_TEST(path_route_roundtrip_esi_types)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct evpn_route r[3], back;
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.2", ec, -1, false);
+	uint8_t w1[EVPN_NLRI_MAXLEN], w2[EVPN_NLRI_MAXLEN];
+	struct wbuf a, b;
+
+	for (int i = 0; i < 3; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		for (int j = 0; j < ESI_LEN; j++)
+			r[i].esi.octet[j] = (uint8_t)(0xa0 + j);
+		ck_assert_int_eq(rd_parse("10.0.0.1:2", &r[i].rd), 0);
+	}
+	r[0].type = EVPN_RT_EAD;
+	r[0].etag = 0xfffffffe;
+	r[0].nlabels = 1;
+	r[0].label[0] = 100;
+	r[1].type = EVPN_RT_ES;
+	r[1].ip = ip("10.0.0.1");
+	r[2].type = EVPN_RT_ES;
+	r[2].ip = ip("2001:db8::ffff:1");
+	r[2].esi.octet[9] = 0x55;
+	for (int i = 0; i < 3; i++) {
+		struct evpn_key k = key_of(&r[i]);
+		struct rib_route *rt;
+
+		ck_assert_mem_eq(evpn_key_esi(&k), r[i].esi.octet, ESI_LEN);
+		announce(rib, p1, &r[i], &t);
+		rt = rib_route_get(rib, &k);
+		ck_assert_ptr_nonnull(rt);
+		rib_path_route(rib, rt, rib_route_best(rt), &back);
+		wbuf_init(&a, w1, sizeof(w1));
+		wbuf_init(&b, w2, sizeof(w2));
+		ck_assert_int_eq(evpn_nlri_encode(&a, &r[i]), 0);
+		ck_assert_int_eq(evpn_nlri_encode(&b, &back), 0);
+		ck_assert_uint_eq(a.len, b.len);
+		ck_assert_mem_eq(w1, w2, a.len);
+	}
+	rib_peer_remove(rib, p1);
+	check_empty(rib);
+	rib_free(rib);
+}
+END_TEST
+
+/*
+ * The one-bit Adj-RIB-Out: a side entry per route while any peer's bit is
+ * set (a leaf's received routes carry none), freed with the last bit or
+ * with the route.
+ */
+START_TEST(sent_bits_beside_route)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, true);
+	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.2", true, true);
+	struct rib_peer *local = rib_peer_local(rib);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
+	struct evpn_route r = macip(3, 1), r2 = macip(3, 2);
+	struct evpn_key k = key_of(&r), k2 = key_of(&r2);
+	struct rib_route *rt, *rt2;
+
+	announce(rib, p1, &r, &t);
+	announce(rib, p1, &r2, &t);
+	rt = rib_route_get(rib, &k);
+	rt2 = rib_route_get(rib, &k2);
+	ck_assert(!rib_route_sent(rib, rt, p1) && !rib_route_sent(rib, rt, p2));
+	ck_assert(rib_route_sent(rib, rt, local)); /* not tracked: a withdraw always goes */
+	ck_assert_uint_eq(htab_count(&rib->sents), 0);
+	rib_route_set_sent(rib, rt, p2, true);
+	rib_route_set_sent(rib, rt2, p1, true);
+	ck_assert(!rib_route_sent(rib, rt, p1) && rib_route_sent(rib, rt, p2));
+	ck_assert(rib_route_sent(rib, rt2, p1) && !rib_route_sent(rib, rt2, p2));
+	ck_assert_uint_eq(htab_count(&rib->sents), 2);
+	rib_route_set_sent(rib, rt, p1, true);
+	rib_route_set_sent(rib, rt, p2, false);
+	ck_assert(rib_route_sent(rib, rt, p1) && !rib_route_sent(rib, rt, p2));
+	rib_route_set_sent(rib, rt, p1, false);
+	ck_assert(!rib_route_sent(rib, rt, p1) && !rt->sent_side);
+	ck_assert_uint_eq(htab_count(&rib->sents), 1);
+	rib_route_set_sent(rib, rt, p1, false); /* nothing to clear */
+	ck_assert_uint_eq(htab_count(&rib->sents), 1);
+	/* unknown (its entry could not be allocated): announced to everyone */
+	rt->sent_unknown = true;
+	ck_assert(rib_route_sent(rib, rt, p1) && rib_route_sent(rib, rt, p2));
+	/* a route freed with bits set takes its entry along */
+	ck_assert_int_eq(rib_withdraw(rib, p1, &k2), 0);
+	ck_assert_int_eq(rib_withdraw(rib, p1, &k), 0);
+	ck_assert_uint_eq(htab_count(&rib->sents), 0);
+	rib_peer_remove(rib, p1);
+	rib_peer_remove(rib, p2);
+	check_empty(rib);
+	rib_free(rib);
+}
+END_TEST
+
 /* ---- best path: one test per tie-breaker ------------------------------ */
 
 enum side { WIN, LOSE };
@@ -1415,13 +1517,13 @@ START_TEST(sent_bits)
 	ck_assert_int_eq(rib_update(rib, a, &r, at), 0);
 	evpn_key_from_route(&r, &k);
 	rt = rib_route_get(rib, &k);
-	ck_assert(!rib_route_sent(rt, a));
-	ck_assert(!rib_route_sent(rt, b));
-	rib_route_set_sent(rt, b, true);
-	ck_assert(rib_route_sent(rt, b));
-	ck_assert(!rib_route_sent(rt, a));
-	rib_route_set_sent(rt, b, false);
-	ck_assert(!rib_route_sent(rt, b));
+	ck_assert(!rib_route_sent(rib, rt, a));
+	ck_assert(!rib_route_sent(rib, rt, b));
+	rib_route_set_sent(rib, rt, b, true);
+	ck_assert(rib_route_sent(rib, rt, b));
+	ck_assert(!rib_route_sent(rib, rt, a));
+	rib_route_set_sent(rib, rt, b, false);
+	ck_assert(!rib_route_sent(rib, rt, b));
 	for (int i = 0; i < 70; i++) {
 		char addr[32];
 
@@ -1429,7 +1531,7 @@ START_TEST(sent_bits)
 		many[i] = peer_make(rib, (uint32_t)(10 + i), addr, true, false);
 	}
 	ck_assert_uint_eq(many[69]->slot, RIB_NO_SLOT);
-	ck_assert(rib_route_sent(rt, many[69])); /* untracked: always withdraw */
+	ck_assert(rib_route_sent(rib, rt, many[69])); /* untracked: always withdraw */
 	rib_peer_remove(rib, many[0]);
 	ck_assert_uint_ne(peer_make(rib, 99, "10.2.0.1", true, false)->slot, RIB_NO_SLOT);
 	rib_attrs_unref(rib, at);
@@ -1447,6 +1549,8 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, attrs_from_update);
 	tcase_add_test(tc, insert_replace_withdraw);
 	tcase_add_test(tc, path_route_roundtrip);
+	tcase_add_test(tc, path_route_roundtrip_esi_types);
+	tcase_add_test(tc, sent_bits_beside_route);
 	tcase_add_loop_test(tc, best_path_tie_breakers, 0,
 			    (int)(sizeof(tb_cases) / sizeof(tb_cases[0])));
 	tcase_add_test(tc, best_path_peer_address);
