@@ -817,11 +817,11 @@ static int knl_open(struct knl *kn)
 /* What an earlier run left: stale until requested again or swept. */
 static void knl_log_stale(struct knl *kn)
 {
-	struct knl_obj *o, *tmp;
-	struct knl_vni *v;
+	struct knl_obj_iter it;
+	struct knl_obj *o;
 	unsigned n[KNL_ROUTE + 1] = {0};
 
-	KNL_FOREACH_OBJ(kn, v, o, tmp) {
+	KNL_FOREACH_OBJ(kn, it, o) {
 		if (o->stale)
 			n[o->key.type]++;
 	}

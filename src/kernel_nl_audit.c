@@ -596,11 +596,11 @@ static bool absence_based(struct knl *kn, const struct knl_obj *o, const struct 
 
 static void audit_objs(struct knl *kn, struct knl_audit_run *r)
 {
-	struct knl_obj *o, *tmp;
+	struct knl_obj_iter it;
+	struct knl_obj *o;
 	struct knl_found *f;
-	struct knl_vni *v;
 
-	KNL_FOREACH_OBJ(kn, v, o, tmp) {
+	KNL_FOREACH_OBJ(kn, it, o) {
 		if (o->key.type == KNL_LMAC || o->key.type == KNL_LNEIGH)
 			continue;
 		f = found_find(r, &o->key);

@@ -50,7 +50,6 @@ struct knl_vni *knl_vni_get(struct knl *kn, vni_t vni, bool create)
 	if (!v)
 		return NULL;
 	v->vni = vni;
-	LIST_INIT(&v->objs);
 	HASH_ADD(hh, kn->vnis, vni, sizeof(v->vni), v);
 	return v;
 }
@@ -392,7 +391,8 @@ static void vni_update(struct knl *kn, struct knl_vni *v, const struct kernel_vn
 		v->parked_logged = 0;
 		/* before the reset: what is adopted now is known right, not resent */
 		knl_routes_adopt(kn, v);
-		knl_vni_objs_reset(kn, v, reset == 1);
+		if (reset > v->reset)
+			v->reset = (uint8_t)reset; /* at the end of the refresh */
 		/* Local MACs and neighbours of the bridge were ignored until now. */
 		if (!kn->dumping)
 			kn->need_dump = true;
@@ -406,7 +406,7 @@ static void vni_gone(struct knl *kn, struct knl_vni *v)
 	knl_locals_vni_gone(kn, v->vni);
 	if (kn->ev.vni_del)
 		kn->ev.vni_del(kn->cfg.arg, v->vni);
-	knl_vni_objs_reset(kn, v, false);
+	v->reset = 2; /* at the end of the refresh */
 }
 
 /* Pick, for each VNI, its VXLAN device (the lowest ifindex of duplicates). */
@@ -460,6 +460,7 @@ static void vnis_refresh_once(struct knl *kn)
 			vni_gone(kn, v);
 		}
 	}
+	knl_vnis_objs_reset(kn);
 }
 
 /* Not re-entered: an l3vni_set from a vni_add callback makes it run once more. */

@@ -375,12 +375,12 @@ void knl_neigh_msg(struct knl *kn, const struct nlmsghdr *h, struct buf *body)
 void knl_dump_begin(struct knl *kn)
 {
 	struct knl_local *l, *ltmp;
-	struct knl_obj *o, *otmp;
-	struct knl_vni *v;
+	struct knl_obj_iter it;
+	struct knl_obj *o;
 
 	HASH_ITER(hh, kn->locals, l, ltmp)
 		l->seen = false;
-	KNL_FOREACH_OBJ(kn, v, o, otmp) {
+	KNL_FOREACH_OBJ(kn, it, o) {
 		if (o->key.type != KNL_ROUTE)
 			o->seen = 0;
 	}
@@ -391,15 +391,15 @@ void knl_dump_begin(struct knl *kn)
 void knl_dump_end(struct knl *kn)
 {
 	struct knl_local *l, *ltmp;
-	struct knl_obj *o, *otmp;
-	struct knl_vni *v;
+	struct knl_obj_iter it;
+	struct knl_obj *o;
 
 	kn->dumping = false;
 	HASH_ITER(hh, kn->locals, l, ltmp) {
 		if (!l->seen)
 			local_drop(kn, l, true);
 	}
-	KNL_FOREACH_OBJ(kn, v, o, otmp) {
+	KNL_FOREACH_OBJ(kn, it, o) {
 		uint8_t gone = o->have & (KNL_HAVE_SELF | KNL_HAVE_MASTER) & (uint8_t)~o->seen;
 
 		if (gone && !o->inflight && o->key.type != KNL_ROUTE)

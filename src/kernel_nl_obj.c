@@ -118,6 +118,7 @@ static void obj_release(struct knl *kn, struct knl_obj *o)
 		knl_route_release(o);
 		free(o);
 	} else {
+		o->key.type = 0; /* a returned slot, to walks (pool_put keeps the key) */
 		pool_put(&kn->obj_pool, o);
 	}
 }
@@ -141,7 +142,8 @@ struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key)
 		obj_release(kn, o);
 		return NULL;
 	}
-	LIST_INSERT_HEAD(&v->objs, o, vni_link);
+	if (key->type == KNL_ROUTE)
+		LIST_INSERT_HEAD(&kn->routes, knl_robj_of(o), link);
 	return o;
 }
 
@@ -150,8 +152,56 @@ static void obj_free(struct knl *kn, struct knl_obj *o)
 	if (kn->audit)
 		knl_audit_gone(kn, &o->key);
 	knl_obj_unlink(kn, o);
-	LIST_REMOVE(o, vni_link);
+	if (o->key.type == KNL_ROUTE)
+		LIST_REMOVE(knl_robj_of(o), link);
 	obj_release(kn, o);
+}
+
+/* ---- walks ----------------------------------------------------------- */
+
+/* The pool walk's next live object: returned slots have type 0 (obj_release). */
+static struct knl_obj *pool_next_live(struct knl *kn, struct pool_walk *w)
+{
+	struct knl_obj *o;
+
+	while ((o = pool_walk_next(&kn->obj_pool, w)) && !o->key.type)
+		;
+	return o;
+}
+
+static void iter_pool_ahead(struct knl *kn, struct knl_obj_iter *it)
+{
+	/*
+	 * One ahead: the slot the walk returned last is then it->next, live
+	 * while the body runs on the object before it (pool_walk's contract).
+	 */
+	it->next = pool_next_live(kn, &it->w);
+	if (!it->next) {
+		it->in_routes = true;
+		it->rnext = LIST_FIRST(&kn->routes);
+	}
+}
+
+void knl_obj_iter_init(struct knl *kn, struct knl_obj_iter *it)
+{
+	memset(it, 0, sizeof(*it));
+	iter_pool_ahead(kn, it);
+}
+
+struct knl_obj *knl_obj_iter_next(struct knl *kn, struct knl_obj_iter *it)
+{
+	struct knl_obj *o;
+
+	if (!it->in_routes) {
+		o = it->next;
+		iter_pool_ahead(kn, it);
+		return o;
+	}
+	if (!it->rnext)
+		return NULL;
+	o = &it->rnext->o;
+	it->rnext = LIST_NEXT(it->rnext, link);
+	return o;
 }
 
 void knl_val_set(struct knl *kn, const struct knl_obj *o, struct knl_val *dst,
@@ -733,7 +783,7 @@ static void lost_tell(struct knl *kn, struct knl_obj *o)
 /*
  * Report what someone else removed, once the events read so far are applied:
  * entries flushed because their device went down or away are not "lost",
- * they come back with the device (knl_vni_objs_reset).
+ * they come back with the device (knl_vnis_objs_reset).
  */
 void knl_lost_report(struct knl *kn)
 {
@@ -755,25 +805,46 @@ void knl_lost_report(struct knl *kn)
 	}
 }
 
-void knl_vni_objs_reset(struct knl *kn, struct knl_vni *v, bool neigh_only)
+static void obj_reset(struct knl *kn, struct knl_vni *v, struct knl_obj *o)
 {
-	struct knl_obj *o, *next;
-
-	for (o = LIST_FIRST(&v->objs); o; o = next) {
-		next = LIST_NEXT(o, vni_link);
-		if (neigh_only && o->key.type != KNL_NEIGH && o->key.type != KNL_ROUTE)
-			continue;
-		o->failed = false;
-		if (o->hifindex && !knl_link_get(kn, o->hifindex)) {
-			o->have = 0;
-			o->hifindex = 0;
-		} else if (o->key.type == KNL_ROUTE && knl_robj_of(o)->hgen == v->gen) {
-			/* adopted in this very generation: known to be right */
-		} else if (o->want == KNL_WANT_PRESENT && v->present) {
-			o->have |= KNL_HAVE_UNKNOWN;
-		}
-		knl_obj_schedule(kn, o);
+	if (v->reset == 1 && o->key.type != KNL_NEIGH && o->key.type != KNL_ROUTE)
+		return;
+	o->failed = false;
+	if (o->hifindex && !knl_link_get(kn, o->hifindex)) {
+		o->have = 0;
+		o->hifindex = 0;
+	} else if (o->key.type == KNL_ROUTE && knl_robj_of(o)->hgen == v->gen) {
+		/* adopted in this very generation: known to be right */
+	} else if (o->want == KNL_WANT_PRESENT && v->present) {
+		o->have |= KNL_HAVE_UNKNOWN;
 	}
+	knl_obj_schedule(kn, o);
+}
+
+/*
+ * One walk for all the VNIs a refresh reset (a bridge with 1,000 VXLAN
+ * devices going down and up is 1,000 resets, not 1,000 walks).
+ */
+void knl_vnis_objs_reset(struct knl *kn)
+{
+	struct knl_vni *v, *vtmp;
+	struct knl_obj_iter it;
+	struct knl_obj *o;
+	bool any = false;
+
+	HASH_ITER(hh, kn->vnis, v, vtmp)
+		any = any || v->reset;
+	if (!any)
+		return;
+	v = NULL;
+	KNL_FOREACH_OBJ(kn, it, o) {
+		if (!v || v->vni != o->key.vni)
+			v = knl_vni_get(kn, o->key.vni, false);
+		if (v && v->reset)
+			obj_reset(kn, v, o);
+	}
+	HASH_ITER(hh, kn->vnis, v, vtmp)
+		v->reset = 0;
 }
 
 /* ---- requests -------------------------------------------------------- */
@@ -858,10 +929,10 @@ void knl_req_neigh(struct knl *kn, vni_t vni, const struct ipaddr *ip, const str
 
 void knl_sweep(struct knl *kn)
 {
-	struct knl_obj *o, *tmp;
-	struct knl_vni *v;
+	struct knl_obj_iter it;
+	struct knl_obj *o;
 
-	KNL_FOREACH_OBJ(kn, v, o, tmp) {
+	KNL_FOREACH_OBJ(kn, it, o) {
 		if (!o->stale)
 			continue;
 		o->stale = false;
@@ -878,17 +949,19 @@ void knl_objs_init(struct knl *kn)
 	htab_init(&kn->objs, obj_node_hash);
 	memset(&kn->lost, 0, sizeof(kn->lost));
 	pool_init(&kn->obj_pool, sizeof(struct knl_obj));
+	LIST_INIT(&kn->routes);
 	knl_vteps_init(&kn->vteps);
 }
 
 void knl_objs_free(struct knl *kn)
 {
-	struct knl_obj *o, *tmp;
-	struct knl_vni *v;
+	struct knl_obj_iter it;
+	struct knl_obj *o;
 
-	KNL_FOREACH_OBJ(kn, v, o, tmp) {
+	KNL_FOREACH_OBJ(kn, it, o) {
 		knl_obj_unlink(kn, o);
-		LIST_REMOVE(o, vni_link);
+		if (o->key.type == KNL_ROUTE)
+			LIST_REMOVE(knl_robj_of(o), link);
 		obj_release(kn, o);
 	}
 	htab_free(&kn->objs);

@@ -218,10 +218,9 @@ enum knl_want { KNL_WANT_NONE, KNL_WANT_PRESENT, KNL_WANT_ABSENT };
 #define KNL_HAVE_UNKNOWN 0x04 /* a request failed: state unknown, never "equal" */
 
 struct knl_obj {
-	/* ordered by size, flags as bits: one per remote MAC, so no holes (96 bytes) */
+	/* ordered by size, flags as bits: one per remote MAC, so no holes (80 bytes) */
 	struct htab_node hnode;		  /* knl.objs */
-	struct knl_key key;
-	LIST_ENTRY(knl_obj) vni_link;	  /* on its knl_vni's list */
+	struct knl_key key;		  /* type 0: a returned slot of knl.obj_pool */
 	uint32_t wait;			  /* waiting for a retry or a held deletion: its
 					     place in knl.waits + 1, else 0 */
 	int hifindex;			  /* device holding it (0: none) */
@@ -246,7 +245,7 @@ struct knl_obj {
 	bool held : 1;			  /* a held deletion (its wait is its time) */
 };
 
-_Static_assert(sizeof(struct knl_obj) == 96, "one per remote MAC: keep it small");
+_Static_assert(sizeof(struct knl_obj) == 80, "one per remote MAC: keep it small");
 
 /*
  * A route object: struct knl_obj first (knl_obj_new allocates this for
@@ -263,6 +262,7 @@ struct knl_nhset {
 
 struct knl_robj {
 	struct knl_obj o;
+	LIST_ENTRY(knl_robj) link;   /* knl.routes */
 	struct knl_nhset *w, *h, *s; /* wanted, held, in flight (NULL: none) */
 	uint32_t htable;	     /* table the held route is in */
 	uint32_t stable;	     /* table of the request in flight */
@@ -295,7 +295,8 @@ struct knl_vni {
 	bool l3;		/* marked as an L3VNI by kernel_ops.l3vni_set */
 	struct kernel_vni cur;	/* valid when present: as last reported */
 	unsigned gen;		/* bumped on every change that resets objects */
-	LIST_HEAD(, knl_obj) objs;
+	uint8_t reset;		/* for knl_vnis_objs_reset: 2 every object, 1 the neighbours
+				   and routes, 0 none */
 };
 
 /* ---- the request writer thread (kernel_nl_writer.c) ------------------ */
@@ -434,12 +435,13 @@ struct knl {
 	struct knl_addr *addrs;
 	struct knl_vni *vnis;
 	/*
-	 * Objects by key; each is also on its VNI's list, which walks over all
-	 * of them use (KNL_FOREACH_OBJ).  Objects other than routes come from
-	 * obj_pool.
+	 * Objects by key.  Objects other than routes come from obj_pool, routes
+	 * (calloc'd, bigger) are on the routes list; a walk over every object
+	 * walks both (KNL_FOREACH_OBJ).
 	 */
 	struct htab objs;
 	struct pool obj_pool;
+	LIST_HEAD(, knl_robj) routes;
 	struct knl_vteps vteps;	/* destinations of remote MACs (struct knl_val) */
 	struct knl_local *locals;
 	struct knl_lroute *lroutes;
@@ -475,14 +477,23 @@ struct knl {
 #define KNL_RSLOTS (KNL_RBUF / KNL_RSLOT)
 
 /*
- * Walk every object, VNI by VNI (v, o: loop variables, n: o's successor,
- * read before the body runs).  The body may free o, not other objects; an
- * object it creates may be missed; no VNI is freed before knl_free.
+ * Walk every object (o, it: loop variables): the pool's, then the routes.
+ * The body may free o, not other objects (the iterator holds o's
+ * successor); an object it creates may or may not be visited.  Within one
+ * walk no object is visited twice.
  */
-#define KNL_FOREACH_OBJ(kn, v, o, n)						\
-	for ((v) = (kn)->vnis; (v); (v) = (v)->hh.next)				\
-		for ((o) = LIST_FIRST(&(v)->objs); (o) && ((n) = LIST_NEXT((o), vni_link), 1); \
-		     (o) = (n))
+struct knl_obj_iter {
+	struct pool_walk w;
+	struct knl_obj *next;	/* of the pool, already returned by w */
+	struct knl_robj *rnext;
+	bool in_routes;
+};
+
+void knl_obj_iter_init(struct knl *kn, struct knl_obj_iter *it);
+struct knl_obj *knl_obj_iter_next(struct knl *kn, struct knl_obj_iter *it);
+
+#define KNL_FOREACH_OBJ(kn, it, o)						\
+	for (knl_obj_iter_init((kn), &(it)); ((o) = knl_obj_iter_next((kn), &(it)));)
 
 static inline struct knl *knl_of(struct kernel *k)
 {
@@ -529,7 +540,11 @@ void knl_log_flush(struct knl *kn);
 void knl_obj_lost(struct knl *kn, struct knl_obj *o, uint8_t parts);
 void knl_lost_report(struct knl *kn);
 /* The VNI's devices changed: install again (neigh_only: only its SVI changed). */
-void knl_vni_objs_reset(struct knl *kn, struct knl_vni *v, bool neigh_only);
+/*
+ * A VNI's devices changed: its objects are asked for again, in one walk
+ * for every VNI marked (v->reset) by the same refresh.
+ */
+void knl_vnis_objs_reset(struct knl *kn);
 void knl_retry_run(struct knl *kn);
 /* When the first wait is over (monotonic ms), 0 when nothing waits. */
 uint64_t knl_wait_first(const struct knl *kn);

@@ -421,14 +421,14 @@ static uint8_t fam_bit(uint8_t family)
 static void routes_mark(struct knl *kn, uint8_t fams)
 {
 	struct knl_lroute *l, *ltmp;
-	struct knl_obj *o, *otmp;
-	struct knl_vni *v;
+	struct knl_obj_iter it;
+	struct knl_obj *o;
 
 	HASH_ITER(hh, kn->lroutes, l, ltmp) {
 		if (fam_bit(l->key.addr.family) & fams)
 			l->seen = false;
 	}
-	KNL_FOREACH_OBJ(kn, v, o, otmp) {
+	KNL_FOREACH_OBJ(kn, it, o) {
 		if (o->key.type == KNL_ROUTE && (fam_bit(o->key.ip.family) & fams))
 			o->seen = 0;
 	}
@@ -438,14 +438,14 @@ static void routes_mark(struct knl *kn, uint8_t fams)
 static void routes_sweep(struct knl *kn, uint8_t fams)
 {
 	struct knl_lroute *l, *ltmp;
-	struct knl_obj *o, *otmp;
-	struct knl_vni *v;
+	struct knl_obj_iter it;
+	struct knl_obj *o;
 
 	HASH_ITER(hh, kn->lroutes, l, ltmp) {
 		if ((fam_bit(l->key.addr.family) & fams) && !l->seen)
 			lroute_drop(kn, l, true);
 	}
-	KNL_FOREACH_OBJ(kn, v, o, otmp) {
+	KNL_FOREACH_OBJ(kn, it, o) {
 		if (o->key.type == KNL_ROUTE && (fam_bit(o->key.ip.family) & fams) &&
 		    (o->have & KNL_HAVE_SELF) && !(o->seen & KNL_HAVE_SELF) && !o->inflight)
 			knl_obj_lost(kn, o, KNL_HAVE_SELF);
@@ -692,10 +692,8 @@ static void adopt_one(struct knl *kn, struct knl_vni *v, struct knl_obj *o)
 	key.table = 0;
 	if (!(ex = knl_obj_find(kn, &key))) {
 		knl_obj_unlink(kn, o);
-		LIST_REMOVE(o, vni_link);
 		o->key = key;
 		(void)knl_obj_link(kn, o); /* the table has its buckets: o was in it */
-		LIST_INSERT_HEAD(&v->objs, o, vni_link);
 		r->hgen = v->gen;
 		return;
 	}
@@ -717,14 +715,16 @@ static void adopt_one(struct knl *kn, struct knl_vni *v, struct knl_obj *o)
 
 void knl_routes_adopt(struct knl *kn, struct knl_vni *v)
 {
-	struct knl_vni *z = knl_vni_get(kn, 0, false);
-	struct knl_obj *o, *next;
+	struct knl_robj *r, *next;
 
-	if (!z || !v->present || !v->cur.l3)
+	if (!v->present || !v->cur.l3)
 		return;
-	for (o = LIST_FIRST(&z->objs); o; o = next) {
-		next = LIST_NEXT(o, vni_link);
-		if (o->key.type == KNL_ROUTE && o->key.table == v->cur.vrf_table && !o->inflight &&
+	/* adopt_one may free r, not another route */
+	for (r = LIST_FIRST(&kn->routes); r; r = next) {
+		struct knl_obj *o = &r->o;
+
+		next = LIST_NEXT(r, link);
+		if (o->key.vni == 0 && o->key.table == v->cur.vrf_table && !o->inflight &&
 		    !o->lost && !o->wait)
 			adopt_one(kn, v, o);
 	}

@@ -716,6 +716,65 @@ START_TEST(down_up_reinstalls)
 }
 END_TEST
 
+/*
+ * Requests for three VNIs with no device yet wait; the devices appear, go
+ * down and come up: every VNI's objects are asked for again each time
+ * (knl_vnis_objs_reset, one walk for the VNIs of a refresh).
+ */
+START_TEST(many_vnis_reset)
+{
+	static const vni_t vnis[] = {100, 200, 300};
+	struct event_base *base;
+	struct kernel *k;
+	struct ipaddr x = ip("10.255.0.1");
+	char down[512] = "true", up[512] = "true";
+
+	if (!netns())
+		return;
+	base = event_base_new();
+	k = start(base, false);
+	for (int i = 0; i < 3; i++) {
+		struct mac m = {{0x02, 0xaa, 0, 0, 0, (uint8_t)(i + 1)}};
+
+		kernel_flood_add(k, vnis[i], &x);
+		kernel_mac_add(k, vnis[i], &m, &x, false);
+		snprintf(down + strlen(down), sizeof(down) - strlen(down),
+			 " && ip link set vxlan%u down && ip link set br%u down", vnis[i], vnis[i]);
+		snprintf(up + strlen(up), sizeof(up) - strlen(up),
+			 " && ip link set br%u up && ip link set vxlan%u up", vnis[i], vnis[i]);
+	}
+	k->ops->flush(k);
+	ck_assert_uint_eq(k->stats.sent, 0); /* parked: no device */
+	for (int round = 0; round < 2; round++) {
+		if (round == 0) {
+			for (int i = 0; i < 3; i++)
+				make_vni(vnis[i], NULL);
+		} else {
+			sh("%s", down);
+			run_loop(base, 50);
+			sh("%s", up);
+		}
+		ck_assert(loop_until_line(base, "bridge fdb show dev vxlan300",
+					  "02:aa:00:00:00:03 dst 10.255.0.1 self extern_learn", 5000));
+		run_until_settled(base, k, 5000);
+		for (int i = 0; i < 3; i++) {
+			const char *t = out("bridge fdb show dev vxlan%u", vnis[i]);
+			char line[128];
+
+			snprintf(line, sizeof(line),
+				 "02:aa:00:00:00:%02x dst 10.255.0.1 self extern_learn", i + 1);
+			ck_assert_msg(has_line(t, line), "round %d, vxlan%u: %s", round, vnis[i], t);
+			ck_assert_msg(has_line(t, "00:00:00:00:00:00 dst 10.255.0.1 self permanent"),
+				      "round %d, vxlan%u: %s", round, vnis[i], t);
+		}
+	}
+	ck_assert_int_eq(R.lost, 0);
+	ck_assert_uint_eq(k->stats.errors, 0);
+	kernel_free(k);
+	event_base_free(base);
+}
+END_TEST
+
 START_TEST(resync_rereads)
 {
 	struct event_base *base;
@@ -951,6 +1010,7 @@ static Suite *kernel_nl_suite(void)
 	tcase_add_test(tc, local_learning);
 	tcase_add_test(tc, restart_reconcile);
 	tcase_add_test(tc, down_up_reinstalls);
+	tcase_add_test(tc, many_vnis_reset);
 	tcase_add_test(tc, resync_rereads);
 	tcase_add_test(tc, ten_thousand);
 	tcase_add_test(tc, writer_thread);
