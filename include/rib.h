@@ -5,9 +5,10 @@
  * sockets, no kernel, no logging, no global state (all hangs off struct rib).
  *
  * Ownership and invariants:
- *  - Path attributes are interned (rib_attrs_intern): equal contents share
- *    one immutable, reference-counted struct rib_attrs.  A path holds one
- *    reference to its attributes.
+ *  - Path attributes are interned (rib_attrs_intern): equal contents from
+ *    the same peer share one immutable, reference-counted struct rib_attrs.
+ *    A path holds one reference to its attributes, and finds its peer
+ *    through them (rib_path_peer).
  *  - A route holds its paths (at most one per peer) and its best path.  A
  *    route lives while it has a path or a reference (the export change log,
  *    an iterator, rib_route_ref); a route with no path has best == NULL and
@@ -33,6 +34,7 @@
 #include "types.h"
 
 struct rib;
+struct rib_peer;
 
 /* ---- interned path attributes ------------------------------------- */
 
@@ -43,6 +45,14 @@ struct rib;
  * Interned copies are immutable and always hold as_path in 4-octet form.
  */
 struct rib_attrs {
+	/*
+	 * The peer that announced them (rib_peer_local for evpnd's own):
+	 * part of the set's identity, so that a path (one per route and peer)
+	 * need not name its peer itself.  Only compared, never followed, once
+	 * the peer is removed (references such as an installed MAC's outlive
+	 * its paths).
+	 */
+	struct rib_peer *from;
 	uint8_t origin;			/* BGP_ORIGIN_* */
 	bool has_med;
 	bool has_local_pref;
@@ -146,8 +156,7 @@ struct rib_peer *rib_peer_local(struct rib *rib);
  */
 struct rib_path {
 	struct rib_path *next;		/* route's paths */
-	struct rib_peer *peer;
-	const struct rib_attrs *attrs;	/* one reference */
+	const struct rib_attrs *attrs;	/* one reference; attrs->from is the path's peer */
 	/* raw 24-bit label fields (the VNI under VXLAN): rib_path_label */
 	uint32_t label0 : 24;
 	uint32_t nlabels : 2;
@@ -161,7 +170,13 @@ static inline uint32_t rib_path_label(const struct rib_path *p, unsigned i)
 	return i >= p->nlabels ? 0 : i == 0 ? p->label0 : p->label1;
 }
 
-_Static_assert(sizeof(struct rib_path) == 32, "one per route and peer: keep it small");
+_Static_assert(sizeof(struct rib_path) == 24, "one per route and peer: keep it small");
+
+/* The peer p came from. */
+static inline struct rib_peer *rib_path_peer(const struct rib_path *p)
+{
+	return p->attrs->from;
+}
 
 /* The path's ESI (all zero when none) and Type-5 gateway (family 0: none). */
 const struct esi *rib_path_esi(const struct rib *rib, const struct rib_path *p);
@@ -215,9 +230,10 @@ void rib_path_route(const struct rib *rib, const struct rib_route *rt, const str
 
 /*
  * Announce: set peer's path for r's key to r's per-path fields and attrs
- * (the RIB takes its own reference).  A re-announcement clears the stale
- * flag; an identical one changes nothing else.  Returns 0, or -1 when r
- * has no valid key or memory ran out (the RIB is unchanged).
+ * (interned with from = peer; the RIB takes its own reference).  A
+ * re-announcement clears the stale flag; an identical one changes nothing
+ * else.  Returns 0, or -1 when r has no valid key, attrs are another
+ * peer's or memory ran out (the RIB is unchanged).
  */
 int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *r,
 	       const struct rib_attrs *attrs);

@@ -141,7 +141,7 @@ static int out_begin_announce(struct bgp_peer *p, struct out_msg *m, const struc
 	}
 	m->open = true;
 	m->attrs = path->attrs;
-	m->from = path->peer;
+	m->from = rib_path_peer(path);
 	return 0;
 }
 
@@ -208,7 +208,7 @@ static void announce(struct bgp_peer *p, const struct rib_route *rt, const struc
 		if (!rs->ann)
 			abort();
 	}
-	if (rs->ann->open && (rs->ann->attrs != path->attrs || rs->ann->from != path->peer))
+	if (rs->ann->open && (rs->ann->attrs != path->attrs || rs->ann->from != rib_path_peer(path)))
 		out_send(p, rs->ann);
 	if (!rs->ann->open && out_begin_announce(p, rs->ann, path) == -1)
 		return;
@@ -579,6 +579,7 @@ static const struct rib_attrs *announce_attrs(struct bgp_peer *p, const struct b
 	if (u->v.action == BGP_ACT_WITHDRAW)
 		return NULL;
 	rib_attrs_from_update(&t, u);
+	t.from = p->rs->rp;
 	a = rib_attrs_intern(rib_of(p), &t);
 	if (!a) {
 		log_err(p->subject, "out of memory: routes of an UPDATE treated as withdrawn");

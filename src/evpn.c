@@ -163,6 +163,7 @@ const struct rib_attrs *evpn_attrs_local(struct evpn *e, const struct ecomm *rts
 	t.ecomm = ec;
 	t.n_ecomm = (uint16_t)n;
 	t.next_hop = e->vtep;
+	t.from = rib_peer_local(e->rib);
 	return rib_attrs_intern(e->rib, &t);
 }
 
@@ -200,6 +201,7 @@ static void advertise_t3(struct evpn *e, struct evpn_vni *v)
 	t.pmsi.label = v->vni; /* RFC 8365 5.1.3: the VNI itself */
 	t.pmsi.ir = e->vtep;
 	t.next_hop = e->vtep;
+	t.from = rib_peer_local(e->rib);
 	r.type = EVPN_RT_IMET;
 	r.rd = v->rd;
 	r.ip = e->vtep;

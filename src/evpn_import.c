@@ -96,7 +96,7 @@ static size_t import_vnis(const struct evpn *e, const struct rib_path *p, vni_t 
 {
 	if (!p)
 		return 0;
-	if (p->peer->local) {
+	if (rib_path_peer(p)->local) {
 		out[0] = rib_path_label(p, 0);
 		return p->nlabels ? 1 : 0;
 	}
@@ -159,7 +159,7 @@ static const struct rib_path *cands_best(const struct evpn_cands *c, bool remote
 	for (size_t i = 0; i < c->n; i++) {
 		const struct rib_path *p = rib_route_best(evpn_cand(c, i));
 
-		if (!p || (remote_only && p->peer->local))
+		if (!p || (remote_only && rib_path_peer(p)->local))
 			continue;
 		if (!best || rib_path_cmp(p, best, EVPN_RT_MACIP, NULL) < 0) {
 			best = p;
@@ -288,7 +288,7 @@ void evpn_neigh_maybe_free(struct evpn *e, struct evpn_neigh *n)
 static bool has_local_cand(const struct evpn_cands *c)
 {
 	for (size_t i = 0; i < c->n; i++)
-		if (rib_route_best(evpn_cand(c, i)) && rib_route_best(evpn_cand(c, i))->peer->local)
+		if (rib_route_best(evpn_cand(c, i)) && rib_path_peer(rib_route_best(evpn_cand(c, i)))->local)
 			return true;
 	return false;
 }
@@ -337,7 +337,7 @@ static void neigh_reevaluate(struct evpn *e, struct evpn_neigh *n)
 {
 	const struct rib_route *rt = NULL;
 	const struct rib_path *best = cands_best(&n->cands, false, &rt);
-	bool want = e->arp_nd_suppression && best && !best->peer->local && !n->local;
+	bool want = e->arp_nd_suppression && best && !rib_path_peer(best)->local && !n->local;
 
 	if (want) {
 		const struct mac *mac = (const struct mac *)rt->key.mac;
@@ -410,7 +410,7 @@ static void t3_change(struct evpn *e, const struct rib_route *rt, const struct r
 	const struct ipaddr *vtep;
 	size_t n;
 
-	if (!p || p->peer->local)
+	if (!p || rib_path_peer(p)->local)
 		return;
 	n = import_vnis(e, p, vnis);
 	vtep = t3_vtep(rt, p, &tmp);
@@ -537,7 +537,7 @@ void evpn_import_rebuild(struct evpn *e)
 			continue;
 		if (rt->key.type == EVPN_RT_MACIP)
 			t2_register(e, rt, rib_route_best(rt), EVPN_CAND_ADD, false);
-		else if (rt->key.type == EVPN_RT_IMET && !rib_route_best(rt)->peer->local) {
+		else if (rt->key.type == EVPN_RT_IMET && !rib_path_peer(rib_route_best(rt))->local) {
 			vni_t vnis[MAX_IMPORT];
 			struct ipaddr tmp;
 			size_t cnt = import_vnis(e, rib_route_best(rt), vnis);

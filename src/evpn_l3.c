@@ -141,7 +141,7 @@ static size_t import_vrfs(const struct evpn *e, const struct rib_route *rt,
 
 	if (!p)
 		return 0;
-	if (p->peer->local) {
+	if (rib_path_peer(p)->local) {
 		vni_t l3 = rt->key.type == EVPN_RT_PREFIX ? rib_path_label(p, 0)
 			   : p->nlabels == 2	     ? rib_path_label(p, 1)
 						     : 0;
@@ -315,7 +315,7 @@ static void l3route_want(const struct evpn_l3route *r, struct l3want *w)
 
 		if (!p)
 			continue;
-		if (p->peer->local)
+		if (rib_path_peer(p)->local)
 			return;
 		if (rt->key.type == EVPN_RT_MACIP &&
 		    (!t2 || rib_path_cmp(p, t2, EVPN_RT_MACIP, NULL) < 0))

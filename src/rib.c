@@ -260,7 +260,7 @@ struct rib_path *rib_route_path(const struct rib_route *rt, const struct rib_pee
 	struct rib_path *p;
 
 	for (p = rt->paths; p; p = p->next)
-		if (p->peer == peer)
+		if (rib_path_peer(p) == peer)
 			return p;
 	return NULL;
 }
@@ -466,7 +466,7 @@ const struct ipaddr *rib_path_gw(const struct rib *rib, const struct rib_path *p
 
 bool rib_path_same(const struct rib *rib, const struct rib_path *p, const struct rib_path *q)
 {
-	return p->attrs == q->attrs && p->nlabels == q->nlabels &&
+	return rib_attrs_same(p->attrs, q->attrs) && p->nlabels == q->nlabels &&
 	       p->label0 == q->label0 && p->label1 == q->label1 &&
 	       memcmp(rib_path_esi(rib, p), rib_path_esi(rib, q), sizeof(struct esi)) == 0 &&
 	       ipaddr_cmp(rib_path_gw(rib, p), rib_path_gw(rib, q)) == 0;
@@ -500,9 +500,9 @@ static void peer_count(struct rib *rib, struct rib_peer *peer)
 
 static void peer_uncount(struct rib *rib, struct rib_path *p)
 {
-	p->peer->n_paths--;
+	rib_path_peer(p)->n_paths--;
 	if (p->flags & RIB_PATH_STALE)
-		p->peer->n_stale--;
+		rib_path_peer(p)->n_stale--;
 	rib->n_paths--;
 }
 
@@ -520,7 +520,7 @@ static void path_install(struct rib *rib, struct rib_route *rt, struct rib_path 
 	}
 	new->next = rt->paths;
 	rt->paths = new;
-	peer_count(rib, new->peer);
+	peer_count(rib, rib_path_peer(new));
 	if (!best)
 		now = new;
 	else if (best == old)
@@ -541,7 +541,7 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 	struct rib_path *old, *p;
 	struct evpn_key key;
 
-	if (r->type < EVPN_RT_EAD || r->type > EVPN_RT_PREFIX)
+	if (r->type < EVPN_RT_EAD || r->type > EVPN_RT_PREFIX || attrs->from != peer)
 		return -1;
 	evpn_key_from_route(r, &key);
 	rt = route_get_or_add(rib, &key);
@@ -553,7 +553,6 @@ int rib_update(struct rib *rib, struct rib_peer *peer, const struct evpn_route *
 		route_release(rib, rt);
 		return -1;
 	}
-	p->peer = peer;
 	p->attrs = attrs;
 	if (path_fill(rib, p, r) == -1) {
 		path_put(rib, p);

@@ -6,7 +6,7 @@
  * is stored once: rib_attrs_intern hashes a template's contents and returns
  * the existing copy or a new one, struct and variable-length members in one
  * allocation.  Interned sets are immutable; the uthash table compares them
- * by contents (attrs_eq), never by address.  Derived fields (AS_PATH length,
+ * by contents and announcing peer (attrs_eq), never by address.  Derived fields (AS_PATH length,
  * MAC mobility, router MAC, default gateway) are computed once here.
  */
 #include <stdlib.h>
@@ -180,6 +180,7 @@ static unsigned attrs_hash(const struct rib_attrs *a)
 {
 	uint64_t h = 0;
 
+	h = hash_mix(h, (uint64_t)(uintptr_t)a->from);
 	h = hash_mix(h, (uint64_t)a->origin | (uint64_t)a->has_med << 8 |
 			(uint64_t)a->has_local_pref << 9 | (uint64_t)a->has_originator << 10 |
 			(uint64_t)a->has_pmsi << 11 | (uint64_t)a->n_unknown << 16);
@@ -219,8 +220,10 @@ static bool pmsi_eq(const struct rib_attrs *x, const struct rib_attrs *y)
 	       mem_eq(x->pmsi.id.data, y->pmsi.id.data, pmsi_id_len(x));
 }
 
-static bool attrs_eq(const struct rib_attrs *x, const struct rib_attrs *y)
+bool rib_attrs_same(const struct rib_attrs *x, const struct rib_attrs *y)
 {
+	if (x == y)
+		return true;
 	if (x->origin != y->origin || x->has_med != y->has_med ||
 	    x->has_local_pref != y->has_local_pref || x->has_originator != y->has_originator ||
 	    (x->has_med && x->med != y->med) ||
@@ -239,6 +242,11 @@ static bool attrs_eq(const struct rib_attrs *x, const struct rib_attrs *y)
 		    !mem_eq(x->unknown[i].data, y->unknown[i].data, x->unknown[i].len))
 			return false;
 	return true;
+}
+
+static bool attrs_eq(const struct rib_attrs *x, const struct rib_attrs *y)
+{
+	return x->from == y->from && rib_attrs_same(x, y);
 }
 
 /* Bytes the variable-length members of t take in an entry (after bufs). */

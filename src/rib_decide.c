@@ -44,7 +44,7 @@ static uint32_t local_pref(const struct rib_path *p)
 /* RFC 4456 9: the ORIGINATOR_ID stands in for the BGP identifier. */
 static uint32_t originator(const struct rib_path *p)
 {
-	return p->attrs->has_originator ? p->attrs->originator_id : p->peer->info.bgp_id;
+	return p->attrs->has_originator ? p->attrs->originator_id : rib_path_peer(p)->info.bgp_id;
 }
 
 /* RFC 7432 15: < 0 when a wins; 0 leaves it to the BGP steps. */
@@ -74,8 +74,8 @@ static int cmp_bgp(const struct rib_path *a, const struct rib_path *b, enum rib_
 	if ((c = cmp_u32(local_pref(b), local_pref(a))) != 0)
 		return c;
 	*why = RIB_WHY_LOCAL;
-	if (a->peer->local != b->peer->local)
-		return a->peer->local ? -1 : 1;
+	if (rib_path_peer(a)->local != rib_path_peer(b)->local)
+		return rib_path_peer(a)->local ? -1 : 1;
 	*why = RIB_WHY_AS_PATH;
 	if ((c = cmp_u32(x->as_path_count, y->as_path_count)) != 0)
 		return c;
@@ -86,8 +86,8 @@ static int cmp_bgp(const struct rib_path *a, const struct rib_path *b, enum rib_
 	if ((c = cmp_u32(x->med, y->med)) != 0)
 		return c;
 	*why = RIB_WHY_EBGP;
-	if (a->peer->info.ibgp != b->peer->info.ibgp)
-		return a->peer->info.ibgp ? 1 : -1;
+	if (rib_path_peer(a)->info.ibgp != rib_path_peer(b)->info.ibgp)
+		return rib_path_peer(a)->info.ibgp ? 1 : -1;
 	*why = RIB_WHY_ORIGINATOR;
 	if ((c = cmp_u32(originator(a), originator(b))) != 0)
 		return c;
@@ -95,10 +95,10 @@ static int cmp_bgp(const struct rib_path *a, const struct rib_path *b, enum rib_
 	if ((c = cmp_u32(x->n_cluster, y->n_cluster)) != 0)
 		return c;
 	*why = RIB_WHY_PEER_ADDR;
-	if ((c = ipaddr_cmp(&a->peer->info.addr, &b->peer->info.addr)) != 0)
+	if ((c = ipaddr_cmp(&rib_path_peer(a)->info.addr, &rib_path_peer(b)->info.addr)) != 0)
 		return c;
 	*why = RIB_WHY_PEER_ID;
-	return cmp_u32(a->peer->info.id, b->peer->info.id);
+	return cmp_u32(rib_path_peer(a)->info.id, rib_path_peer(b)->info.id);
 }
 
 int rib_path_cmp(const struct rib_path *a, const struct rib_path *b, uint8_t type,
@@ -150,9 +150,9 @@ const struct rib_path *rib_export_path(const struct rib *rib, const struct rib_r
 	const struct rib_path *b = rib_route_best(rt);
 	const struct rib_peer *from;
 
-	if (!b || b->peer == to || to->local)
+	if (!b || rib_path_peer(b) == to || to->local)
 		return NULL;
-	from = b->peer;
+	from = rib_path_peer(b);
 	if (!to->info.ibgp || from->local || !from->info.ibgp || from->info.rr_client)
 		return b;
 	return to->info.rr_client ? b : NULL; /* RFC 4456 6: non-client to clients only */
@@ -212,7 +212,7 @@ static int out_aspath(const struct rib *rib, const struct rib_path *p, bool ebgp
 		      struct rib_out *out)
 {
 	struct bgp_attr_out *o = &out->attr;
-	int nseg = p->peer->local ? 0 : aspath_decode(p->attrs, out);
+	int nseg = rib_path_peer(p)->local ? 0 : aspath_decode(p->attrs, out);
 
 	if (nseg < 0)
 		return -1;
@@ -254,7 +254,7 @@ int rib_out_build(const struct rib *rib, const struct rib_path *p, const struct 
 		  struct rib_out *out)
 {
 	const struct rib_attrs *a = p->attrs;
-	const struct rib_peer *from = p->peer;
+	const struct rib_peer *from = rib_path_peer(p);
 	struct bgp_attr_out *o = &out->attr;
 	bool ebgp = !to->info.ibgp;
 

@@ -86,6 +86,9 @@ struct rib {
 	uint64_t slots;			/* peer slots in use (rib_peer.slot) */
 };
 
+/* Equal contents, whichever peers announced them (attrs_eq but from). */
+bool rib_attrs_same(const struct rib_attrs *a, const struct rib_attrs *b);
+
 /* Free every interned attribute set, whatever its references (rib_free). */
 void rib_attrs_free_all(struct rib *rib);
 

@@ -110,10 +110,10 @@ static json_object *path_json(const struct rib *rib, const struct rib_route *rt,
 	char s[512];
 	struct buf ec;
 
-	if (p->peer->local)
+	if (rib_path_peer(p)->local)
 		add_str(o, "from", "local");
 	else
-		add_str(o, "from", ipaddr_fmt(&p->peer->info.addr, s));
+		add_str(o, "from", ipaddr_fmt(&rib_path_peer(p)->info.addr, s));
 	json_object_object_add(o, "best", json_object_new_boolean(p == rib_route_best(rt)));
 	add_str(o, "next-hop", ipaddr_fmt(&a->next_hop, s));
 	for (uint8_t i = 0; i < p->nlabels; i++)
@@ -201,7 +201,7 @@ json_object *show_route_counts(struct rib *rib)
 
 	rib_iter_init(&it, 0);
 	while ((rt = rib_iter_next(rib, &it))) {
-		struct count_ent k = {rt->key.type, rib_route_best(rt)->peer->local, route_vni(rt), 0};
+		struct count_ent k = {rt->key.type, rib_path_peer(rib_route_best(rt))->local, route_vni(rt), 0};
 		size_t i;
 
 		for (i = 0; i < n; i++)

@@ -98,8 +98,11 @@ struct result {
 static void feed(struct rib *rib, struct rib_peer *peer, const struct evpn_route *routes,
 		 uint32_t n, uint32_t group, const struct rib_attrs *tmpl)
 {
+	struct rib_attrs t = *tmpl;
+
+	t.from = peer;
 	for (uint32_t i = 0; i < n; i += group) {
-		const struct rib_attrs *a = rib_attrs_intern(rib, tmpl);
+		const struct rib_attrs *a = rib_attrs_intern(rib, &t);
 
 		if (!a)
 			abort();

@@ -111,6 +111,7 @@ static void remote(struct rib_peer *p, uint8_t type, const char *rd, const char 
 		r.nlabels = 1;
 		r.label[0] = 100;
 	}
+	t.from = p;
 	a = rib_attrs_intern(rib, &t);
 	ck_assert_int_eq(rib_update(rib, p, &r, a), 0);
 	rib_attrs_unref(rib, a);
@@ -207,7 +208,7 @@ START_TEST(local_vni_originates_type3)
 	evpn_key_from_route(&r, &k);
 	rt = rib_route_get(rib, &k);
 	ck_assert_ptr_nonnull(rt);
-	ck_assert(rib_route_best(rt)->peer->local);
+	ck_assert(rib_path_peer(rib_route_best(rt))->local);
 	ck_assert(rib_route_best(rt)->attrs->has_pmsi);
 	ck_assert_uint_eq(rib_route_best(rt)->attrs->pmsi.label, 100);
 	evpn_kernel_events.vni_del(e, 100);
@@ -264,6 +265,7 @@ START_TEST(foreign_route_target_is_not_imported)
 	ipaddr_parse("10.0.0.12", &t.next_hop);
 	rd_parse("10.0.0.12:999", &r.rd);
 	r.ip = t.next_hop;
+	t.from = peer2;
 	a = rib_attrs_intern(rib, &t);
 	rib_update(rib, peer2, &r, a);
 	rib_attrs_unref(rib, a);

@@ -149,6 +149,7 @@ static void remote(const struct rspec *s)
 		r.nlabels = 1;
 		r.label[0] = 5000;
 	}
+	t.from = peer2;
 	a = rib_attrs_intern(rib, &t);
 	ck_assert_int_eq(rib_update(rib, peer2, &r, a), 0);
 	rib_attrs_unref(rib, a);

@@ -34,7 +34,7 @@ static void observe(void *arg, const struct rib_route *rt, const struct rib_path
 	o->call[o->n].rt = rt;
 	o->call[o->n].old_best = old_best;
 	o->call[o->n].new_best = new_best;
-	o->call[o->n].old_peer = old_best ? old_best->peer : NULL;
+	o->call[o->n].old_peer = old_best ? rib_path_peer(old_best) : NULL;
 	/* the route and both paths are alive: touch them (ASan checks) */
 	o->call[o->n].route_ok = rt->key.type != 0 && (!old_best || old_best->attrs) &&
 				 (!new_best || rib_route_best(rt) == new_best);
@@ -135,11 +135,21 @@ static const struct rib_attrs *intern(struct rib *rib, const struct rib_attrs *t
 	return a;
 }
 
+/* t as announced by peer from. */
+static const struct rib_attrs *intern_from(struct rib *rib, const struct rib_attrs *t,
+					   struct rib_peer *from)
+{
+	struct rib_attrs c = *t;
+
+	c.from = from;
+	return intern(rib, &c);
+}
+
 /* Announce r from peer with attrs t; the RIB keeps its own reference. */
 static void announce(struct rib *rib, struct rib_peer *peer, const struct evpn_route *r,
 		     const struct rib_attrs *t)
 {
-	const struct rib_attrs *a = intern(rib, t);
+	const struct rib_attrs *a = intern_from(rib, t, peer);
 
 	ck_assert_int_eq(rib_update(rib, peer, r, a), 0);
 	rib_attrs_unref(rib, a);
@@ -326,7 +336,7 @@ START_TEST(insert_replace_withdraw)
 	announce(rib, p1, &r, &t);
 	rt = rib_route_get(rib, &k);
 	ck_assert_ptr_nonnull(rt);
-	ck_assert_ptr_eq(rib_route_best(rt)->peer, p1);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p1);
 	ck_assert_uint_eq(rib_path_label(rib_route_best(rt), 0), 100);
 	first = rib_route_best(rt)->attrs;
 	ck_assert_uint_eq(rib_attrs_refcnt(first), 1); /* the path's */
@@ -532,6 +542,45 @@ START_TEST(sent_bits_beside_route)
 }
 END_TEST
 
+/*
+ * A path names its peer through its attributes: equal contents from two
+ * peers are two sets (one each), still "the same" path to rib_path_same;
+ * a peer cannot announce with another's set.
+ */
+START_TEST(path_peer_from_attrs)
+{
+	struct rib *rib = rib_make();
+	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
+	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.2", true, false);
+	struct ecomm ec[3];
+	struct rib_attrs t = tmpl("10.0.0.3", ec, 1, false);
+	const struct rib_attrs *a1 = intern_from(rib, &t, p1), *a2 = intern_from(rib, &t, p2);
+	struct evpn_route r = macip(3, 1);
+	struct evpn_key k = key_of(&r);
+	struct rib_route *rt;
+
+	ck_assert_ptr_ne(a1, a2);
+	ck_assert_ptr_eq(intern_from(rib, &t, p1), a1); /* a second reference */
+	rib_attrs_unref(rib, a1);
+	ck_assert_int_eq(rib_update(rib, p1, &r, a2), -1); /* p2's set */
+	ck_assert_ptr_null(rib_route_get(rib, &k));
+	ck_assert_int_eq(rib_update(rib, p1, &r, a1), 0);
+	ck_assert_int_eq(rib_update(rib, p2, &r, a2), 0);
+	rt = rib_route_get(rib, &k);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_path(rt, p1)), p1);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_path(rt, p2)), p2);
+	ck_assert(rib_path_same(rib, rib_route_path(rt, p1), rib_route_path(rt, p2)));
+	ck_assert_uint_eq(p1->n_paths, 1);
+	ck_assert_uint_eq(p2->n_paths, 1);
+	rib_attrs_unref(rib, a1);
+	rib_attrs_unref(rib, a2);
+	rib_peer_remove(rib, p1);
+	rib_peer_remove(rib, p2);
+	check_empty(rib);
+	rib_free(rib);
+}
+END_TEST
+
 /* ---- best path: one test per tie-breaker ------------------------------ */
 
 enum side { WIN, LOSE };
@@ -685,7 +734,7 @@ START_TEST(best_path_tie_breakers)
 		}
 		rt = get(rib, &r);
 		ck_assert_ptr_nonnull(rt);
-		ck_assert_ptr_eq(rib_route_best(rt)->peer, pw);
+		ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), pw);
 		ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, pl), r.type, &why), 0);
 		ck_assert_msg(why == c->why, "case %d: decided by %s, expected %s", _i,
 			      rib_why_name(why), rib_why_name(c->why));
@@ -717,12 +766,12 @@ START_TEST(best_path_peer_address)
 	announce(rib, p3, &r, &t);
 	announce(rib, p2, &r, &t);
 	rt = rib_route_get(rib, &k);
-	ck_assert_ptr_eq(rib_route_best(rt)->peer, p2);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p2);
 	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p3), r.type, &why), 0);
 	ck_assert_int_eq(why, RIB_WHY_PEER_ADDR);
 	ck_assert(rib_path_same(rib, rib_route_best(rt), rib_route_path(rt, p3))); /* same route, two RRs */
 	announce(rib, p1, &r, &t);
-	ck_assert_ptr_eq(rib_route_best(rt)->peer, p1);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p1);
 	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p2), r.type, &why), 0);
 	ck_assert_int_eq(why, RIB_WHY_PEER_ID);
 	rib_free(rib);
@@ -758,7 +807,7 @@ START_TEST(best_path_is_first)
 	announce(rib, p[2], &r, &t[2]); /* beats p[1] and is the newest */
 	announce(rib, p[0], &r, &t[0]); /* the newest, not the best */
 	rt = rib_route_get(rib, &k);
-	ck_assert_ptr_eq(rib_route_best(rt)->peer, p[2]);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p[2]);
 	ck_assert_ptr_eq(rt->paths, rib_route_best(rt));
 	ck_assert_uint_eq(o.n, 2);
 	for (n = 0; n < 3; n++)
@@ -766,16 +815,16 @@ START_TEST(best_path_is_first)
 	/* the best replaced by a worse one: p[1] wins, and is first */
 	t[2] = tmpl("10.0.0.9", ec[2], 0, false);
 	announce(rib, p[2], &r, &t[2]);
-	ck_assert_ptr_eq(rib_route_best(rt)->peer, p[1]);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p[1]);
 	ck_assert_ptr_eq(o.call[2].new_best, rib_route_best(rt));
 	ck_assert_uint_eq(o.n, 3);
 	/* the best withdrawn: p[0] */
 	ck_assert_int_eq(rib_withdraw(rib, p[1], &k), 0);
-	ck_assert_ptr_eq(rib_route_best(rt)->peer, p[0]);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p[0]);
 	ck_assert_ptr_eq(o.call[3].new_best, rib_route_best(rt));
 	/* a path that is not the best withdrawn: nothing to tell */
 	ck_assert_int_eq(rib_withdraw(rib, p[2], &k), 0);
-	ck_assert_ptr_eq(rib_route_best(rt)->peer, p[0]);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p[0]);
 	ck_assert_ptr_null(rt->paths->next);
 	ck_assert_uint_eq(o.n, 4);
 	rib_free(rib);
@@ -800,19 +849,19 @@ START_TEST(mac_mobility)
 	announce(rib, p1, &r, &t1);
 	announce(rib, p2, &r, &t2);
 	rt = rib_route_get(rib, &k);
-	ck_assert_ptr_eq(rib_route_best(rt)->peer, p2);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p2);
 	/* sticky (static) beats a higher sequence number: RFC 7432 15.2 */
 	t1 = tmpl("10.0.0.3", e1, 0, true);
 	t2 = tmpl("10.0.0.4", e2, 9, false);
 	announce(rib, p1, &r, &t1);
 	announce(rib, p2, &r, &t2);
-	ck_assert_ptr_eq(rib_route_best(rt)->peer, p1);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p1);
 	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p2), r.type, &why), 0);
 	ck_assert_int_eq(why, RIB_WHY_STICKY);
 	/* both sticky: sequence decides */
 	t2 = tmpl("10.0.0.4", e2, 9, true);
 	announce(rib, p2, &r, &t2);
-	ck_assert_ptr_eq(rib_route_best(rt)->peer, p2);
+	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p2);
 	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p1), r.type, &why), 0);
 	ck_assert_int_eq(why, RIB_WHY_MM_SEQ);
 	rib_free(rib);
@@ -1003,7 +1052,7 @@ START_TEST(observer_exact)
 	ck_assert(o.call[0].rt == rt && !o.call[0].old_best && o.call[0].new_best == b);
 	announce(rib, p1, &r, &t); /* lower BGP id: better */
 	a = rib_route_best(rt);
-	ck_assert_ptr_eq(a->peer, p1);
+	ck_assert_ptr_eq(rib_path_peer(a), p1);
 	ck_assert_uint_eq(o.n, 2);
 	ck_assert(o.call[1].old_best == b && o.call[1].new_best == a);
 	t.has_local_pref = true;
@@ -1447,7 +1496,7 @@ START_TEST(memory_per_route)
 	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
 	struct ecomm ec[3];
 	struct rib_attrs t = tmpl("10.0.0.3", ec, 1, false);
-	const struct rib_attrs *a = intern(rib, &t);
+	const struct rib_attrs *a = intern_from(rib, &t, p1);
 	struct rib_stats st;
 	size_t before = heap_bytes(), after;
 
@@ -1508,7 +1557,7 @@ START_TEST(sent_bits)
 	struct rib_peer *b = peer_make(rib, 2, "10.0.0.2", true, false), *many[70];
 	struct ecomm ec[3];
 	struct rib_attrs t = tmpl("10.0.0.3", ec, 1, false);
-	const struct rib_attrs *at = intern(rib, &t);
+	const struct rib_attrs *at = intern_from(rib, &t, a);
 	struct evpn_route r = macip(3, 1);
 	struct evpn_key k;
 	struct rib_route *rt;
@@ -1551,6 +1600,7 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, path_route_roundtrip);
 	tcase_add_test(tc, path_route_roundtrip_esi_types);
 	tcase_add_test(tc, sent_bits_beside_route);
+	tcase_add_test(tc, path_peer_from_attrs);
 	tcase_add_loop_test(tc, best_path_tie_breakers, 0,
 			    (int)(sizeof(tb_cases) / sizeof(tb_cases[0])));
 	tcase_add_test(tc, best_path_peer_address);
