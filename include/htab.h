@@ -20,6 +20,7 @@
 #ifndef EVPND_HTAB_H
 #define EVPND_HTAB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -93,6 +94,11 @@ void htab_side_init(struct htab *h);
 int htab_side_add(struct htab *h, struct htab_side *s, void *owner);
 /* The entry of owner, or NULL. */
 struct htab_side *htab_side_find(const struct htab *h, const void *owner);
+/*
+ * The entry of owner when its flag has says it has one, else NULL; a set
+ * flag without an entry aborts (the owner and the table disagree).
+ */
+struct htab_side *htab_side_of(const struct htab *h, const void *owner, bool has);
 
 static inline void htab_side_del(struct htab *h, struct htab_side *s)
 {

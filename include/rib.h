@@ -366,9 +366,9 @@ const struct rib_path *rib_export_path(const struct rib *rib, const struct rib_r
  * Export bookkeeping (a one-bit Adj-RIB-Out per peer): whether rt was
  * announced to peer to and not withdrawn since -- true when not tracked
  * (RIB_NO_SLOT, or the bits could not be allocated), so a withdraw is then
- * always sent -- and recording a message.  A peer's slot may be reused by a
- * later peer; a stale bit then only costs one needless withdraw.  The bits
- * of a route live in a side entry while any is set.
+ * always sent -- and recording a message.  The bits of a route live in a
+ * side entry while any is set; a removed peer's are cleared (its slot may
+ * be reused), a peer kept across a graceful restart keeps them.
  */
 bool rib_route_sent(const struct rib *rib, const struct rib_route *rt, const struct rib_peer *to);
 void rib_route_set_sent(struct rib *rib, struct rib_route *rt, const struct rib_peer *to,

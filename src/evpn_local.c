@@ -139,24 +139,16 @@ uint32_t evpn_by_mac_node_hash(const struct htab_node *n)
 
 struct evpn_mac_local *evpn_mac_loc(const struct evpn *e, const struct evpn_mac *m)
 {
-	struct htab_side *s;
+	struct htab_side *s = htab_side_of(&e->mac_locs, m, m->has_loc);
 
-	if (!m->has_loc)
-		return NULL;
-	if (!(s = htab_side_find(&e->mac_locs, m)))
-		abort(); /* has_loc without its local side */
-	return HTAB_ENTRY(s, struct evpn_mac_local, side);
+	return s ? HTAB_ENTRY(s, struct evpn_mac_local, side) : NULL;
 }
 
 struct evpn_neigh_local *evpn_neigh_loc(const struct evpn *e, const struct evpn_neigh *n)
 {
-	struct htab_side *s;
+	struct htab_side *s = htab_side_of(&e->neigh_locs, n, n->has_loc);
 
-	if (!n->has_loc)
-		return NULL;
-	if (!(s = htab_side_find(&e->neigh_locs, n)))
-		abort();
-	return HTAB_ENTRY(s, struct evpn_neigh_local, side);
+	return s ? HTAB_ENTRY(s, struct evpn_neigh_local, side) : NULL;
 }
 
 bool evpn_mac_advertised(const struct evpn *e, const struct evpn_mac *m)

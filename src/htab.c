@@ -131,6 +131,17 @@ struct htab_side *htab_side_find(const struct htab *h, const void *owner)
 	return NULL;
 }
 
+struct htab_side *htab_side_of(const struct htab *h, const void *owner, bool has)
+{
+	struct htab_side *s;
+
+	if (!has)
+		return NULL;
+	if (!(s = htab_side_find(h, owner)))
+		abort();
+	return s;
+}
+
 /* Multiply-xorshift over 32-bit words: keys here are a few words long. */
 uint32_t htab_hash(const void *key, size_t len)
 {

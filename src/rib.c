@@ -92,13 +92,9 @@ void rib_set_sweep_hook(struct rib *rib, rib_sweep_fn fn, void *arg)
 
 static struct rib_path_ext *path_ext(const struct rib *rib, const struct rib_path *p)
 {
-	struct htab_side *s;
+	struct htab_side *s = htab_side_of(&rib->exts, p, p->flags & RIB_PATH_EXT);
 
-	if (!(p->flags & RIB_PATH_EXT))
-		return NULL;
-	if (!(s = htab_side_find(&rib->exts, p)))
-		abort(); /* RIB_PATH_EXT without its entry */
-	return HTAB_ENTRY(s, struct rib_path_ext, side);
+	return s ? HTAB_ENTRY(s, struct rib_path_ext, side) : NULL;
 }
 
 /* p without its attribute reference (not taken yet, or dropped). */
@@ -205,13 +201,9 @@ static struct rib_route *route_get_or_add(struct rib *rib, const struct evpn_key
 
 static struct rib_sent *route_sent(const struct rib *rib, const struct rib_route *rt)
 {
-	struct htab_side *s;
+	struct htab_side *s = htab_side_of(&rib->sents, rt, rt->sent_side);
 
-	if (!rt->sent_side)
-		return NULL;
-	if (!(s = htab_side_find(&rib->sents, rt)))
-		abort(); /* sent_side without its entry */
-	return HTAB_ENTRY(s, struct rib_sent, side);
+	return s ? HTAB_ENTRY(s, struct rib_sent, side) : NULL;
 }
 
 static void route_sent_free(struct rib *rib, struct rib_route *rt)
@@ -730,6 +722,25 @@ void rib_peer_flush(struct rib *rib, struct rib_peer *peer)
 	peer_walk(rib, peer, PEER_FLUSH);
 }
 
+/*
+ * A removed peer's bits go, and the side entries left without any: a later
+ * peer may take the slot, and a reflector's entries for a peer that went
+ * away would otherwise stay until their routes change.
+ */
+static void sent_forget_slot(struct rib *rib, uint8_t slot)
+{
+	struct htab_node *n, *next;
+
+	for (n = htab_first(&rib->sents); n; n = next) {
+		struct rib_sent *x = HTAB_ENTRY(n, struct rib_sent, side.hnode);
+
+		next = htab_next(&rib->sents, n);
+		x->slots &= ~(1ull << slot);
+		if (!x->slots)
+			route_sent_free(rib, x->side.owner);
+	}
+}
+
 void rib_peer_remove(struct rib *rib, struct rib_peer *peer)
 {
 	rib_peer_flush(rib, peer);
@@ -737,8 +748,10 @@ void rib_peer_remove(struct rib *rib, struct rib_peer *peer)
 		return;
 	LIST_REMOVE(peer, link);
 	rib->n_peers--;
-	if (peer->slot != RIB_NO_SLOT)
+	if (peer->slot != RIB_NO_SLOT) {
 		rib->slots &= ~(1ull << peer->slot);
+		sent_forget_slot(rib, peer->slot);
+	}
 	free(peer);
 }
 

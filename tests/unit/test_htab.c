@@ -1,4 +1,5 @@
 /* test_htab.c - Check suite for src/htab.c (the intrusive hash table). */
+#include <signal.h>
 #include <stdlib.h>
 #include <arpa/inet.h>
 #include <string.h>
@@ -210,8 +211,23 @@ START_TEST(side_by_owner)
 	ck_assert_ptr_null(htab_side_find(&h, &owners[7]));
 	ck_assert_ptr_eq(htab_side_find(&h, &owners[8]), &v[8]);
 	ck_assert_ptr_null(htab_side_find(&h, &h));
+	ck_assert_ptr_eq(htab_side_of(&h, &owners[8], true), &v[8]);
+	ck_assert_ptr_null(htab_side_of(&h, &owners[8], false)); /* the owner's flag decides */
 	ck_assert_uint_eq(htab_count(&h), N - 1);
 	htab_free(&h);
+}
+END_TEST
+
+/* A flag saying there is an entry when there is none: abort, not NULL. */
+START_TEST(side_flag_without_entry)
+{
+	static struct htab_side v;
+	static char owners[2];
+	struct htab h;
+
+	htab_side_init(&h);
+	ck_assert_int_eq(htab_side_add(&h, &v, &owners[0]), 0);
+	htab_side_of(&h, &owners[1], true);
 }
 END_TEST
 
@@ -252,6 +268,7 @@ static Suite *htab_suite(void)
 	tcase_add_test(tc, hash_asked_again);
 	tcase_add_test(tc, remove_half);
 	tcase_add_test(tc, side_by_owner);
+	tcase_add_test_raise_signal(tc, side_flag_without_entry, SIGABRT);
 	tcase_add_test(tc, hash_spreads);
 	tcase_add_test(tc, walk_visits_each_once);
 	suite_add_tcase(s, tc);

@@ -491,6 +491,31 @@ START_TEST(path_route_roundtrip_esi_types)
 }
 END_TEST
 
+/* A RIB with two iBGP peers and a template of attributes (next hop 10.0.0.3). */
+struct two_peers {
+	struct rib *rib;
+	struct rib_peer *p1, *p2;
+	struct ecomm ec[3];
+	struct rib_attrs t;
+};
+
+static void two_peers_init(struct two_peers *f)
+{
+	f->rib = rib_make();
+	f->p1 = peer_make(f->rib, 1, "10.0.0.1", true, false);
+	f->p2 = peer_make(f->rib, 2, "10.0.0.2", true, false);
+	f->t = tmpl("10.0.0.3", f->ec, 1, false);
+}
+
+/* Both peers removed: nothing may be left. */
+static void two_peers_done(struct two_peers *f)
+{
+	rib_peer_remove(f->rib, f->p1);
+	rib_peer_remove(f->rib, f->p2);
+	check_empty(f->rib);
+	rib_free(f->rib);
+}
+
 /*
  * The one-bit Adj-RIB-Out: a side entry per route while any peer's bit is
  * set (a leaf's received routes carry none), freed with the last bit or
@@ -498,18 +523,17 @@ END_TEST
  */
 START_TEST(sent_bits_beside_route)
 {
-	struct rib *rib = rib_make();
-	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, true);
-	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.2", true, true);
-	struct rib_peer *local = rib_peer_local(rib);
-	struct ecomm ec[3];
-	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
+	struct two_peers f;
 	struct evpn_route r = macip(3, 1), r2 = macip(3, 2);
 	struct evpn_key k = key_of(&r), k2 = key_of(&r2);
 	struct rib_route *rt, *rt2;
+	struct rib *rib;
+	struct rib_peer *p1, *p2, *local;
 
-	announce(rib, p1, &r, &t);
-	announce(rib, p1, &r2, &t);
+	two_peers_init(&f);
+	rib = f.rib, p1 = f.p1, p2 = f.p2, local = rib_peer_local(rib);
+	announce(rib, p1, &r, &f.t);
+	announce(rib, p1, &r2, &f.t);
 	rt = rib_route_get(rib, &k);
 	rt2 = rib_route_get(rib, &k2);
 	ck_assert(!rib_route_sent(rib, rt, p1) && !rib_route_sent(rib, rt, p2));
@@ -528,6 +552,20 @@ START_TEST(sent_bits_beside_route)
 	ck_assert_uint_eq(htab_count(&rib->sents), 1);
 	rib_route_set_sent(rib, rt, p1, false); /* nothing to clear */
 	ck_assert_uint_eq(htab_count(&rib->sents), 1);
+	/* a removed peer's bits go with it, and the entries left without any */
+	{
+		struct rib_peer *p3 = peer_make(rib, 3, "10.0.0.4", true, false), *p4;
+
+		rib_route_set_sent(rib, rt2, p3, true);
+		rib_route_set_sent(rib, rt, p3, true);
+		ck_assert_uint_eq(htab_count(&rib->sents), 2);
+		rib_peer_remove(rib, p3);
+		ck_assert_uint_eq(htab_count(&rib->sents), 1); /* rt2's: p1 is left */
+		ck_assert(rib_route_sent(rib, rt2, p1) && !rt->sent_side);
+		p4 = peer_make(rib, 4, "10.0.0.5", true, false); /* p3's slot again */
+		ck_assert(!rib_route_sent(rib, rt2, p4) && !rib_route_sent(rib, rt, p4));
+		rib_peer_remove(rib, p4);
+	}
 	/* unknown (its entry could not be allocated): announced to everyone */
 	rt->sent_unknown = true;
 	ck_assert(rib_route_sent(rib, rt, p1) && rib_route_sent(rib, rt, p2));
@@ -535,10 +573,7 @@ START_TEST(sent_bits_beside_route)
 	ck_assert_int_eq(rib_withdraw(rib, p1, &k2), 0);
 	ck_assert_int_eq(rib_withdraw(rib, p1, &k), 0);
 	ck_assert_uint_eq(htab_count(&rib->sents), 0);
-	rib_peer_remove(rib, p1);
-	rib_peer_remove(rib, p2);
-	check_empty(rib);
-	rib_free(rib);
+	two_peers_done(&f);
 }
 END_TEST
 
@@ -549,18 +584,20 @@ END_TEST
  */
 START_TEST(path_peer_from_attrs)
 {
-	struct rib *rib = rib_make();
-	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
-	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.2", true, false);
-	struct ecomm ec[3];
-	struct rib_attrs t = tmpl("10.0.0.3", ec, 1, false);
-	const struct rib_attrs *a1 = intern_from(rib, &t, p1), *a2 = intern_from(rib, &t, p2);
+	struct two_peers f;
+	const struct rib_attrs *a1, *a2;
 	struct evpn_route r = macip(3, 1);
 	struct evpn_key k = key_of(&r);
 	struct rib_route *rt;
+	struct rib *rib;
+	struct rib_peer *p1, *p2;
 
+	two_peers_init(&f);
+	rib = f.rib, p1 = f.p1, p2 = f.p2;
+	a1 = intern_from(rib, &f.t, p1);
+	a2 = intern_from(rib, &f.t, p2);
 	ck_assert_ptr_ne(a1, a2);
-	ck_assert_ptr_eq(intern_from(rib, &t, p1), a1); /* a second reference */
+	ck_assert_ptr_eq(intern_from(rib, &f.t, p1), a1); /* a second reference */
 	rib_attrs_unref(rib, a1);
 	ck_assert_int_eq(rib_update(rib, p1, &r, a2), -1); /* p2's set */
 	ck_assert_ptr_null(rib_route_get(rib, &k));
@@ -574,10 +611,7 @@ START_TEST(path_peer_from_attrs)
 	ck_assert_uint_eq(p2->n_paths, 1);
 	rib_attrs_unref(rib, a1);
 	rib_attrs_unref(rib, a2);
-	rib_peer_remove(rib, p1);
-	rib_peer_remove(rib, p2);
-	check_empty(rib);
-	rib_free(rib);
+	two_peers_done(&f);
 }
 END_TEST
 
