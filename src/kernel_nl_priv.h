@@ -539,7 +539,6 @@ const struct knl_fifo_ent *knl_fifo_peek(const struct knl *kn);
 void knl_log_flush(struct knl *kn);
 void knl_obj_lost(struct knl *kn, struct knl_obj *o, uint8_t parts);
 void knl_lost_report(struct knl *kn);
-/* The VNI's devices changed: install again (neigh_only: only its SVI changed). */
 /*
  * A VNI's devices changed: its objects are asked for again, in one walk
  * for every VNI marked (v->reset) by the same refresh.
