@@ -248,14 +248,6 @@ struct kernel *start(struct event_base *base, bool learn)
 	return k;
 }
 
-struct ipaddr ip(const char *s)
-{
-	struct ipaddr a;
-
-	ck_assert_int_eq(ipaddr_parse(s, &a), 0);
-	return a;
-}
-
 struct mac mac(const char *s)
 {
 	struct mac m;

@@ -63,7 +63,6 @@ void make_vni(vni_t vni, const char *svi_addr);
 void add_port(const char *br);
 /* The module under test (writer thread with EVPND_TEST_WRITER), events to R. */
 struct kernel *start(struct event_base *base, bool learn);
-struct ipaddr ip(const char *s);
 struct mac mac(const char *s);
 double now_s(void);
 

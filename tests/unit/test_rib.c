@@ -1,169 +1,14 @@
-/* test_rib.c - Check suite for src/rib*.c (EVPN RIB, decisions, export). */
+/*
+ * test_rib.c - Check suite for src/rib.c and src/rib_attr.c: interning,
+ * routes and paths, peers and graceful restart, the observer, the change
+ * log, iteration, memory (best path and export: test_rib_decide.c).
+ */
 #include <arpa/inet.h>
 #include <malloc.h>
 #include <string.h>
 
-#include "evpn_ecomm.h"
-#include "rib.h"
+#include "rib_harness.h"
 #include "rib_priv.h" /* the change log's sequence, to start it near 2^32 */
-#include "testutil.h"
-
-#define ROUTER_ID 0x0a00000bu /* 10.0.0.11 */
-#define LOCAL_AS 65000
-
-/* ---- fixtures ------------------------------------------------------- */
-
-struct obs_call {
-	const struct rib_route *rt;
-	const struct rib_path *old_best, *new_best;
-	const struct rib_peer *old_peer;	/* paths may be gone after the call */
-	bool route_ok;
-};
-
-struct obs {
-	size_t n;
-	struct obs_call call[16];
-};
-
-static void observe(void *arg, const struct rib_route *rt, const struct rib_path *old_best,
-		    const struct rib_path *new_best)
-{
-	struct obs *o = arg;
-
-	ck_assert_uint_lt(o->n, 16);
-	o->call[o->n].rt = rt;
-	o->call[o->n].old_best = old_best;
-	o->call[o->n].new_best = new_best;
-	o->call[o->n].old_peer = old_best ? rib_path_peer(old_best) : NULL;
-	/* the route and both paths are alive: touch them (ASan checks) */
-	o->call[o->n].route_ok = rt->key.type != 0 && (!old_best || old_best->attrs) &&
-				 (!new_best || rib_route_best(rt) == new_best);
-	o->n++;
-}
-
-static struct rib *rib_make(void)
-{
-	struct rib_config cfg = {.local_as = LOCAL_AS, .router_id = ROUTER_ID};
-	struct rib *rib = rib_new(&cfg);
-
-	ck_assert_ptr_nonnull(rib);
-	return rib;
-}
-
-static struct ipaddr ip(const char *s)
-{
-	struct ipaddr a;
-
-	ck_assert_int_eq(ipaddr_parse(s, &a), 0);
-	return a;
-}
-
-static uint32_t ip4h(const char *s)
-{
-	return ntohl(ip(s).v4.s_addr);
-}
-
-static struct rib_peer *peer_make(struct rib *rib, uint32_t id, const char *addr, bool ibgp,
-				  bool client)
-{
-	struct rib_peer_info info = {
-		.id = id, .bgp_id = ip4h(addr), .addr = ip(addr), .ibgp = ibgp, .rr_client = client,
-	};
-	struct rib_peer *p = rib_peer_add(rib, &info);
-
-	ck_assert_ptr_nonnull(p);
-	return p;
-}
-
-/* Type-2 route: RD 10.0.0.<rd>:1, MAC 02:00:00:00:<n>, VNI 100. */
-static struct evpn_route macip(unsigned rd, uint32_t n)
-{
-	struct evpn_route r;
-
-	memset(&r, 0, sizeof(r));
-	r.type = EVPN_RT_MACIP;
-	r.key_valid = true;
-	rd_auto(&r.rd, (struct in_addr){htonl(0x0a000000u | rd)}, 1);
-	r.mac.octet[0] = 0x02;
-	r.mac.octet[2] = (uint8_t)(n >> 24);
-	r.mac.octet[3] = (uint8_t)(n >> 16);
-	r.mac.octet[4] = (uint8_t)(n >> 8);
-	r.mac.octet[5] = (uint8_t)n;
-	r.nlabels = 1;
-	r.label[0] = 100;
-	return r;
-}
-
-static struct evpn_key key_of(const struct evpn_route *r)
-{
-	struct evpn_key k;
-
-	evpn_key_from_route(r, &k);
-	return k;
-}
-
-static struct rib_route *get(struct rib *rib, const struct evpn_route *r)
-{
-	struct evpn_key k = key_of(r);
-
-	return rib_route_get(rib, &k);
-}
-
-/* A template: next hop nh, optional MAC mobility sequence (< 0: none). */
-static struct rib_attrs tmpl(const char *nh, struct ecomm *ec, long seq, bool sticky)
-{
-	struct rib_attrs t;
-
-	memset(&t, 0, sizeof(t));
-	t.next_hop = ip(nh);
-	rt_auto(&ec[0], LOCAL_AS, 100);
-	evpn_ecomm_encap(&ec[1], EVPN_TUNNEL_VXLAN);
-	t.n_ecomm = 2;
-	if (seq >= 0 || sticky) {
-		evpn_ecomm_mac_mobility(&ec[2], seq >= 0 ? (uint32_t)seq : 0, sticky);
-		t.n_ecomm = 3;
-	}
-	t.ecomm = ec;
-	return t;
-}
-
-static const struct rib_attrs *intern(struct rib *rib, const struct rib_attrs *t)
-{
-	const struct rib_attrs *a = rib_attrs_intern(rib, t);
-
-	ck_assert_ptr_nonnull(a);
-	return a;
-}
-
-/* t as announced by peer from. */
-static const struct rib_attrs *intern_from(struct rib *rib, const struct rib_attrs *t,
-					   struct rib_peer *from)
-{
-	struct rib_attrs c = *t;
-
-	c.from = from;
-	return intern(rib, &c);
-}
-
-/* Announce r from peer with attrs t; the RIB keeps its own reference. */
-static void announce(struct rib *rib, struct rib_peer *peer, const struct evpn_route *r,
-		     const struct rib_attrs *t)
-{
-	const struct rib_attrs *a = intern_from(rib, t, peer);
-
-	ck_assert_int_eq(rib_update(rib, peer, r, a), 0);
-	rib_attrs_unref(rib, a);
-}
-
-static void check_empty(struct rib *rib)
-{
-	struct rib_stats st;
-
-	rib_stats_get(rib, &st);
-	ck_assert_uint_eq(st.routes, 0);
-	ck_assert_uint_eq(st.paths, 0);
-	ck_assert_uint_eq(st.attrs, 0);
-}
 
 /* ---- interning ------------------------------------------------------ */
 
@@ -373,15 +218,39 @@ START_TEST(insert_replace_withdraw)
 }
 END_TEST
 
+/*
+ * Announce r from p with t; the NLRI rebuilt from the RIB (rib_path_route)
+ * encodes byte for byte as r's.  Returns r's route.
+ */
+static struct rib_route *announce_rebuilt(struct rib *rib, struct rib_peer *p,
+					  const struct evpn_route *r, const struct rib_attrs *t)
+{
+	uint8_t w1[EVPN_NLRI_MAXLEN], w2[EVPN_NLRI_MAXLEN];
+	struct evpn_key k = key_of(r);
+	struct evpn_route back;
+	struct rib_route *rt;
+	struct wbuf a, b;
+
+	announce(rib, p, r, t);
+	rt = rib_route_get(rib, &k);
+	ck_assert_ptr_nonnull(rt);
+	rib_path_route(rib, rt, rib_route_best(rt), &back);
+	wbuf_init(&a, w1, sizeof(w1));
+	wbuf_init(&b, w2, sizeof(w2));
+	ck_assert_int_eq(evpn_nlri_encode(&a, r), 0);
+	ck_assert_int_eq(evpn_nlri_encode(&b, &back), 0);
+	ck_assert_uint_eq(a.len, b.len);
+	ck_assert_mem_eq(w1, w2, a.len);
+	return rt;
+}
+
 START_TEST(path_route_roundtrip)
 {
 	struct rib *rib = rib_make();
 	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
-	struct evpn_route r[3], back;
+	struct evpn_route r[3];
 	struct ecomm ec[3];
 	struct rib_attrs t = tmpl("10.0.0.2", ec, -1, false);
-	uint8_t w1[EVPN_NLRI_MAXLEN], w2[EVPN_NLRI_MAXLEN];
-	struct wbuf a, b;
 
 	r[0] = macip(2, 7);
 	r[0].ip = ip("192.168.1.7");
@@ -401,19 +270,8 @@ START_TEST(path_route_roundtrip)
 	r[2].nlabels = 1;
 	r[2].label[0] = 5000;
 	for (int i = 0; i < 3; i++) {
-		struct evpn_key k = key_of(&r[i]);
-		struct rib_route *rt;
+		struct rib_route *rt = announce_rebuilt(rib, p1, &r[i], &t);
 
-		announce(rib, p1, &r[i], &t);
-		rt = rib_route_get(rib, &k);
-		ck_assert_ptr_nonnull(rt);
-		rib_path_route(rib, rt, rib_route_best(rt), &back);
-		wbuf_init(&a, w1, sizeof(w1));
-		wbuf_init(&b, w2, sizeof(w2));
-		ck_assert_int_eq(evpn_nlri_encode(&a, &r[i]), 0);
-		ck_assert_int_eq(evpn_nlri_encode(&b, &back), 0);
-		ck_assert_uint_eq(a.len, b.len);
-		ck_assert_mem_eq(w1, w2, a.len);
 		/* ESI and gateway kept apart, only by the paths that have them */
 		ck_assert(!(rib_route_best(rt)->flags & RIB_PATH_EXT) == (i == 1));
 		ck_assert_uint_eq(htab_count(&rib->exts), i == 2 ? 2 : 1);
@@ -448,11 +306,9 @@ START_TEST(path_route_roundtrip_esi_types)
 {
 	struct rib *rib = rib_make();
 	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
-	struct evpn_route r[3], back;
+	struct evpn_route r[3];
 	struct ecomm ec[3];
 	struct rib_attrs t = tmpl("10.0.0.2", ec, -1, false);
-	uint8_t w1[EVPN_NLRI_MAXLEN], w2[EVPN_NLRI_MAXLEN];
-	struct wbuf a, b;
 
 	for (int i = 0; i < 3; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
@@ -471,19 +327,9 @@ START_TEST(path_route_roundtrip_esi_types)
 	r[2].esi.octet[9] = 0x55;
 	for (int i = 0; i < 3; i++) {
 		struct evpn_key k = key_of(&r[i]);
-		struct rib_route *rt;
 
 		ck_assert_mem_eq(evpn_key_esi(&k), r[i].esi.octet, ESI_LEN);
-		announce(rib, p1, &r[i], &t);
-		rt = rib_route_get(rib, &k);
-		ck_assert_ptr_nonnull(rt);
-		rib_path_route(rib, rt, rib_route_best(rt), &back);
-		wbuf_init(&a, w1, sizeof(w1));
-		wbuf_init(&b, w2, sizeof(w2));
-		ck_assert_int_eq(evpn_nlri_encode(&a, &r[i]), 0);
-		ck_assert_int_eq(evpn_nlri_encode(&b, &back), 0);
-		ck_assert_uint_eq(a.len, b.len);
-		ck_assert_mem_eq(w1, w2, a.len);
+		announce_rebuilt(rib, p1, &r[i], &t);
 	}
 	rib_peer_remove(rib, p1);
 	check_empty(rib);
@@ -612,293 +458,6 @@ START_TEST(path_peer_from_attrs)
 	rib_attrs_unref(rib, a1);
 	rib_attrs_unref(rib, a2);
 	two_peers_done(&f);
-}
-END_TEST
-
-/* ---- best path: one test per tie-breaker ------------------------------ */
-
-enum side { WIN, LOSE };
-
-/* Set up attrs/peers so that only one step differs between two paths. */
-struct tb_case {
-	enum rib_why why;
-	uint8_t type;
-	void (*tweak)(struct rib_attrs *t, enum side s);
-	bool win_local, lose_local;		/* use the local peer */
-	bool win_ebgp, lose_ebgp;
-	const char *win_addr, *lose_addr;	/* peer addresses (and BGP ids) */
-	const char *win_nh, *lose_nh;
-};
-
-static const uint8_t path1[] = {BGP_AS_SEQUENCE, 1, 0, 0, 0xfd, 0xe9};
-static const uint8_t path2[] = {BGP_AS_SEQUENCE, 2, 0, 0, 0xfd, 0xe9, 0, 0, 0xfd, 0xea};
-static const uint8_t clist1[] = {1, 1, 1, 1};
-static const uint8_t clist2[] = {1, 1, 1, 1, 2, 2, 2, 2};
-
-static void tw_none(struct rib_attrs *t, enum side s)
-{
-}
-
-static void tw_lp(struct rib_attrs *t, enum side s)
-{
-	t->has_local_pref = true;
-	t->local_pref = s == WIN ? 200 : 100;
-}
-
-static void tw_aspath(struct rib_attrs *t, enum side s)
-{
-	t->as_path = s == WIN ? path1 : path2;
-	t->as_path_len = s == WIN ? sizeof(path1) : sizeof(path2);
-}
-
-static void tw_origin(struct rib_attrs *t, enum side s)
-{
-	t->origin = s == WIN ? BGP_ORIGIN_IGP : BGP_ORIGIN_INCOMPLETE;
-}
-
-static void tw_med(struct rib_attrs *t, enum side s)
-{
-	t->has_med = true;
-	t->med = s == WIN ? 10 : 20;
-}
-
-static void tw_originator(struct rib_attrs *t, enum side s)
-{
-	t->has_originator = true;
-	t->originator_id = s == WIN ? 0x0a000062 : 0x0a000063; /* peer ids say the opposite */
-}
-
-static void tw_cluster(struct rib_attrs *t, enum side s)
-{
-	t->has_originator = true;
-	t->originator_id = 0x0a000063;
-	t->cluster_list = s == WIN ? clist1 : clist2;
-	t->n_cluster = s == WIN ? 1 : 2;
-}
-
-static void tw_lp_worse(struct rib_attrs *t, enum side s)
-{
-	t->has_local_pref = true;
-	t->local_pref = s == WIN ? 50 : 300; /* mobility decides before LOCAL_PREF */
-}
-
-static const struct tb_case tb_cases[] = {
-	{RIB_WHY_LOCAL_PREF, EVPN_RT_IMET, tw_lp, .win_addr = "10.0.0.9", .lose_addr = "10.0.0.1"},
-	{RIB_WHY_LOCAL, EVPN_RT_IMET, tw_none, .win_local = true, .lose_addr = "10.0.0.1"},
-	{RIB_WHY_AS_PATH, EVPN_RT_IMET, tw_aspath, .win_addr = "10.0.0.9", .lose_addr = "10.0.0.1"},
-	{RIB_WHY_ORIGIN, EVPN_RT_PREFIX, tw_origin, .win_addr = "10.0.0.9",
-	 .lose_addr = "10.0.0.1"},
-	{RIB_WHY_MED, EVPN_RT_IMET, tw_med, .win_addr = "10.0.0.9", .lose_addr = "10.0.0.1"},
-	{RIB_WHY_EBGP, EVPN_RT_IMET, tw_none, .win_ebgp = true, .win_addr = "10.0.0.9",
-	 .lose_addr = "10.0.0.1"},
-	/* RFC 4456 9: ORIGINATOR_ID replaces the BGP id (peer ids say the opposite) */
-	{RIB_WHY_ORIGINATOR, EVPN_RT_IMET, tw_originator, .win_addr = "10.0.0.9",
-	 .lose_addr = "10.0.0.1"},
-	/* without ORIGINATOR_ID: the peers' BGP identifiers */
-	{RIB_WHY_ORIGINATOR, EVPN_RT_IMET, tw_none, .win_addr = "10.0.0.1",
-	 .lose_addr = "10.0.0.9"},
-	{RIB_WHY_CLUSTER, EVPN_RT_IMET, tw_cluster, .win_addr = "10.0.0.9",
-	 .lose_addr = "10.0.0.1"},
-	/* MAC mobility: higher sequence wins even with worse LOCAL_PREF */
-	{RIB_WHY_MM_SEQ, EVPN_RT_MACIP, tw_lp_worse, .win_addr = "10.0.0.9",
-	 .lose_addr = "10.0.0.1"},
-	/* equal sequence: lower next hop (PE address), RFC 7432 15.1 */
-	{RIB_WHY_MM_NEXTHOP, EVPN_RT_MACIP, tw_lp_worse, .win_addr = "10.0.0.9",
-	 .lose_addr = "10.0.0.1", .win_nh = "10.0.0.3", .lose_nh = "10.0.0.4"},
-	/* ... even against our own route: RFC 7432 15.1, the originator compares too */
-	{RIB_WHY_MM_NEXTHOP, EVPN_RT_MACIP, tw_none, .win_addr = "10.0.0.9", .lose_local = true,
-	 .win_nh = "10.0.0.3", .lose_nh = "10.0.0.11"},
-	/* equal sequence and PE: the local route wins */
-	{RIB_WHY_LOCAL, EVPN_RT_MACIP, tw_none, .win_local = true, .lose_addr = "10.0.0.1"},
-};
-
-static struct evpn_route tb_route(uint8_t type)
-{
-	struct evpn_route r = macip(2, 1);
-
-	if (type == EVPN_RT_IMET) {
-		memset(&r.mac, 0, sizeof(r.mac));
-		r.ip = ip("10.0.0.2");
-		r.nlabels = 0;
-	} else if (type == EVPN_RT_PREFIX) {
-		memset(&r.mac, 0, sizeof(r.mac));
-		r.prefix.addr = ip("192.168.0.0");
-		r.prefix.len = 16;
-	}
-	r.type = type;
-	return r;
-}
-
-static void tb_attrs(const struct tb_case *c, enum side s, struct ecomm *ec,
-		     struct rib_attrs *t)
-{
-	const char *nh = s == WIN ? c->win_nh : c->lose_nh;
-	long seq = c->why == RIB_WHY_MM_SEQ ? (s == WIN ? 2 : 1) : 1;
-
-	*t = tmpl(nh ? nh : "10.0.0.2", ec, c->type == EVPN_RT_MACIP ? seq : -1, false);
-	c->tweak(t, s);
-}
-
-START_TEST(best_path_tie_breakers)
-{
-	const struct tb_case *c = &tb_cases[_i];
-
-	/* both orders of arrival give the same best path */
-	for (int order = 0; order < 2; order++) {
-		struct rib *rib = rib_make();
-		struct evpn_route r = tb_route(c->type);
-		struct rib_peer *pw, *pl;
-		struct ecomm ecw[3], ecl[3];
-		struct rib_attrs tw, tl;
-		struct rib_route *rt;
-		enum rib_why why;
-
-		pw = c->win_local ? rib_peer_local(rib) : peer_make(rib, 1, c->win_addr,
-								     !c->win_ebgp, false);
-		pl = c->lose_local ? rib_peer_local(rib) : peer_make(rib, 2, c->lose_addr,
-								      !c->lose_ebgp, false);
-		tb_attrs(c, WIN, ecw, &tw);
-		tb_attrs(c, LOSE, ecl, &tl);
-		if (order == 0) {
-			announce(rib, pw, &r, &tw);
-			announce(rib, pl, &r, &tl);
-		} else {
-			announce(rib, pl, &r, &tl);
-			announce(rib, pw, &r, &tw);
-		}
-		rt = get(rib, &r);
-		ck_assert_ptr_nonnull(rt);
-		ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), pw);
-		ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, pl), r.type, &why), 0);
-		ck_assert_msg(why == c->why, "case %d: decided by %s, expected %s", _i,
-			      rib_why_name(why), rib_why_name(c->why));
-		ck_assert_int_gt(rib_path_cmp(rib_route_path(rt, pl), rib_route_best(rt), r.type, NULL), 0);
-		ck_assert_int_eq(rib_path_cmp(rib_route_best(rt), rib_route_best(rt), r.type, &why), 0);
-		ck_assert_int_eq(why, RIB_WHY_EQUAL);
-		rib_free(rib);
-	}
-}
-END_TEST
-
-START_TEST(best_path_peer_address)
-{
-	struct rib *rib = rib_make();
-	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
-	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.1", true, false);
-	struct rib_peer *p3 = peer_make(rib, 3, "10.0.0.5", true, false);
-	struct rib_peer_info info = p3->info;
-	struct evpn_route r = tb_route(EVPN_RT_IMET);
-	struct evpn_key k = key_of(&r);
-	struct ecomm ec[3];
-	struct rib_attrs t = tmpl("10.0.0.2", ec, -1, false);
-	struct rib_route *rt;
-	enum rib_why why;
-
-	/* same BGP identifier (same router via two sessions): peer address decides */
-	info.bgp_id = p1->info.bgp_id;
-	rib_peer_set_info(rib, p3, &info);
-	announce(rib, p3, &r, &t);
-	announce(rib, p2, &r, &t);
-	rt = rib_route_get(rib, &k);
-	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p2);
-	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p3), r.type, &why), 0);
-	ck_assert_int_eq(why, RIB_WHY_PEER_ADDR);
-	ck_assert(rib_path_same(rib, rib_route_best(rt), rib_route_path(rt, p3))); /* same route, two RRs */
-	announce(rib, p1, &r, &t);
-	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p1);
-	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p2), r.type, &why), 0);
-	ck_assert_int_eq(why, RIB_WHY_PEER_ID);
-	rib_free(rib);
-}
-END_TEST
-
-/*
- * The best path is the first of the route's paths (rib_route_best): it
- * moves there when a later path beats it, when the best is withdrawn and
- * when the best is replaced by a worse one; the other paths stay findable.
- */
-START_TEST(best_path_is_first)
-{
-	struct rib *rib = rib_make();
-	struct rib_peer *p[3];
-	struct evpn_route r = macip(3, 1);
-	struct evpn_key k = key_of(&r);
-	struct ecomm ec[3][3];
-	struct rib_attrs t[3];
-	struct rib_route *rt;
-	struct obs o = {0};
-	size_t n;
-
-	for (int i = 0; i < 3; i++) {
-		char addr[16];
-
-		snprintf(addr, sizeof(addr), "10.0.0.%d", i + 1);
-		p[i] = peer_make(rib, (uint32_t)i + 1, addr, true, false);
-		t[i] = tmpl("10.0.0.9", ec[i], i + 1, false); /* p[2]'s sequence is highest */
-	}
-	rib_set_observer(rib, observe, &o);
-	announce(rib, p[1], &r, &t[1]);
-	announce(rib, p[2], &r, &t[2]); /* beats p[1] and is the newest */
-	announce(rib, p[0], &r, &t[0]); /* the newest, not the best */
-	rt = rib_route_get(rib, &k);
-	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p[2]);
-	ck_assert_ptr_eq(rt->paths, rib_route_best(rt));
-	ck_assert_uint_eq(o.n, 2);
-	for (n = 0; n < 3; n++)
-		ck_assert_ptr_nonnull(rib_route_path(rt, p[n]));
-	/* the best replaced by a worse one: p[1] wins, and is first */
-	t[2] = tmpl("10.0.0.9", ec[2], 0, false);
-	announce(rib, p[2], &r, &t[2]);
-	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p[1]);
-	ck_assert_ptr_eq(o.call[2].new_best, rib_route_best(rt));
-	ck_assert_uint_eq(o.n, 3);
-	/* the best withdrawn: p[0] */
-	ck_assert_int_eq(rib_withdraw(rib, p[1], &k), 0);
-	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p[0]);
-	ck_assert_ptr_eq(o.call[3].new_best, rib_route_best(rt));
-	/* a path that is not the best withdrawn: nothing to tell */
-	ck_assert_int_eq(rib_withdraw(rib, p[2], &k), 0);
-	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p[0]);
-	ck_assert_ptr_null(rt->paths->next);
-	ck_assert_uint_eq(o.n, 4);
-	rib_free(rib);
-}
-END_TEST
-
-START_TEST(mac_mobility)
-{
-	struct rib *rib = rib_make();
-	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
-	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.5", true, false);
-	struct evpn_route r = macip(3, 1);
-	struct evpn_key k = key_of(&r);
-	struct ecomm e1[3], e2[3];
-	struct rib_attrs t1, t2;
-	struct rib_route *rt;
-	enum rib_why why;
-
-	/* a route without the community has sequence 0: seq 1 beats it */
-	t1 = tmpl("10.0.0.3", e1, -1, false);
-	t2 = tmpl("10.0.0.4", e2, 1, false);
-	announce(rib, p1, &r, &t1);
-	announce(rib, p2, &r, &t2);
-	rt = rib_route_get(rib, &k);
-	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p2);
-	/* sticky (static) beats a higher sequence number: RFC 7432 15.2 */
-	t1 = tmpl("10.0.0.3", e1, 0, true);
-	t2 = tmpl("10.0.0.4", e2, 9, false);
-	announce(rib, p1, &r, &t1);
-	announce(rib, p2, &r, &t2);
-	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p1);
-	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p2), r.type, &why), 0);
-	ck_assert_int_eq(why, RIB_WHY_STICKY);
-	/* both sticky: sequence decides */
-	t2 = tmpl("10.0.0.4", e2, 9, true);
-	announce(rib, p2, &r, &t2);
-	ck_assert_ptr_eq(rib_path_peer(rib_route_best(rt)), p2);
-	ck_assert_int_lt(rib_path_cmp(rib_route_best(rt), rib_route_path(rt, p1), r.type, &why), 0);
-	ck_assert_int_eq(why, RIB_WHY_MM_SEQ);
-	rib_free(rib);
 }
 END_TEST
 
@@ -1070,7 +629,7 @@ START_TEST(observer_exact)
 	struct rib *rib = rib_make();
 	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
 	struct rib_peer *p2 = peer_make(rib, 2, "10.0.0.5", true, false);
-	struct evpn_route r = tb_route(EVPN_RT_IMET);
+	struct evpn_route r = route_of(EVPN_RT_IMET);
 	struct evpn_key k = key_of(&r);
 	struct ecomm ec[3];
 	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
@@ -1232,169 +791,6 @@ START_TEST(change_log_sequence_wraps)
 }
 END_TEST
 
-/* ---- export decisions, loops, attributes ------------------------------- */
-
-struct rr_fix {
-	struct rib *rib;
-	struct rib_peer *client, *client2, *nonclient, *nonclient2, *ebgp;
-};
-
-static void rr_setup(struct rr_fix *f)
-{
-	f->rib = rib_make();
-	f->client = peer_make(f->rib, 1, "10.0.0.1", true, true);
-	f->client2 = peer_make(f->rib, 2, "10.0.0.2", true, true);
-	f->nonclient = peer_make(f->rib, 3, "10.0.0.3", true, false);
-	f->nonclient2 = peer_make(f->rib, 4, "10.0.0.4", true, false);
-	f->ebgp = peer_make(f->rib, 5, "192.0.2.1", false, false);
-}
-
-static struct rib_route *rr_route(struct rr_fix *f, struct rib_peer *from, uint32_t n)
-{
-	struct evpn_route r = macip(9, n);
-	struct evpn_key k = key_of(&r);
-	struct ecomm ec[3];
-	struct rib_attrs t = tmpl("10.0.0.9", ec, -1, false);
-
-	announce(f->rib, from, &r, &t);
-	return rib_route_get(f->rib, &k);
-}
-
-START_TEST(export_decisions)
-{
-	struct rr_fix f;
-	struct rib_route *rt;
-
-	rr_setup(&f);
-	/* from a client: to everyone but the sender */
-	rt = rr_route(&f, f.client, 1);
-	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.client));
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client2), rib_route_best(rt));
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rib_route_best(rt));
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rib_route_best(rt));
-	/* from a non-client: to clients and eBGP only */
-	rt = rr_route(&f, f.nonclient, 2);
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rib_route_best(rt));
-	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.nonclient));
-	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.nonclient2));
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rib_route_best(rt));
-	/* local: to everyone */
-	rt = rr_route(&f, rib_peer_local(f.rib), 3);
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rib_route_best(rt));
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rib_route_best(rt));
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.ebgp), rib_route_best(rt));
-	/* from eBGP: to everyone but the sender */
-	rt = rr_route(&f, f.ebgp, 4);
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.nonclient), rib_route_best(rt));
-	ck_assert_ptr_eq(rib_export_path(f.rib, rt, f.client), rib_route_best(rt));
-	ck_assert_ptr_null(rib_export_path(f.rib, rt, f.ebgp));
-	rib_free(f.rib);
-}
-END_TEST
-
-START_TEST(loop_detection)
-{
-	struct rib *rib = rib_make();
-	struct rib_config cfg = {.local_as = LOCAL_AS, .router_id = ROUTER_ID, .cluster_id = 77};
-	uint8_t cl[8] = {0, 0, 0, 5, 0x0a, 0, 0, 0x0b}; /* 5, 10.0.0.11 */
-	struct ecomm ec[3];
-	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
-
-	ck_assert(!rib_path_loop(rib, &t));
-	t.has_originator = true;
-	t.originator_id = ROUTER_ID;
-	ck_assert(rib_path_loop(rib, &t));
-	t.originator_id = ROUTER_ID + 1;
-	ck_assert(!rib_path_loop(rib, &t));
-	t.cluster_list = cl;
-	t.n_cluster = 1;
-	ck_assert(!rib_path_loop(rib, &t));
-	t.n_cluster = 2;
-	ck_assert(rib_path_loop(rib, &t)); /* cluster id defaults to the router id */
-	rib_set_config(rib, &cfg);
-	ck_assert(!rib_path_loop(rib, &t));
-	cl[3] = 77;
-	ck_assert(rib_path_loop(rib, &t));
-	rib_free(rib);
-}
-END_TEST
-
-START_TEST(out_reflection)
-{
-	struct rr_fix f;
-	struct rib_route *rt;
-	struct rib_out out;
-	const struct bgp_attr_out *o = &out.attr;
-	static const uint8_t cl[] = {0x0a, 0, 0, 0x63};
-	static const uint8_t path[] = {BGP_AS_SEQUENCE, 1, 0, 0, 0xfd, 0xe9};
-	struct evpn_route r = macip(9, 50);
-	struct ecomm ec[3];
-	struct rib_attrs t = tmpl("10.0.0.9", ec, 2, false);
-	uint8_t wire[512];
-	struct wbuf w;
-	struct bgp_upd_ctx ctx = {.ibgp = true, .as4 = true};
-
-	rr_setup(&f);
-	/* from a non-client to a client, no ORIGINATOR_ID yet */
-	rt = rr_route(&f, f.nonclient, 1);
-	ck_assert_int_eq(rib_out_build(f.rib, rib_route_best(rt), f.client, &out), 0);
-	ck_assert(o->has_originator);
-	ck_assert_uint_eq(o->originator_id, f.nonclient->info.bgp_id);
-	ck_assert_uint_eq(o->n_cluster, 1);
-	ck_assert_uint_eq(o->cluster_list[0], ROUTER_ID);
-	ck_assert(o->has_local_pref && o->local_pref == 100);
-	ck_assert_uint_eq(o->n_ecomm, 2);
-	wbuf_init(&w, wire, sizeof(wire));
-	ck_assert_int_eq(bgp_attrs_encode(&w, o, &ctx), 0);
-	/* already reflected once: ORIGINATOR_ID kept, our cluster id prepended */
-	t.has_originator = true;
-	t.originator_id = 0x0a000063;
-	t.cluster_list = cl;
-	t.n_cluster = 1;
-	t.as_path = path;
-	t.as_path_len = sizeof(path);
-	t.has_local_pref = true;
-	t.local_pref = 300;
-	announce(f.rib, f.client, &r, &t);
-	rt = get(f.rib, &r);
-	ck_assert_int_eq(rib_out_build(f.rib, rib_route_best(rt), f.nonclient, &out), 0);
-	ck_assert_uint_eq(o->originator_id, 0x0a000063);
-	ck_assert_uint_eq(o->n_cluster, 2);
-	ck_assert_uint_eq(o->cluster_list[0], ROUTER_ID);
-	ck_assert_uint_eq(o->cluster_list[1], 0x0a000063);
-	ck_assert_uint_eq(o->n_as_path, 1);
-	ck_assert_uint_eq(o->as_path[0].n, 1);
-	ck_assert_uint_eq(o->as_path[0].asn[0], 65001);
-	ck_assert_uint_eq(o->local_pref, 300);
-	ck_assert_ptr_nonnull(o->ecomm);
-	/* to eBGP: our AS prepended, no LOCAL_PREF/ORIGINATOR_ID/CLUSTER_LIST */
-	ck_assert_int_eq(rib_out_build(f.rib, rib_route_best(rt), f.ebgp, &out), 0);
-	ck_assert(!o->has_local_pref && !o->has_originator && o->n_cluster == 0);
-	ck_assert_uint_eq(o->n_as_path, 1);
-	ck_assert_uint_eq(o->as_path[0].n, 2);
-	ck_assert_uint_eq(o->as_path[0].asn[0], LOCAL_AS);
-	ck_assert_uint_eq(o->as_path[0].asn[1], 65001);
-	/* a local route: ORIGIN IGP, empty AS_PATH, LOCAL_PREF 100, not reflected */
-	t = tmpl("10.0.0.11", ec, -1, false);
-	t.origin = BGP_ORIGIN_INCOMPLETE;
-	r = macip(11, 1);
-	announce(f.rib, rib_peer_local(f.rib), &r, &t);
-	rt = get(f.rib, &r);
-	ck_assert_int_eq(rib_out_build(f.rib, rib_route_best(rt), f.nonclient, &out), 0);
-	ck_assert_uint_eq(o->origin, BGP_ORIGIN_IGP);
-	ck_assert_uint_eq(o->n_as_path, 0);
-	ck_assert(o->has_local_pref && o->local_pref == 100);
-	ck_assert(!o->has_originator && o->n_cluster == 0);
-	ck_assert_int_eq(rib_out_build(f.rib, rib_route_best(rt), f.ebgp, &out), 0);
-	ck_assert_uint_eq(o->n_as_path, 1);
-	ck_assert_uint_eq(o->as_path[0].asn[0], LOCAL_AS);
-	wbuf_init(&w, wire, sizeof(wire));
-	ctx.ibgp = false;
-	ck_assert_int_eq(bgp_attrs_encode(&w, o, &ctx), 0);
-	rib_free(f.rib);
-}
-END_TEST
-
 /* ---- iteration --------------------------------------------------------- */
 
 /* MAC number of a route made by macip(). */
@@ -1470,7 +866,7 @@ START_TEST(iteration)
 	struct rib_peer *p1 = peer_make(rib, 1, "10.0.0.1", true, false);
 	struct ecomm ec[3];
 	struct rib_attrs t = tmpl("10.0.0.3", ec, -1, false);
-	struct evpn_route im = tb_route(EVPN_RT_IMET);
+	struct evpn_route im = route_of(EVPN_RT_IMET);
 	struct rib_iter it;
 	struct rib_route *rt;
 	size_t n = 0;
@@ -1635,20 +1031,12 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, path_route_roundtrip_esi_types);
 	tcase_add_test(tc, sent_bits_beside_route);
 	tcase_add_test(tc, path_peer_from_attrs);
-	tcase_add_loop_test(tc, best_path_tie_breakers, 0,
-			    (int)(sizeof(tb_cases) / sizeof(tb_cases[0])));
-	tcase_add_test(tc, best_path_peer_address);
-	tcase_add_test(tc, mac_mobility);
-	tcase_add_test(tc, best_path_is_first);
 	tcase_add_test(tc, peer_flush);
 	tcase_add_test(tc, stale_mark_sweep);
 	tcase_add_test(tc, peer_paths_among_many_routes);
 	tcase_add_test(tc, observer_exact);
 	tcase_add_test(tc, change_log_cursors);
 	tcase_add_test(tc, change_log_sequence_wraps);
-	tcase_add_test(tc, export_decisions);
-	tcase_add_test(tc, loop_detection);
-	tcase_add_test(tc, out_reflection);
 	tcase_add_test(tc, iteration);
 	tcase_add_test(tc, iteration_across_changes);
 	tcase_add_test(tc, memory_per_route);

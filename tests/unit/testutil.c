@@ -50,6 +50,14 @@ int run_suite(Suite *s)
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+struct ipaddr ip(const char *s)
+{
+	struct ipaddr a;
+
+	ck_assert_int_eq(ipaddr_parse(s, &a), 0);
+	return a;
+}
+
 const char *test_data_path(const char *rel)
 {
 	static char path[4096];

@@ -18,6 +18,10 @@ int run_suite(Suite *s);
 /* Path of a file under tests/ (EVPND_TEST_DATA), in a static buffer. */
 const char *test_data_path(const char *rel);
 
+struct ipaddr;
+/* An address from its text form (the test fails when it is not one). */
+struct ipaddr ip(const char *s);
+
 /*
  * A mock of kernel.h: every request is appended to log as text
  * ("mac+ 100 02:aa:00:00:00:02 10.0.0.12;", "route+ 5000 10.2.0.0/24 via
