@@ -717,7 +717,8 @@ void knl_routes_adopt(struct knl *kn, struct knl_vni *v)
 {
 	struct knl_robj *r, *next;
 
-	if (!v->present || !v->cur.l3)
+	/* VNI 0 exists once an orphan was made (knl_obj_new): else no walk */
+	if (!v->present || !v->cur.l3 || !knl_vni_get(kn, 0, false))
 		return;
 	/* adopt_one may free r, not another route */
 	for (r = LIST_FIRST(&kn->routes); r; r = next) {
