@@ -161,6 +161,11 @@ static inline const uint8_t *evpn_key_esi(const struct evpn_key *k)
 }
 
 void evpn_key_from_route(const struct evpn_route *r, struct evpn_key *k);
+/*
+ * Its inverse: the route-key fields of k in r (type, RD, Ethernet Tag,
+ * Type-1/4 ESI, MAC, IP or prefix); every other field zero.
+ */
+void evpn_route_from_key(const struct evpn_key *k, struct evpn_route *r);
 int evpn_key_cmp(const struct evpn_key *a, const struct evpn_key *b);
 /* 64-bit hash of a key (multiply-xorshift over its six 64-bit words). */
 uint64_t evpn_key_hash(const struct evpn_key *k);

@@ -35,8 +35,8 @@ enum dump_kind {
 /* One UPDATE being filled: announcements of one attribute set, or withdrawals. */
 struct out_msg {
 	bool open;
-	const struct rib_attrs *attrs; /* announcements: what they share */
-	const struct rib_peer *from;   /* ... and where they came from (ORIGINATOR_ID) */
+	/* announcements: what they share, their peer (ORIGINATOR_ID) included */
+	const struct rib_attrs *attrs;
 	struct bgp_upd_writer u;
 	struct wbuf w;
 	struct rib_out ro; /* attributes as sent; reused for every UPDATE */
@@ -141,7 +141,6 @@ static int out_begin_announce(struct bgp_peer *p, struct out_msg *m, const struc
 	}
 	m->open = true;
 	m->attrs = path->attrs;
-	m->from = rib_path_peer(path);
 	return 0;
 }
 
@@ -155,27 +154,9 @@ static void out_begin_withdraw(struct bgp_peer *p, struct out_msg *m)
 /* The NLRI of a route that has no path any more, from its key (labels 0). */
 static void route_from_key(const struct evpn_key *k, struct evpn_route *r)
 {
-	const uint8_t *esi = evpn_key_esi(k);
-
-	memset(r, 0, sizeof(*r));
-	r->type = k->type;
-	memcpy(r->rd.octet, k->rd, RD_LEN);
-	if (esi)
-		memcpy(r->esi.octet, esi, ESI_LEN);
-	if (k->type != EVPN_RT_ES)
-		r->etag = (uint32_t)k->etag[0] << 24 | (uint32_t)k->etag[1] << 16 |
-			  (uint32_t)k->etag[2] << 8 | k->etag[3];
-	if (k->type == EVPN_RT_MACIP)
-		memcpy(r->mac.octet, k->mac, MAC_LEN);
+	evpn_route_from_key(k, r);
 	r->nlabels = (k->type == EVPN_RT_MACIP || k->type == EVPN_RT_EAD ||
 		      k->type == EVPN_RT_PREFIX) ? 1 : 0;
-	if (k->family)
-		ipaddr_from_bytes(&r->ip, k->ip, k->family == AF_INET ? 4 : 16);
-	if (k->type == EVPN_RT_PREFIX) {
-		r->prefix.addr = r->ip;
-		r->prefix.len = k->plen;
-		memset(&r->ip, 0, sizeof(r->ip));
-	}
 }
 
 /* Append one NLRI to m, starting a new message when m is full. */
@@ -208,7 +189,7 @@ static void announce(struct bgp_peer *p, const struct rib_route *rt, const struc
 		if (!rs->ann)
 			abort();
 	}
-	if (rs->ann->open && (rs->ann->attrs != path->attrs || rs->ann->from != rib_path_peer(path)))
+	if (rs->ann->open && rs->ann->attrs != path->attrs)
 		out_send(p, rs->ann);
 	if (!rs->ann->open && out_begin_announce(p, rs->ann, path) == -1)
 		return;

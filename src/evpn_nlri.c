@@ -373,6 +373,32 @@ void evpn_key_from_route(const struct evpn_route *r, struct evpn_key *k)
 	}
 }
 
+void evpn_route_from_key(const struct evpn_key *k, struct evpn_route *r)
+{
+	const uint8_t *esi = evpn_key_esi(k);
+	struct ipaddr ip;
+
+	memset(r, 0, sizeof(*r));
+	memset(&ip, 0, sizeof(ip));
+	r->type = k->type;
+	memcpy(r->rd.octet, k->rd, RD_LEN);
+	if (esi)
+		memcpy(r->esi.octet, esi, ESI_LEN);
+	if (k->type != EVPN_RT_ES)
+		r->etag = (uint32_t)k->etag[0] << 24 | (uint32_t)k->etag[1] << 16 |
+			  (uint32_t)k->etag[2] << 8 | k->etag[3];
+	if (k->type == EVPN_RT_MACIP)
+		memcpy(r->mac.octet, k->mac, MAC_LEN);
+	if (k->family == AF_INET || k->family == AF_INET6)
+		ipaddr_from_bytes(&ip, k->ip, k->family == AF_INET ? 4 : 16);
+	if (k->type == EVPN_RT_PREFIX) {
+		r->prefix.addr = ip;
+		r->prefix.len = k->plen;
+	} else {
+		r->ip = ip;
+	}
+}
+
 int evpn_key_cmp(const struct evpn_key *a, const struct evpn_key *b)
 {
 	return memcmp(a, b, sizeof(*a));

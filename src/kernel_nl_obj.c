@@ -147,14 +147,20 @@ struct knl_obj *knl_obj_new(struct knl *kn, const struct knl_key *key)
 	return o;
 }
 
-static void obj_free(struct knl *kn, struct knl_obj *o)
+/* Out of the table and the routes list, then freed. */
+static void obj_drop(struct knl *kn, struct knl_obj *o)
 {
-	if (kn->audit)
-		knl_audit_gone(kn, &o->key);
 	knl_obj_unlink(kn, o);
 	if (o->key.type == KNL_ROUTE)
 		LIST_REMOVE(knl_robj_of(o), link);
 	obj_release(kn, o);
+}
+
+static void obj_free(struct knl *kn, struct knl_obj *o)
+{
+	if (kn->audit)
+		knl_audit_gone(kn, &o->key);
+	obj_drop(kn, o);
 }
 
 /* ---- walks ----------------------------------------------------------- */
@@ -958,12 +964,8 @@ void knl_objs_free(struct knl *kn)
 	struct knl_obj_iter it;
 	struct knl_obj *o;
 
-	KNL_FOREACH_OBJ(kn, it, o) {
-		knl_obj_unlink(kn, o);
-		if (o->key.type == KNL_ROUTE)
-			LIST_REMOVE(knl_robj_of(o), link);
-		obj_release(kn, o);
-	}
+	KNL_FOREACH_OBJ(kn, it, o)
+		obj_drop(kn, o);
 	htab_free(&kn->objs);
 	pool_free(&kn->obj_pool);
 	knl_vteps_free(&kn->vteps);

@@ -280,45 +280,18 @@ int rib_out_build(const struct rib *rib, const struct rib_path *p, const struct 
 
 /* ---- path back to a decoded route ------------------------------------- */
 
-static void key_ip(const struct evpn_key *k, struct ipaddr *ip)
-{
-	memset(ip, 0, sizeof(*ip));
-	if (k->family == AF_INET || k->family == AF_INET6)
-		ipaddr_from_bytes(ip, k->ip, k->family == AF_INET ? 4 : 16);
-}
-
 void rib_path_route(const struct rib *rib, const struct rib_route *rt, const struct rib_path *p,
 		    struct evpn_route *out)
 {
-	const struct evpn_key *k = &rt->key;
+	uint8_t type = rt->key.type;
 
-	memset(out, 0, sizeof(*out));
-	out->type = k->type;
+	evpn_route_from_key(&rt->key, out);
 	out->key_valid = true;
-	memcpy(out->rd.octet, k->rd, RD_LEN);
-	out->etag = k->type == EVPN_RT_ES ? 0 : get_be32(k->etag);
 	out->nlabels = p->nlabels;
 	out->label[0] = rib_path_label(p, 0);
 	out->label[1] = rib_path_label(p, 1);
-	switch (k->type) {
-	case EVPN_RT_EAD:
-	case EVPN_RT_ES:
-		memcpy(out->esi.octet, evpn_key_esi(k), ESI_LEN);
-		key_ip(k, &out->ip);
-		break;
-	case EVPN_RT_MACIP:
+	if (type == EVPN_RT_MACIP || type == EVPN_RT_PREFIX)
 		out->esi = *rib_path_esi(rib, p);
-		memcpy(out->mac.octet, k->mac, MAC_LEN);
-		key_ip(k, &out->ip);
-		break;
-	case EVPN_RT_IMET:
-		key_ip(k, &out->ip);
-		break;
-	case EVPN_RT_PREFIX:
-		out->esi = *rib_path_esi(rib, p);
-		key_ip(k, &out->prefix.addr);
-		out->prefix.len = k->plen;
+	if (type == EVPN_RT_PREFIX)
 		out->gw = *rib_path_gw(rib, p);
-		break;
-	}
 }

@@ -719,6 +719,14 @@ START_TEST(route_keys)
 		ck_assert_int_ne(evpn_key_cmp(&ka, &kb), 0);
 	}
 	ck_assert_ptr_null(evpn_key_esi(&(struct evpn_key){.type = EVPN_RT_MACIP}));
+	/* evpn_route_from_key is the inverse: the key of the route it rebuilds is the same */
+	for (size_t i = 0; i < n; i++) {
+		evpn_key_from_route(&r[i], &ka);
+		evpn_route_from_key(&ka, &b);
+		evpn_key_from_route(&b, &kb);
+		ck_assert_msg(evpn_key_cmp(&ka, &kb) == 0, "route %zu", i);
+		ck_assert_uint_eq(b.nlabels, 0);
+	}
 }
 END_TEST
 
